@@ -1,0 +1,5 @@
+"""`python -m citeaudit`."""
+
+from citeaudit.app import main
+
+main()

@@ -1,0 +1,55 @@
+"""The one exception hierarchy.
+
+Every error a user can cause or meet derives from :class:`CiteauditError`. The CLI catches
+it once, at the top, prints ``message`` (and ``hint`` when there is one) and exits with
+``exit_code``; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class CiteauditError(Exception):
+    """Base of every error citeaudit reports to a user."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(CiteauditError):
+    """A command was called with options that cannot work together."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file, at a 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class CatalogError(CiteauditError):
+    """A sources file could not be read or is not valid; carries every problem found."""
+
+    def __init__(self, problems: Sequence[Problem], *, hint: str | None = None) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{count} {noun} found; nothing was checked or written.")
+        super().__init__("\n".join(lines), hint=hint)
+
+
+class StoreError(CiteauditError):
+    """The evidence store cannot be opened or written (busy, unreadable, no space)."""
