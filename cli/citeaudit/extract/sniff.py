@@ -1,0 +1,65 @@
+"""Choose the extractor for a snapshot from its bytes, its Content-Type and its URL."""
+
+from __future__ import annotations
+
+from email.message import Message
+from urllib.parse import urlsplit
+
+from citeaudit.extract.base import Extraction, Page
+from citeaudit.extract.docx import extract_docx
+from citeaudit.extract.html import extract_html
+from citeaudit.extract.pdf import extract_pdf
+
+
+def _media_type(content_type: str | None) -> tuple[str, str | None]:
+    if not content_type:
+        return "", None
+    message = Message()
+    message["content-type"] = content_type
+    charset = message.get_param("charset")
+    return message.get_content_type().lower(), charset if isinstance(charset, str) else None
+
+
+def detect_kind(content: bytes, content_type: str | None, url: str | None = None) -> str:
+    """Return 'pdf', 'docx', 'html', 'text' or 'unknown'; the bytes outrank the headers."""
+    media, _ = _media_type(content_type)
+    head = content[:1024].lstrip().lower()
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(b"PK\x03\x04") and (
+        "wordprocessingml" in media
+        or (url or "").lower().split("?")[0].endswith(".docx")
+        or b"word/" in content[:4096]
+    ):
+        return "docx"
+    if media in ("text/html", "application/xhtml+xml") or head.startswith(
+        (b"<!doctype html", b"<html")
+    ):
+        return "html"
+    if media.startswith("text/"):
+        return "text"
+    path = urlsplit(url or "").path.lower()
+    if path.endswith((".html", ".htm")):
+        return "html"
+    return "unknown"
+
+
+def extract(content: bytes, content_type: str | None, url: str | None = None) -> Extraction:
+    """Extract text from a snapshot's decoded payload."""
+    kind = detect_kind(content, content_type, url)
+    _, charset = _media_type(content_type)
+    if kind == "pdf":
+        return extract_pdf(content)
+    if kind == "docx":
+        return extract_docx(content)
+    if kind == "html":
+        return extract_html(content, charset)
+    if kind == "text":
+        text = content.decode(charset or "utf-8", errors="replace")
+        return Extraction(kind="text", pages=(Page(number=1, label="1", text=text),))
+    media, _ = _media_type(content_type)
+    return Extraction(
+        kind="unknown",
+        pages=(),
+        note=f"no text extractor for {media or 'this content'}",
+    )

@@ -1,0 +1,81 @@
+"""The result of a run, as plain data: what every report format renders."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from citeaudit.archive import Snapshot
+from citeaudit.fetch import FetchResult
+from citeaudit.model import Document, Source
+from citeaudit.verify import ClaimResult
+from citeaudit.vocab import ClaimVerdict, LinkStatus, Network
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """When and on what a run happened."""
+
+    id: str
+    started: datetime
+    finished: datetime
+    sources_file: str
+    network: Network
+    store: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """One source: its fetch (None when it has no URL) and the snapshot kept of it."""
+
+    source: Source
+    fetch: FetchResult | None = None
+    snapshot: Snapshot | None = None
+    note: str | None = None
+
+    @property
+    def status(self) -> LinkStatus | None:
+        """The link status, or None for a source with nothing to fetch."""
+        return self.fetch.status if self.fetch else None
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Everything a report needs: the run, each source, each claim."""
+
+    run: RunInfo
+    document: Document | None
+    sources: tuple[SourceResult, ...]
+    claims: tuple[ClaimResult, ...] = ()
+
+    def source_counts(self) -> Counter[str]:
+        """How many sources ended in each link status ('no_copy' for those with none)."""
+        return Counter(str(s.status) if s.status else "no_copy" for s in self.sources)
+
+    def claim_counts(self) -> Counter[ClaimVerdict]:
+        """How many claims ended in each verdict."""
+        return Counter(c.verdict for c in self.claims)
+
+
+def findings(result: AuditResult) -> list[str]:
+    """What makes a run fail (exit code 1): rotted links, claims that do not stand.
+
+    Links that were refused (``blocked``, ``rate_limited``) are not proof of rot and are
+    not findings; nor are claims that nothing could check (``unverifiable``).
+    """
+    found: list[str] = []
+    if result.run.network is Network.OFFLINE:
+        found.append("the network looks unreachable: no source could be checked")
+        return found
+    found.extend(
+        f"source {s.source.id}: {s.status}"
+        for s in result.sources
+        if s.status is not None and s.status.rotted
+    )
+    found.extend(
+        f"claim {c.claim.id}: {c.verdict}"
+        for c in result.claims
+        if c.verdict in (ClaimVerdict.UNSUPPORTED, ClaimVerdict.PARTLY_SUPPORTED)
+    )
+    return found
