@@ -7,12 +7,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from citeaudit import __version__
 from citeaudit.catalog import load_catalog
@@ -23,8 +23,25 @@ from citeaudit.report import Format, renderer
 from citeaudit.report.terminal import summary_line
 from citeaudit.result import AuditResult, findings
 
+
+class _Group(TyperGroup):
+    """Prints a CiteauditError once, well, and exits with its code: no traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer.Context, as the base class types it
+        try:
+            return super().invoke(ctx)
+        except CiteauditError as exc:
+            err.print(exc.message if "\n" in exc.message else f"citeaudit: {exc.message}")
+            if exc.hint:
+                err.print(f"hint: {exc.hint}")
+            raise typer.Exit(exc.exit_code) from None
+
+
+err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
 app = typer.Typer(
     name="citeaudit",
+    cls=_Group,
     help=(
         "Audit the citations behind a document: check every link, archive every source, "
         "and find every quoted passage in its source.\n\n"
@@ -36,8 +53,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-err = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 # Options shared by several commands, defined once.
 FileArg = Annotated[
@@ -187,20 +202,9 @@ def _root(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; every user-facing error is printed once, here, with no traceback."""
+    """Run the CLI; an unexpected error is reported as a bug, without a traceback."""
     try:
-        code = app(args=argv, standalone_mode=False)
-    except CiteauditError as exc:
-        err.print(f"citeaudit: {exc.message}" if "\n" not in exc.message else exc.message)
-        if exc.hint:
-            err.print(f"hint: {exc.hint}")
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err.print("citeaudit: interrupted")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2)
+        app(args=argv)  # exits itself: 0, the command's code, or 2 for a usage error
     except KeyboardInterrupt:
         err.print("citeaudit: interrupted")
         sys.exit(130)
@@ -210,4 +214,3 @@ def main(argv: list[str] | None = None) -> None:
         err.print(f"citeaudit: internal error: {type(exc).__name__}: {exc}")
         err.print("hint: this is a bug; run again with CITEAUDIT_DEBUG=1 and report the traceback")
         sys.exit(3)
-    sys.exit(code if isinstance(code, int) else 0)

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -152,6 +152,11 @@ def _request_target(url: str) -> str:
     return target
 
 
+def _target_uri(url: str) -> str:
+    """The URI a record is filed under: a #fragment is never sent, so it is not part of it."""
+    return urldefrag(url).url
+
+
 def _header(headers: Headers, name: str) -> str | None:
     wanted = name.lower()
     for key, value in headers:
@@ -199,7 +204,11 @@ class WarcArchive:
             raise StoreError(f"cannot create the archive file {self.path}: {exc.strerror}") from exc
         self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
         self._closed = False
-        self._write_warcinfo(name, opened, info)
+        try:
+            self._write_warcinfo(name, opened, info)
+        except BaseException:
+            self._fh.close()
+            raise
 
     # -- context manager -------------------------------------------------------------------
 
@@ -296,7 +305,7 @@ class WarcArchive:
         exchange, record_id, offset, length = last
         content_type = result.content_type or _header(exchange.response_headers, "content-type")
         return Snapshot(
-            url=exchange.url,
+            url=_target_uri(exchange.url),
             warc=self.relative_path,
             offset=offset,
             length=length,
@@ -310,6 +319,7 @@ class WarcArchive:
     def _write_exchange(self, exchange: Exchange) -> tuple[Exchange, str, int, int]:
         """Write a request record and then its response record; the response's place."""
         date = warc_date(exchange.date)
+        uri = _target_uri(exchange.url)
         request_id = self._record_id()
         response_id = self._record_id()
 
@@ -318,10 +328,10 @@ class WarcArchive:
             request_line, _header_list(exchange.request_headers), is_http_request=True
         )
         request_warc = self._warc_headers("request", request_id, date)
-        request_warc.add_header("WARC-Target-URI", exchange.url)
+        request_warc.add_header("WARC-Target-URI", uri)
         request_warc.add_header("WARC-Concurrent-To", response_id)
         request = self._writer.create_warc_record(
-            exchange.url,
+            uri,
             "request",
             payload=io.BytesIO(b""),
             length=0,
@@ -336,14 +346,14 @@ class WarcArchive:
             protocol=_http1(exchange.http_version),
         )
         response_warc = self._warc_headers("response", response_id, date)
-        response_warc.add_header("WARC-Target-URI", exchange.url)
+        response_warc.add_header("WARC-Target-URI", uri)
         if not exchange.http_version.startswith("HTTP/1."):
             # Proposed WARC field: the status line says HTTP/1.1, this says what it really was.
             response_warc.add_header("WARC-Protocol", _protocol_id(exchange.http_version))
         if exchange.truncated:
             response_warc.add_header("WARC-Truncated", "length")
         response = self._writer.create_warc_record(
-            exchange.url,
+            uri,
             "response",
             payload=io.BytesIO(exchange.body),
             length=len(exchange.body),

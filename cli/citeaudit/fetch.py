@@ -4,15 +4,40 @@ The data types here are the contract with the archive, extract and verify stages
 :class:`FetchResult` keeps each HTTP exchange as it happened (one per redirect hop) so the
 archive can write faithful WARC records, and the decoded body of the final answer so the
 extractor never downloads twice.
+
+The engine below follows redirects by hand (so every hop is recorded), caps every body it
+reads and every body it decompresses (so a huge or hostile answer cannot exhaust memory),
+retries only what is worth retrying, and turns every failure into a :class:`FetchResult`:
+no URL, however broken, makes :func:`fetch_all` raise.
 """
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
+import errno
 import hashlib
-from dataclasses import dataclass, field
-from datetime import datetime
+import http
+import http.cookiejar
+import importlib
+import random
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from types import ModuleType
+from typing import TypeVar
+from urllib.parse import urljoin, urlsplit
 
-from citeaudit.vocab import LinkStatus
+import httpx
+
+from citeaudit import __version__
+from citeaudit.errors import UsageError
+from citeaudit.vocab import LinkStatus, Network
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -39,10 +64,36 @@ class Exchange:
 
 @dataclass(frozen=True)
 class Hop:
-    """One redirect on the way to the final URL."""
+    """One redirect on the way to the final URL: ``url`` answered with ``status`` (3xx)."""
 
     url: str
     status: int
+
+
+class Failure(StrEnum):
+    """Why no usable answer came back, for code to test (``reason`` is for people).
+
+    ``None`` on a :class:`FetchResult` means the server answered and ``http_status`` says how.
+    """
+
+    INVALID_URL = "invalid_url"
+    BAD_REDIRECT = "bad_redirect"
+    REDIRECT_LOOP = "redirect_loop"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    RETRY_AFTER_TOO_LONG = "retry_after_too_long"
+    DNS = "dns"
+    NO_ROUTE = "no_route"
+    REFUSED = "refused"
+    RESET = "reset"
+    PROXY = "proxy"
+    TLS = "tls"
+    PROTOCOL = "protocol"
+    CONNECT_TIMEOUT = "connect_timeout"
+    READ_TIMEOUT = "read_timeout"
+    WRITE_TIMEOUT = "write_timeout"
+    POOL_TIMEOUT = "pool_timeout"
+    TOTAL_TIMEOUT = "total_timeout"
+    NETWORK = "network"
 
 
 @dataclass(frozen=True)
@@ -65,6 +116,8 @@ class FetchResult:
     error: str | None = None
     fragment_problem: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    failure: Failure | None = None
+    attempts: int = 0
 
     @property
     def sha256(self) -> str | None:
@@ -72,3 +125,780 @@ class FetchResult:
         if not self.exchanges:
             return None
         return hashlib.sha256(self.content).hexdigest()
+
+
+# --------------------------------------------------------------------------- options
+
+MIB = 1024 * 1024
+USER_AGENT = f"citeaudit/{__version__} (+https://github.com/citeaudit/citeaudit)"
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How hard and how politely to fetch; every limit exists so one bad server cannot stall
+    or flood the run."""
+
+    concurrency: int = 16
+    per_host: int = 4
+    timeout: float = 30.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    max_bytes: int = 100 * MIB
+    max_redirects: int = 10
+    retries: int = 2
+    retry_after_cap: float = 60.0
+    user_agent: str = USER_AGENT
+    insecure: bool = False
+    head_first: bool = False
+    backoff_base: float = 0.5
+    ca_bundle: str | None = None
+
+    def __post_init__(self) -> None:
+        """Reject limits that cannot work, before any connection is made."""
+        if self.concurrency < 1 or self.per_host < 1:
+            raise UsageError("concurrency and per-host limits must be at least 1")
+        if min(self.timeout, self.connect_timeout, self.read_timeout) <= 0:
+            raise UsageError("timeouts must be positive")
+        if self.max_bytes < 1:
+            raise UsageError("the body size limit must be at least 1 byte")
+        if self.max_redirects < 0 or self.retries < 0:
+            raise UsageError("redirect and retry limits cannot be negative")
+        if self.retry_after_cap < 0 or self.backoff_base < 0:
+            raise UsageError("retry delays cannot be negative")
+
+
+# --------------------------------------------------------------------------- URLs
+
+_HTTP_SCHEMES = ("http", "https")
+_BAD_HOST_CHARS = set('<>"{}|\\^`%')
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be fetched, or None: checked first so nothing odd is ever sent."""
+    if not url.strip():
+        return "empty URL"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return f"malformed URL {url!r}: {exc}"
+    scheme = parts.scheme.lower()
+    if scheme and scheme not in _HTTP_SCHEMES:
+        return f"{scheme}: URLs cannot be checked, only http: and https:"
+    if not scheme or "://" not in url:
+        return f"not a URL: {url!r} has no http:// or https:// scheme"
+    host = parts.hostname
+    if not host:
+        return f"malformed URL {url!r}: no host name"
+    if any(c.isspace() or ord(c) < 0x20 or c in _BAD_HOST_CHARS for c in host):
+        return f"malformed URL {url!r}: invalid characters in the host name"
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        return f"malformed URL {url!r}: {exc}"
+    return None
+
+
+def strip_fragment(url: str) -> str:
+    """The URL as sent on the wire: servers never see the #fragment."""
+    return url.strip().split("#", 1)[0]
+
+
+def _host_port(url: str) -> str:
+    """``host:port`` of a URL, the unit that per-host limits and messages are about."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    return f"{parts.hostname or ''}:{port}"
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+# --------------------------------------------------------------------------- classification
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A status with its reason in words; ``retryable`` says a later try might differ."""
+
+    status: LinkStatus
+    reason: str
+    failure: Failure | None = None
+    retryable: bool = False
+
+
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_CODES = frozenset({301, 308})
+
+# 4xx (and LinkedIn's 999) answers that mean "we will not serve you", not "no such page".
+_REFUSALS = {
+    401: "login required",
+    403: "access refused",
+    405: "method refused, often a bot filter",
+    406: "request refused as not acceptable, often a bot filter",
+    407: "proxy login required",
+    451: "unavailable for legal reasons",
+    999: "non-standard refusal of automated requests",
+}
+
+
+def status_line(code: int, phrase: str) -> str:
+    """``"404 Not Found"``: the standard phrase so reports read the same whatever the
+    server's spelling; the server's own only for codes the standard lacks."""
+    try:
+        phrase = http.HTTPStatus(code).phrase
+    except ValueError:
+        pass
+    return f"{code} {phrase}".strip()
+
+
+def header(exchange: Exchange, name: str) -> str | None:
+    """One response header (repeats joined by commas), case-insensitively."""
+    wanted = name.lower()
+    values = [v for k, v in exchange.response_headers if k.lower() == wanted]
+    return ", ".join(values) if values else None
+
+
+def _is_cloudflare_challenge(exchange: Exchange) -> bool:
+    return (header(exchange, "cf-mitigated") or "").strip().lower() == "challenge"
+
+
+def _success(line: str, hops: Sequence[Hop]) -> Verdict:
+    if not hops:
+        return Verdict(LinkStatus.OK, line)
+    codes = ", ".join(str(h.status) for h in hops)
+    noun = "redirect" if len(hops) == 1 else "redirects"
+    return Verdict(LinkStatus.REDIRECTED, f"{line} after {len(hops)} {noun} ({codes})")
+
+
+def _client_error(code: int, line: str) -> Verdict:
+    """4xx: only 404/410 say the page is gone; the rest say the server would not serve us."""
+    if code in (404, 410):
+        return Verdict(LinkStatus.NOT_FOUND, line)
+    if code == 429:
+        return Verdict(LinkStatus.RATE_LIMITED, line, retryable=True)
+    if code == 408:
+        return Verdict(
+            LinkStatus.TIMEOUT, f"{line} (the server gave up waiting for us)", retryable=True
+        )
+    if code == 414:
+        return Verdict(LinkStatus.INVALID_URL, f"{line} (the server refuses a URL this long)")
+    why = _REFUSALS.get(code, "the server refused the request")
+    return Verdict(LinkStatus.BLOCKED, f"{line} ({why})")
+
+
+def classify_response(final: Exchange, hops: Sequence[Hop]) -> Verdict:
+    """Turn the last answer of a redirect chain into a status."""
+    code = final.status
+    line = status_line(code, final.reason)
+    if _is_cloudflare_challenge(final):
+        return Verdict(LinkStatus.BLOCKED, f"{line} (Cloudflare bot challenge)")
+    if 200 <= code < 300:
+        return _success(line, hops)
+    if 400 <= code < 500 or code in _REFUSALS:
+        return _client_error(code, line)
+    if 500 <= code < 600:
+        return Verdict(LinkStatus.SERVER_ERROR, line, retryable=True)
+    if 300 <= code < 400:
+        return Verdict(LinkStatus.SERVER_ERROR, f"{line} with no redirect to follow")
+    return Verdict(LinkStatus.SERVER_ERROR, f"unexpected status {line}")
+
+
+_E = TypeVar("_E", bound=BaseException)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it was raised from: httpx wraps the OS error twice."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _cause(exc: BaseException, kind: type[_E]) -> _E | None:
+    return next((c for c in _causes(exc) if isinstance(c, kind)), None)
+
+
+def tls_problem(err: ssl.SSLCertVerificationError) -> str:
+    """OpenSSL's verify message in words a user can act on."""
+    message = (err.verify_message or str(err)).strip()
+    lowered = message.lower()
+    known = (
+        ("expired", "certificate has expired"),
+        ("not yet valid", "certificate is not valid yet"),
+        ("self-signed", "self-signed certificate"),
+        ("self signed", "self-signed certificate"),
+        ("mismatch", "certificate is for a different host name"),
+        ("local issuer", "certificate issued by an unknown CA"),
+        ("unable to get issuer", "certificate issued by an unknown CA"),
+        ("first certificate", "incomplete certificate chain"),
+        ("revoked", "certificate has been revoked"),
+    )
+    for needle, words in known:
+        if needle in lowered:
+            return f"{words} ({message})"
+    return message
+
+
+def _connect_error(exc: httpx.HTTPError, url: str) -> Verdict:
+    """A connection that never got as far as an HTTP request."""
+    host, where = _host(url), _host_port(url)
+    if (cert := _cause(exc, ssl.SSLCertVerificationError)) is not None:
+        return Verdict(
+            LinkStatus.TLS_ERROR, f"TLS certificate of {host}: {tls_problem(cert)}", Failure.TLS
+        )
+    if (tls := _cause(exc, ssl.SSLError)) is not None:
+        detail = tls.reason or str(tls)
+        return Verdict(
+            LinkStatus.TLS_ERROR, f"TLS handshake with {host} failed: {detail}", Failure.TLS
+        )
+    if (dns := _cause(exc, socket.gaierror)) is not None:
+        return Verdict(
+            LinkStatus.UNREACHABLE, f"DNS lookup failed for {host} ({dns.strerror})", Failure.DNS
+        )
+    if _cause(exc, ConnectionRefusedError) is not None:
+        return Verdict(LinkStatus.UNREACHABLE, f"connection refused by {where}", Failure.REFUSED)
+    if _cause(exc, ConnectionResetError) is not None:
+        return Verdict(
+            LinkStatus.UNREACHABLE, f"connection reset by {where}", Failure.RESET, retryable=True
+        )
+    os_error = _cause(exc, OSError)
+    if os_error is not None and os_error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return Verdict(LinkStatus.UNREACHABLE, f"no route to {where}", Failure.NO_ROUTE)
+    return Verdict(LinkStatus.UNREACHABLE, f"could not connect to {where}: {exc}", Failure.NETWORK)
+
+
+def _timeout_error(exc: httpx.TimeoutException, url: str, options: FetchOptions) -> Verdict:
+    where = _host_port(url)
+    if isinstance(exc, httpx.ConnectTimeout):
+        reason = (
+            f"connect timeout: {where} did not accept a connection in {options.connect_timeout:g}s"
+        )
+        failure = Failure.CONNECT_TIMEOUT
+    elif isinstance(exc, httpx.ReadTimeout):
+        reason = f"read timeout: {where} sent nothing for {options.read_timeout:g}s"
+        failure = Failure.READ_TIMEOUT
+    elif isinstance(exc, httpx.WriteTimeout):
+        reason = f"write timeout: {where} took no data for {options.read_timeout:g}s"
+        failure = Failure.WRITE_TIMEOUT
+    else:
+        reason = f"pool timeout: no free connection to {where} in {options.timeout:g}s"
+        failure = Failure.POOL_TIMEOUT
+    return Verdict(LinkStatus.TIMEOUT, reason, failure, retryable=True)
+
+
+def classify_error(exc: Exception, url: str, options: FetchOptions) -> Verdict:
+    """Turn an httpx exception raised while fetching ``url`` into a status."""
+    where = _host_port(url)
+    if isinstance(exc, httpx.TimeoutException):
+        return _timeout_error(exc, url, options)
+    if isinstance(exc, httpx.ProxyError):
+        return Verdict(
+            LinkStatus.UNREACHABLE, f"proxy refused the connection to {where}: {exc}", Failure.PROXY
+        )
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.LocalProtocolError)):
+        return Verdict(
+            LinkStatus.INVALID_URL, f"cannot request {url!r}: {exc}", Failure.INVALID_URL
+        )
+    if isinstance(exc, httpx.ConnectError):
+        return _connect_error(exc, url)
+    if isinstance(exc, httpx.RemoteProtocolError):
+        if "without sending" in str(exc) or "disconnected" in str(exc).lower():
+            reason = f"connection closed by {where} before a complete answer"
+            return Verdict(LinkStatus.UNREACHABLE, reason, Failure.RESET, retryable=True)
+        reason = f"{where} broke the HTTP protocol: {exc}"
+        return Verdict(LinkStatus.SERVER_ERROR, reason, Failure.PROTOCOL, retryable=True)
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
+        if _cause(exc, ConnectionResetError) or _cause(exc, BrokenPipeError):
+            reason = f"connection reset by {where}"
+        else:
+            reason = f"connection to {where} broke: {exc or type(exc).__name__}"
+        return Verdict(LinkStatus.UNREACHABLE, reason, Failure.RESET, retryable=True)
+    return Verdict(LinkStatus.UNREACHABLE, f"network error with {where}: {exc}", Failure.NETWORK)
+
+
+def _describe(exc: BaseException) -> str:
+    """The technical detail for ``FetchResult.error``: the exception chain, each distinct
+    message once (httpx repeats the one below it)."""
+    parts: list[str] = []
+    for cause in _causes(exc):
+        message = str(cause) or type(cause).__name__
+        if not parts or not parts[-1].endswith(message):
+            parts.append(f"{type(cause).__name__}: {message}")
+    return " <- ".join(parts)
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or HTTP-date); None if absent or
+    unreadable."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _optional_module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+_brotli = _optional_module("brotli")
+# Only a brotli new enough to cap its output is used: without a cap a tiny body can
+# expand without bound.
+BROTLI = _brotli is not None and hasattr(_brotli.Decompressor(), "can_accept_more_data")
+ACCEPT_ENCODING = "gzip, deflate, br" if BROTLI else "gzip, deflate"
+
+
+def _inflate(data: bytes, wbits: int, cap: int) -> tuple[bytes, bool]:
+    """zlib/gzip-decode at most ``cap`` bytes; True when there was more (a bomb, say)."""
+    out = bytearray()
+    while data:
+        decoder = zlib.decompressobj(wbits)
+        pending = data
+        while pending and not decoder.eof:
+            out += decoder.decompress(pending, cap + 1 - len(out))
+            if len(out) > cap:
+                return bytes(out[:cap]), True
+            pending = decoder.unconsumed_tail
+        # A gzip body may hold several members; anything else after the end is ignored.
+        data = decoder.unused_data if decoder.eof else b""
+        if not data.startswith(b"\x1f\x8b"):
+            break
+    return bytes(out), False
+
+
+def _unbrotli(data: bytes, cap: int) -> tuple[bytes, bool]:
+    assert _brotli is not None
+    decoder = _brotli.Decompressor()
+    out = bytearray(decoder.process(data, max_output_length=cap + 1))
+    while len(out) <= cap and not decoder.is_finished():
+        more = decoder.process(b"", max_output_length=cap + 1 - len(out))
+        if not more:
+            break
+        out += more
+    return bytes(out[:cap]), len(out) > cap
+
+
+def _decode_one(coding: str, data: bytes, cap: int) -> tuple[bytes, bool]:
+    if coding in ("gzip", "x-gzip"):
+        return _inflate(data, 32 + zlib.MAX_WBITS, cap)
+    if coding == "deflate":
+        try:
+            return _inflate(data, 32 + zlib.MAX_WBITS, cap)
+        except zlib.error:  # servers often send raw deflate without the zlib wrapper
+            return _inflate(data, -zlib.MAX_WBITS, cap)
+    if coding == "br" and BROTLI:
+        return _unbrotli(data, cap)
+    raise LookupError(coding)
+
+
+def decode_body(
+    raw: bytes, content_encoding: str | None, cap: int
+) -> tuple[bytes, bool, str | None]:
+    """Undo Content-Encoding with output capped at ``cap``.
+
+    Returns (content, truncated, error). On an encoding we cannot undo the raw bytes come
+    back with the error saying so, rather than a guess.
+    """
+    codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
+    data, truncated = raw, False
+    for coding in reversed([c for c in codings if c and c != "identity"]):
+        try:
+            data, cut = _decode_one(coding, data, cap)
+        except LookupError:
+            return raw, False, f"content left encoded: cannot decode Content-Encoding {coding!r}"
+        except zlib.error as exc:
+            return raw, False, f"content left encoded: corrupt {coding} body ({exc})"
+        except Exception as exc:  # brotli.error has no common base we can name
+            if _brotli is not None and isinstance(exc, _brotli.error):
+                return raw, False, f"content left encoded: corrupt br body ({exc})"
+            raise
+        truncated = truncated or cut
+    return data, truncated, None
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+@dataclass
+class _Chain:
+    """The hops of one attempt so far; kept even when the attempt fails half-way."""
+
+    method: str
+    current: str
+    exchanges: list[Exchange] = field(default_factory=list)
+    hops: list[Hop] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One attempt: its verdict, its chain, and whether the last exchange is the answer."""
+
+    verdict: Verdict
+    chain: _Chain
+    answered: bool = False
+    error: str | None = None
+    retry_after: float | None = None
+
+
+@dataclass
+class _Progress:
+    """What a URL's check has got to, so a total timeout can still say what happened."""
+
+    attempts: int = 0
+    last: _Outcome | None = None
+    chain: _Chain | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def _cookie_state(cookies: httpx.Cookies) -> tuple[tuple[str, str, str, str | None], ...]:
+    return tuple(sorted((c.domain, c.path, c.name, c.value) for c in cookies.jar))
+
+
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """A jar that keeps nothing: cookies live per redirect chain, never across URLs."""
+    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+def _latin1(pairs: Iterable[tuple[bytes, bytes]]) -> Headers:
+    return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in pairs)
+
+
+class _Fetcher:
+    """One shared client and the limits around it; ``check`` never raises for a URL."""
+
+    def __init__(self, options: FetchOptions) -> None:
+        self.options = options
+        self._global = asyncio.Semaphore(options.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._client = self._make_client()
+
+    def _make_client(self) -> httpx.AsyncClient:
+        options = self.options
+        verify: ssl.SSLContext | bool = not options.insecure
+        try:
+            if options.ca_bundle and not options.insecure:
+                verify = ssl.create_default_context(cafile=options.ca_bundle)
+            return httpx.AsyncClient(
+                http2=True,
+                verify=verify,
+                trust_env=True,
+                follow_redirects=False,
+                cookies=_no_cookies(),
+                headers={
+                    "User-Agent": options.user_agent,
+                    "Accept": ACCEPT,
+                    "Accept-Encoding": ACCEPT_ENCODING,
+                },
+                timeout=httpx.Timeout(
+                    options.timeout,
+                    connect=options.connect_timeout,
+                    read=options.read_timeout,
+                    write=options.read_timeout,
+                    pool=options.timeout,
+                ),
+                limits=httpx.Limits(
+                    max_connections=options.concurrency,
+                    max_keepalive_connections=options.concurrency,
+                ),
+            )
+        except (OSError, ssl.SSLError) as exc:
+            raise UsageError(
+                f"cannot load the CA certificates: {exc}",
+                hint="check --ca-bundle, SSL_CERT_FILE and SSL_CERT_DIR",
+            ) from exc
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _host_slot(self, url: str) -> asyncio.Semaphore:
+        key = _host_port(url).lower()
+        if key not in self._hosts:
+            self._hosts[key] = asyncio.Semaphore(self.options.per_host)
+        return self._hosts[key]
+
+    async def check(self, url: str) -> FetchResult:
+        """Fetch one fragment-free URL within its limits; every failure becomes a result."""
+        started = datetime.now(UTC)
+        problem = url_problem(url)
+        if problem is not None:
+            return FetchResult(
+                url=url,
+                status=LinkStatus.INVALID_URL,
+                reason=problem,
+                started=started,
+                failure=Failure.INVALID_URL,
+            )
+        # Host slot first, so URLs queued behind a busy host do not hold global slots.
+        async with self._host_slot(url), self._global:
+            started = datetime.now(UTC)
+            clock = time.monotonic()
+            progress = _Progress()
+            deadline = asyncio.timeout(self.options.timeout)
+            try:
+                async with deadline:
+                    outcome = await self._fetch(url, progress, deadline)
+            except TimeoutError:
+                if not deadline.expired():
+                    raise
+                outcome = self._out_of_time(url, progress)
+            return self._result(url, outcome, progress, started, time.monotonic() - clock)
+
+    async def _fetch(self, url: str, progress: _Progress, deadline: asyncio.Timeout) -> _Outcome:
+        cookies = httpx.Cookies()
+        if self.options.head_first:
+            head = await self._attempt(url, "HEAD", cookies, progress)
+            if head.answered and head.verdict.status.alive:
+                progress.attempts = 1
+                return head
+            progress.notes["head"] = f"HEAD gave {head.verdict.reason}; fell back to GET"
+        while True:
+            progress.attempts += 1
+            outcome = await self._attempt(url, "GET", cookies, progress)
+            progress.last = outcome
+            if not outcome.verdict.retryable or progress.attempts > self.options.retries:
+                return outcome
+            delay, excuse = self._next_delay(outcome, progress.attempts, deadline)
+            if excuse is not None:
+                return excuse
+            await asyncio.sleep(delay)
+
+    def _next_delay(
+        self, outcome: _Outcome, attempt: int, deadline: asyncio.Timeout
+    ) -> tuple[float, _Outcome | None]:
+        """How long to wait before the next attempt, or the outcome to give up with."""
+        cap = self.options.retry_after_cap
+        asked = outcome.retry_after
+        verdict = outcome.verdict
+        if asked is not None and asked > cap:
+            reason = (
+                f"{verdict.reason}; the server asked to wait {asked:.0f}s, more than the "
+                f"{cap:g}s limit, so it was not retried"
+            )
+            failure = Failure.RETRY_AFTER_TOO_LONG
+            return 0.0, replace(outcome, verdict=replace(verdict, reason=reason, failure=failure))
+        if asked is not None:
+            delay = asked
+        else:
+            base = self.options.backoff_base
+            delay = base * 2 ** (attempt - 1) + random.uniform(0, base)
+        when = deadline.when()
+        left = float("inf") if when is None else when - asyncio.get_running_loop().time()
+        if delay >= left:
+            reason = f"{verdict.reason}; no time left to wait {delay:.1f}s for another attempt"
+            return 0.0, replace(outcome, verdict=replace(verdict, reason=reason))
+        return delay, None
+
+    async def _attempt(
+        self, url: str, method: str, cookies: httpx.Cookies, progress: _Progress
+    ) -> _Outcome:
+        """Follow one redirect chain to its end; errors become the outcome's verdict."""
+        chain = _Chain(method, url)
+        progress.chain = chain
+        try:
+            stop = await self._follow(chain, cookies)
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            verdict = classify_error(exc, chain.current, self.options)
+            return _Outcome(verdict, chain, error=_describe(exc))
+        if stop is not None:
+            return _Outcome(stop, chain)
+        final = chain.exchanges[-1]
+        return _Outcome(
+            classify_response(final, chain.hops),
+            chain,
+            answered=True,
+            retry_after=retry_after_seconds(header(final, "retry-after")),
+        )
+
+    async def _follow(self, chain: _Chain, cookies: httpx.Cookies) -> Verdict | None:
+        """Send, and follow redirects by hand so each hop is recorded; returns a verdict
+        only when the chain has to stop at a redirect (bad target, loop, too many)."""
+        path = [chain.current]
+        seen = {(chain.current, _cookie_state(cookies))}
+        while True:
+            exchange, location = await self._exchange(chain.method, chain.current, cookies)
+            chain.exchanges.append(exchange)
+            if exchange.status not in REDIRECT_CODES or not location:
+                return None
+            chain.hops.append(Hop(chain.current, exchange.status))
+            target = strip_fragment(urljoin(chain.current, location.strip()))
+            path.append(target)
+            problem = url_problem(target)
+            if problem is not None:
+                reason = f"redirect from {chain.current} to {target} refused: {problem}"
+                return Verdict(LinkStatus.INVALID_URL, reason, Failure.BAD_REDIRECT)
+            if len(chain.hops) > self.options.max_redirects:
+                reason = (
+                    f"too many redirects: more than {self.options.max_redirects}, "
+                    f"the last from {chain.current} to {target}"
+                )
+                return Verdict(LinkStatus.SERVER_ERROR, reason, Failure.TOO_MANY_REDIRECTS)
+            state = (target, _cookie_state(cookies))
+            if state in seen:
+                reason = "redirect loop: " + " -> ".join(path)
+                return Verdict(LinkStatus.SERVER_ERROR, reason, Failure.REDIRECT_LOOP)
+            seen.add(state)
+            chain.current = target
+
+    async def _exchange(
+        self, method: str, url: str, cookies: httpx.Cookies
+    ) -> tuple[Exchange, str | None]:
+        """One request and its response, body read raw up to the cap."""
+        request = self._client.build_request(method, url)
+        cookies.set_cookie_header(request)
+        date = datetime.now(UTC)
+        response = await self._client.send(request, stream=True)
+        try:
+            cookies.extract_cookies(response)
+            body, truncated = await self._read_capped(response)
+        finally:
+            await response.aclose()
+        exchange = Exchange(
+            method=method,
+            url=url,
+            request_headers=_latin1(request.headers.raw),
+            http_version=response.http_version,
+            status=response.status_code,
+            reason=response.reason_phrase,
+            response_headers=_latin1(response.headers.raw),
+            body=body,
+            date=date,
+            truncated=truncated,
+        )
+        return exchange, response.headers.get("location")
+
+    async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
+        """The body as on the wire (content-encoding kept), stopping at ``max_bytes``."""
+        cap = self.options.max_bytes
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_raw():
+            if size + len(chunk) > cap:
+                chunks.append(chunk[: cap - size])
+                return b"".join(chunks), True
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks), False
+
+    def _out_of_time(self, url: str, progress: _Progress) -> _Outcome:
+        reason = f"no complete answer within the {self.options.timeout:g}s time limit"
+        if progress.last is not None:
+            reason += f" (last attempt: {progress.last.verdict.reason})"
+        chain = progress.chain or _Chain("GET", url)
+        verdict = Verdict(LinkStatus.TIMEOUT, reason, Failure.TOTAL_TIMEOUT)
+        return _Outcome(verdict, chain, error=f"total timeout after {self.options.timeout:g}s")
+
+    def _result(
+        self, url: str, outcome: _Outcome, progress: _Progress, started: datetime, elapsed: float
+    ) -> FetchResult:
+        """Assemble the result; the body is decoded only for a final GET answer."""
+        chain, verdict = outcome.chain, outcome.verdict
+        reason = verdict.reason
+        if progress.attempts > 1:
+            reason += f" (after {progress.attempts} attempts)"
+        exchanges = tuple(chain.exchanges)
+        last = exchanges[-1] if exchanges else None
+        content, truncated, error = b"", False, outcome.error
+        if outcome.answered and last is not None and chain.method == "GET":
+            content, truncated, decode_error = decode_body(
+                last.body, header(last, "content-encoding"), self.options.max_bytes
+            )
+            error = error or decode_error
+        hops = tuple(chain.hops)
+        return FetchResult(
+            url=url,
+            status=verdict.status,
+            reason=reason,
+            started=started,
+            http_status=last.status if last is not None else None,
+            final_url=chain.current,
+            redirects=hops,
+            permanent=bool(hops) and all(h.status in PERMANENT_CODES for h in hops),
+            content_type=header(last, "content-type") if last is not None else None,
+            content=content,
+            truncated=truncated or (last is not None and last.truncated),
+            exchanges=exchanges,
+            elapsed=elapsed,
+            error=error,
+            extra=dict(progress.notes),
+            failure=verdict.failure,
+            attempts=progress.attempts,
+        )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+async def fetch_all(
+    urls: Sequence[str],
+    options: FetchOptions | None = None,
+    on_result: Callable[[FetchResult], None] | None = None,
+) -> dict[str, FetchResult]:
+    """Check every URL, each distinct fragment-free URL fetched once.
+
+    Results are keyed by each URL exactly as given (fragment included), in input order;
+    ``on_result`` is called once per distinct given URL as soon as its fetch finishes.
+    """
+    options = options or FetchOptions()
+    given = list(dict.fromkeys(urls))
+    by_target: dict[str, list[str]] = {}
+    for url in given:
+        by_target.setdefault(strip_fragment(url), []).append(url)
+    results: dict[str, FetchResult] = {}
+    if not given:
+        return results
+    fetcher = _Fetcher(options)
+    tasks = [asyncio.create_task(fetcher.check(target)) for target in by_target]
+    try:
+        for next_done in asyncio.as_completed(tasks):
+            done = await next_done
+            for url in by_target[done.url]:
+                results[url] = replace(done, url=url, extra=dict(done.extra))
+                if on_result is not None:
+                    on_result(results[url])
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await fetcher.aclose()
+    return {url: results[url] for url in given}
+
+
+def fetch_all_sync(
+    urls: Sequence[str],
+    options: FetchOptions | None = None,
+    on_result: Callable[[FetchResult], None] | None = None,
+) -> dict[str, FetchResult]:
+    """:func:`fetch_all` for callers without an event loop (the CLI)."""
+    return asyncio.run(fetch_all(urls, options, on_result))
+
+
+_OFFLINE_FAILURES = frozenset({Failure.DNS, Failure.NO_ROUTE})
+
+
+def network_state(results: Iterable[FetchResult]) -> Network:
+    """OFFLINE when every URL that was tried failed before reaching any server (no name
+    resolved, no route): then dead links say nothing about the sources."""
+    tried = [r for r in results if r.failure is not Failure.INVALID_URL]
+    if tried and all(
+        r.status is LinkStatus.UNREACHABLE and r.failure in _OFFLINE_FAILURES for r in tried
+    ):
+        return Network.OFFLINE
+    return Network.ONLINE

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from citeaudit import __version__
 from citeaudit.archive import Snapshot, WarcArchive, read_payload
-from citeaudit.errors import CiteauditError
+from citeaudit.errors import CiteauditError, StoreError
 from citeaudit.extract import Extraction, extract
 from citeaudit.fetch import FetchOptions, FetchResult, fetch_all_sync, network_state
 from citeaudit.model import Catalog, Source
@@ -121,7 +120,11 @@ def audit(
         earlier = {s.id: store.latest_snapshot(s.id) for s in catalog.sources if s.has_copy}
         store.begin_run(run_id, started, str(sources_file), sources_sha)
         snapshots: dict[str, Snapshot | None] = {}
-        info = {"run-id": run_id, "sources-file": sources_file.name, "sources-sha256": sources_sha}
+        info = {
+            "sources-file": sources_file.name,
+            "sources-sha256": sources_sha,
+            "http-header-user-agent": options.fetch.user_agent,
+        }
         with WarcArchive(store_dir, run_id, info) as warc:
 
             def keep(result: FetchResult) -> None:
@@ -208,9 +211,9 @@ def _copy_of(
         return SourceCopy(source.id, extraction, JudgedOn.LIVE, result.started, source.url)
     previous = earlier.get(source.id)
     if previous is not None:
-        extraction = _extract_snapshot(store_dir, previous)
-        if extraction is not None:
-            return SourceCopy(source.id, extraction, JudgedOn.SNAPSHOT, previous.date, source.url)
+        kept = _extract_snapshot(store_dir, previous)
+        if kept is not None:
+            return SourceCopy(source.id, kept, JudgedOn.SNAPSHOT, previous.date, source.url)
     why = (
         "the network looks unreachable"
         if network is Network.OFFLINE
@@ -222,8 +225,8 @@ def _copy_of(
 def _extract_snapshot(store_dir: Path, snapshot: Snapshot) -> Extraction | None:
     if snapshot.http_status is not None and not 200 <= snapshot.http_status < 300:
         return None
-    payload = read_payload(store_dir, snapshot)
+    try:
+        payload = read_payload(store_dir, snapshot)
+    except StoreError:
+        return None  # a damaged snapshot is no copy; the verdict says the source is unavailable
     return extract(payload, snapshot.content_type, snapshot.url)
-
-
-__all__ = ["AuditOptions", "audit", "check_links", "__version__"]

@@ -13,16 +13,21 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from citeaudit import __version__
 from citeaudit.archive import ARCHIVE_DIR, Snapshot, utc
 from citeaudit.errors import StoreError
 from citeaudit.fetch import FetchResult
+
+if TYPE_CHECKING:  # verify pulls in the extractors; the store only needs the type
+    from citeaudit.verify import ClaimResult
 
 STORE_DIR_NAME = ".citeaudit"
 DATABASE_NAME = "citeaudit.sqlite"
@@ -127,6 +132,7 @@ class Store:
         self.dir = store_dir
         self.path = store_dir / DATABASE_NAME
         self._db = connection
+        self._lock = threading.RLock()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -145,7 +151,10 @@ class Store:
             raise StoreError(f"cannot create the store at {store_dir}: {exc.strerror}") from exc
         _check_header(path)
         try:
-            connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+            # One connection, shared by the run's worker threads under a lock.
+            connection = sqlite3.connect(
+                path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise _store_error(exc, path) from exc
         store = cls(store_dir, connection)
@@ -176,7 +185,6 @@ class Store:
                     hint="upgrade citeaudit to use this store",
                 )
             for number in range(version, len(MIGRATIONS)):
-                self._db.executescript_in_transaction = None  # type: ignore[attr-defined]
                 for statement in _statements(MIGRATIONS[number]):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")
@@ -199,7 +207,8 @@ class Store:
 
     def close(self) -> None:
         """Close the connection; every write was committed already."""
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     # -- transactions and errors -----------------------------------------------------------
 
@@ -210,7 +219,8 @@ class Store:
         Integrity and programming errors are bugs in citeaudit and are left to surface.
         """
         try:
-            yield
+            with self._lock:
+                yield
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
             raise
         except sqlite3.Error as exc:
@@ -321,25 +331,28 @@ class Store:
         passage: str | None = None,
     ) -> None:
         """Record what one piece of evidence came to (replacing an earlier one in the run)."""
+        row = (run_id, claim_id, evidence_index, source_id, str(verdict))
+        row_end = (None if judged_on is None else str(judged_on), found_at, passage)
         with self._transaction():
-            self._db.execute(
-                "INSERT INTO verdicts (run_id, claim_id, evidence_index, source_id, verdict,"
-                " judged_on, found_at, passage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (run_id, claim_id, evidence_index) DO UPDATE SET"
-                " source_id = excluded.source_id, verdict = excluded.verdict,"
-                " judged_on = excluded.judged_on, found_at = excluded.found_at,"
-                " passage = excluded.passage",
-                (
-                    run_id,
-                    claim_id,
-                    evidence_index,
-                    source_id,
-                    str(verdict),
-                    None if judged_on is None else str(judged_on),
-                    found_at,
-                    passage,
-                ),
+            self._db.execute(_UPSERT_VERDICT, row + row_end)
+
+    def record_verdicts(self, run_id: str, claim: ClaimResult) -> None:
+        """Record the verdict on each piece of a claim's evidence, all or none."""
+        rows = [
+            (
+                run_id,
+                claim.claim.id,
+                index,
+                result.evidence.source,
+                str(result.verdict),
+                None if result.judged_on is None else str(result.judged_on),
+                result.found_at,
+                result.passage,
             )
+            for index, result in enumerate(claim.evidence)
+        ]
+        with self._transaction():
+            self._db.executemany(_UPSERT_VERDICT, rows)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -363,6 +376,16 @@ class Store:
                 (source_id,),
             ).fetchone()
         return None if row is None else _snapshot(row)
+
+
+_UPSERT_VERDICT = (
+    "INSERT INTO verdicts (run_id, claim_id, evidence_index, source_id, verdict,"
+    " judged_on, found_at, passage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (run_id, claim_id, evidence_index) DO UPDATE SET"
+    " source_id = excluded.source_id, verdict = excluded.verdict,"
+    " judged_on = excluded.judged_on, found_at = excluded.found_at,"
+    " passage = excluded.passage"
+)
 
 
 def _snapshot(row: tuple[object, ...]) -> Snapshot:
@@ -426,6 +449,6 @@ def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
         return StoreError(
             f"the store database {path} is damaged or not a citeaudit database ({exc}); "
             "it was left as it is",
-            hint="move it aside to start a new store; the WARC files in archive/ are intact",
+            hint="move it aside to start a new store; the WARC files in archive/ are separate",
         )
     return StoreError(f"the store database {path} cannot be used: {exc}")

@@ -57,7 +57,7 @@ def _status_cell(item: SourceResult) -> Text:
 def sources_table(result: AuditResult) -> Table:
     """One row a source: id, status, and the reason or final URL."""
     table = Table(title="Sources", title_justify="left", expand=False, show_lines=False)
-    table.add_column("source", overflow="fold")
+    table.add_column("source", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("details", overflow="fold")
     for item in result.sources:
@@ -78,9 +78,9 @@ def sources_table(result: AuditResult) -> Table:
 def claims_table(result: AuditResult) -> Table:
     """One row per claim-evidence pair, the claim's verdict on its first row."""
     table = Table(title="Claims", title_justify="left", expand=False, show_lines=True)
-    table.add_column("claim", overflow="fold")
+    table.add_column("claim", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
-    table.add_column("evidence", overflow="fold")
+    table.add_column("evidence", overflow="fold", min_width=12)
     table.add_column("ref", justify="right", no_wrap=True)
     table.add_column("result", no_wrap=True)
     table.add_column("where / why", overflow="fold")
