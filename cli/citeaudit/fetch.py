@@ -577,6 +577,32 @@ def _no_cookies() -> http.cookiejar.CookieJar:
     return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
+_RAW_HEADERS = "citeaudit.raw_headers"
+
+
+async def _hide_location(response: httpx.Response) -> None:
+    """Response hook: take Location out of httpx's sight, keeping the headers as received.
+
+    Even with redirects off, httpx builds the follow-up request for every redirect and
+    raises (losing the response) on a Location it cannot parse, such as ``javascript:``.
+    We follow redirects ourselves and judge every target, so httpx need not see it.
+    """
+    if response.status_code in REDIRECT_CODES and "location" in response.headers:
+        response.extensions[_RAW_HEADERS] = list(response.headers.raw)
+        del response.headers["location"]
+
+
+def _location(raw_headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The first Location header; UTF-8 when it decodes so, as browsers read it."""
+    for name, value in raw_headers:
+        if name.lower() == b"location":
+            try:
+                return value.decode("utf-8")
+            except UnicodeDecodeError:
+                return value.decode("latin-1")
+    return None
+
+
 def _latin1(pairs: Iterable[tuple[bytes, bytes]]) -> Headers:
     return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in pairs)
 
@@ -602,6 +628,7 @@ class _Fetcher:
                 trust_env=True,
                 follow_redirects=False,
                 cookies=_no_cookies(),
+                event_hooks={"response": [_hide_location]},
                 headers={
                     "User-Agent": options.user_agent,
                     "Accept": ACCEPT,
@@ -770,6 +797,7 @@ class _Fetcher:
             body, truncated = await self._read_capped(response)
         finally:
             await response.aclose()
+        raw_headers = response.extensions.get(_RAW_HEADERS, response.headers.raw)
         exchange = Exchange(
             method=method,
             url=url,
@@ -777,12 +805,12 @@ class _Fetcher:
             http_version=response.http_version,
             status=response.status_code,
             reason=response.reason_phrase,
-            response_headers=_latin1(response.headers.raw),
+            response_headers=_latin1(raw_headers),
             body=body,
             date=date,
             truncated=truncated,
         )
-        return exchange, response.headers.get("location")
+        return exchange, _location(raw_headers)
 
     async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
         """The body as on the wire (content-encoding kept), stopping at ``max_bytes``."""
