@@ -546,3 +546,31 @@ def test_problems_are_sorted_by_line_and_column() -> None:
 def test_problem_text_format() -> None:
     problem = only("sources:\n  - id: 5\n")
     assert str(problem).startswith("sources.yaml:2:9: id must be text")
+
+
+def test_number_too_long_to_read() -> None:
+    text = "sources: [{id: a}]\nclaims: [{id: c, text: t, evidence: [{source: a, ref: "
+    problem = only(text + "1" * 5000 + "}]}]\n")
+    assert at(problem) == (2, 55)
+    assert "as a whole number: it has too many digits" in problem.message
+
+
+def test_merge_that_includes_itself() -> None:
+    problem = only("sources:\n  - &a {id: a, <<: *a}\n")
+    assert at(problem) == (2, 20)
+    assert "repeats the list or mapping it is in" in problem.message
+
+
+def test_merge_of_a_scalar() -> None:
+    problem = only("sources:\n  - <<: 5\n    id: a\n")
+    assert at(problem) == (2, 9)
+    assert "'<<' must be followed by an alias to a mapping" in problem.message
+
+
+def test_sources_written_as_a_mapping() -> None:
+    text = "sources:\n  smith: {url: 'https://x.org'}\n"
+    problem = only(
+        text + "claims: [{id: c, text: t, evidence: [{source: smith}]}]\n"
+    )  # and no "unknown source" noise on top
+    assert at(problem) == (2, 3)
+    assert "sources must be a list (one '- ' line per entry), not a mapping" in problem.message

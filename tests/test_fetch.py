@@ -63,7 +63,7 @@ def fetch_one(url: str, **changes: Any) -> FetchResult:
 @pytest.fixture(autouse=True)
 def _no_proxy_no_system_ca(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests must not depend on (or leak to) the machine's proxy and CA settings."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
@@ -434,13 +434,16 @@ def test_brotli_without_a_decoder_is_left_raw_and_said_so(httpserver: HTTPServer
 # --------------------------------------------------------------------------- network errors
 
 
-def test_slow_headers_time_out() -> None:
+def test_slow_headers_time_out_and_are_retried() -> None:
     with RawServer(silent) as server:
-        result = fetch_one(server.url(), read_timeout=0.3, retries=0)
+        result = fetch_one(server.url(), read_timeout=0.3, retries=1)
+        connections = server.connections
 
     assert result.status is LinkStatus.TIMEOUT
     assert result.failure is Failure.READ_TIMEOUT
-    assert result.reason.startswith("read timeout:")
+    assert result.reason.startswith("read timeout: 127.0.0.1:")
+    assert result.reason.endswith("sent nothing for 0.3s (after 2 attempts)")
+    assert connections == 2
 
 
 def test_trickling_body_hits_the_total_timeout() -> None:

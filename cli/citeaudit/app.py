@@ -57,7 +57,7 @@ app = typer.Typer(
 # Options shared by several commands, defined once.
 FileArg = Annotated[
     Path,
-    typer.Argument(help="The sources file.", show_default=True),
+    typer.Argument(help="The sources file.", show_default=True, metavar="FILE"),
 ]
 FormatOpt = Annotated[
     Format,
@@ -69,7 +69,7 @@ OutputOpt = Annotated[
 ]
 StoreOpt = Annotated[
     Path | None,
-    typer.Option("--store", help="Evidence store directory. [default: .citeaudit/ beside FILE]"),
+    typer.Option("--store", help="Evidence store directory (default: .citeaudit/ beside FILE)."),
 ]
 ConcurrencyOpt = Annotated[
     int, typer.Option("--concurrency", min=1, max=256, help="Requests in flight at once.")

@@ -491,7 +491,8 @@ class _Reader:
             kind = (
                 "a whole number" if tag == _INT else "a number" if tag == _FLOAT else "true/false"
             )
-            self.add(_pos(node.start_mark), f"cannot read {_short(node.value)} as {kind}: {exc}")
+            why = ": it has too many digits" if "digits" in str(exc) else ""
+            self.add(_pos(node.start_mark), f"cannot read {_short(node.value)} as {kind}{why}")
             self.reported.add(path)
             return _INVALID
 
@@ -599,8 +600,6 @@ class _Reader:
         """What the mapping at ``path`` is, for messages: "source 'smith-2020'", "claim"."""
         model = _model_at(path)
         name = _MODEL_NAMES.get(model, "entry") if model else "entry"
-        if model is Locator and path and path[-1] != "locator":
-            name = "entry"
         value = _at(data, path)
         if isinstance(value, dict) and isinstance(value.get("id"), str) and model is not Catalog:
             return f"{name} {value['id'].strip()!r}"

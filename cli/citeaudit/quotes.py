@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 _QUOTES = dict.fromkeys("‘’‚‛′‹›`´", "'") | dict.fromkeys("“”„‟″«»", '"')
 _DASHES = dict.fromkeys("‐‑‒–—―−﹘﹣－", "-")
 _DROP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 # A quote is cut where the author left words out: "...", "…", "[…]", "[...]".
+_SPACES = re.compile(r" {2,}|^ | $")
 _ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3}\]|\[\s*…\s*\]|(?:\.\s*){3}|…")
 
 
@@ -25,14 +28,16 @@ class Normalised:
     """Text in normal form, and for each of its characters the index it came from."""
 
     text: str
-    origin: tuple[int, ...]
+    origin: array[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The span in the original text behind the normalised span [start, end)."""
         return self.origin[start], self.origin[end - 1] + 1
 
 
+@lru_cache(maxsize=4096)
 def _fold(char: str) -> str:
+    """One character in normal form: zero, one or several characters."""
     if char in _DROP:
         return ""
     if char in _QUOTES:
@@ -45,20 +50,53 @@ def _fold(char: str) -> str:
     return "".join(_QUOTES.get(c, _DASHES.get(c, c)) for c in folded).lower()
 
 
+def _fold_all(text: str) -> tuple[str, array[int]]:
+    """Fold every character, keeping the origin of each output character.
+
+    Most characters fold to exactly one character, so the text is translated in bulk
+    (``str.translate``) and only the rare ones that vanish or expand are walked one by one.
+    """
+    table = {ord(c): _fold(c) for c in set(text)}
+    uneven = [c for c in table if len(table[c]) != 1]
+    if not uneven:
+        return text.translate(table), array("q", range(len(text)))
+    parts: list[str] = []
+    origin = array("q")
+    position = 0
+    pattern = re.compile("[" + "".join(re.escape(chr(c)) for c in uneven) + "]")
+    for match in pattern.finditer(text):
+        index = match.start()
+        parts.append(text[position:index].translate(table))
+        origin.extend(range(position, index))
+        folded = table[ord(text[index])]
+        parts.append(folded)
+        origin.extend([index] * len(folded))
+        position = index + 1
+    parts.append(text[position:].translate(table))
+    origin.extend(range(position, len(text)))
+    return "".join(parts), origin
+
+
+@lru_cache(maxsize=16)
 def normalise(text: str) -> Normalised:
-    """Fold quote marks, dashes, white space runs, compatibility forms and case."""
-    out: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        for folded in _fold(char):
-            if folded == " " and (not out or out[-1] == " "):
-                continue
-            out.append(folded)
-            origin.append(index)
-    if out and out[-1] == " ":
-        out.pop()
-        origin.pop()
-    return Normalised("".join(out), tuple(origin))
+    """Fold quote marks, dashes, white space runs, compatibility forms and case.
+
+    Cached: the same page text is searched for every quote that cites it.
+    """
+    folded, origin = _fold_all(text)
+    parts: list[str] = []
+    kept = array("q")
+    position = 0
+    for run in _SPACES.finditer(folded):
+        start, end = run.span()
+        keep_one = 0 < start and end < len(folded)  # no space at either end
+        cut = start + 1 if keep_one else start
+        parts.append(folded[position:cut])
+        kept.extend(origin[position:cut])
+        position = end
+    parts.append(folded[position:])
+    kept.extend(origin[position:])
+    return Normalised("".join(parts), kept)
 
 
 def split_ellipses(quote: str) -> list[str]:
