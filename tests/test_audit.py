@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from documents import html_page, make_docx, make_pdf
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from citeaudit.app import app
+from documents import html_page, make_docx, make_pdf
 
 TWENTY = (
     "At the end of the programme there were approximately 20 teams live across the "
@@ -208,11 +208,11 @@ def test_audit_writes_a_warc_that_reads_back(sources: Path) -> None:
     store = sources.parent / ".citeaudit"
     warcs = sorted((store / "archive").glob("*.warc.gz"))
     assert len(warcs) == 1
-    records: list[tuple[str, str | None]] = []
+    records: list[tuple[str, str]] = []
     payloads: dict[str, bytes] = {}
     with warcs[0].open("rb") as fh:
         for record in ArchiveIterator(fh):
-            uri = record.rec_headers.get_header("WARC-Target-URI")
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
             records.append((record.rec_type, uri))
             if record.rec_type == "response":
                 payloads[uri] = record.content_stream().read()

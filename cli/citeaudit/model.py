@@ -27,16 +27,30 @@ class _Frozen(BaseModel):
 LocatorKind = Literal["page", "slide", "section", "paragraph"]
 
 _KIND_WORDS: dict[str, LocatorKind] = {
-    "p": "page", "pp": "page", "page": "page", "pages": "page", "pg": "page", "pgs": "page",
-    "slide": "slide", "slides": "slide",
-    "section": "section", "sections": "section", "sec": "section", "s": "section", "§": "section",
+    "p": "page",
+    "pp": "page",
+    "page": "page",
+    "pages": "page",
+    "pg": "page",
+    "pgs": "page",
+    "slide": "slide",
+    "slides": "slide",
+    "section": "section",
+    "sections": "section",
+    "sec": "section",
+    "s": "section",
+    "§": "section",
     "§§": "section",
-    "para": "paragraph", "paras": "paragraph", "paragraph": "paragraph",
-    "paragraphs": "paragraph", "¶": "paragraph",
+    "para": "paragraph",
+    "paras": "paragraph",
+    "paragraph": "paragraph",
+    "paragraphs": "paragraph",
+    "¶": "paragraph",
 }
 _PART = re.compile(r"^(?P<word>§§|§|¶|[A-Za-z]+)\.?\s*(?P<rest>.*)$")
-_RANGE = re.compile(r"^(?P<first>[0-9]+|[ivxlcdm]+)(?:\s*[-‐-―−]\s*(?P<last>[0-9]+|[ivxlcdm]+))?$",
-                    re.IGNORECASE)
+_RANGE = re.compile(
+    r"^(?P<first>[0-9]+|[ivxlcdm]+)(?:\s*[-‐-―−]\s*(?P<last>[0-9]+|[ivxlcdm]+))?$", re.IGNORECASE
+)
 
 
 class Span(_Frozen):
