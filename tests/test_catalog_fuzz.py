@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from citeaudit.app import app
 from citeaudit.catalog import parse_catalog
 from citeaudit.errors import CatalogError
 from citeaudit.model import Catalog
@@ -212,3 +215,51 @@ def test_mutated_text(data: st.DataObject) -> None:
         text = text[:at] + insert + text[at + cut :]
     check(text)
     check(text.encode("utf-8"))
+
+
+CLI_FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+YAML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.dates(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["id", "sources", "claims", "url", "x"]) | st.text(max_size=8),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+def assert_cli_outcome(path: Path) -> None:
+    """`citeaudit validate` either accepts the file or exits 2 with located problems."""
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stderr + result.stdout
+    if result.exit_code == 0:
+        assert "valid:" in result.stdout
+    else:
+        assert result.exit_code == 2, result.stderr
+        assert f"{path}:" in result.stderr
+        assert "problem" in result.stderr
+
+
+@CLI_FUZZ
+@given(data=st.binary(max_size=400))
+def test_validate_command_on_arbitrary_bytes(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_bytes(data)
+    assert_cli_outcome(path)
+
+
+@CLI_FUZZ
+@given(document=YAML_VALUES)
+def test_validate_command_on_arbitrary_yaml(tmp_path: Path, document: object) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    assert_cli_outcome(path)

@@ -110,10 +110,10 @@ def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[Fet
 
 def _emit(result: AuditResult, fmt: Format, output: Path | None) -> None:
     """Write the report to --output (atomically) or stdout; the summary to stderr."""
-    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    width = None
-    if output is None and sys.stdout.isatty():
-        width = Console().width
+    to_terminal = output is None and sys.stdout.isatty()
+    color = to_terminal and "NO_COLOR" not in os.environ
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() else (Console().width if to_terminal else None)
     text = renderer(fmt, width=width, color=color).render(result)
     if output is None:
         sys.stdout.write(text)

@@ -57,9 +57,9 @@ def _status_cell(item: SourceResult) -> Text:
 def sources_table(result: AuditResult) -> Table:
     """One row a source: id, status, and the reason or final URL."""
     table = Table(title="Sources", title_justify="left", expand=False, show_lines=False)
-    table.add_column("source", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("details", overflow="fold")
+    table.add_column("source", overflow="fold", max_width=40)
+    table.add_column("status", overflow="fold", max_width=14)
+    table.add_column("details", overflow="fold", ratio=1, min_width=12)
     for item in result.sources:
         fetch = item.fetch
         if fetch is None:
@@ -76,29 +76,33 @@ def sources_table(result: AuditResult) -> Table:
 
 
 def claims_table(result: AuditResult) -> Table:
-    """One row per claim-evidence pair, the claim's verdict on its first row."""
-    table = Table(title="Claims", title_justify="left", expand=False, show_lines=True)
-    table.add_column("claim", no_wrap=True)
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("evidence", overflow="fold", min_width=12)
-    table.add_column("ref", justify="right", no_wrap=True)
-    table.add_column("result", no_wrap=True)
-    table.add_column("where / why", overflow="fold")
+    """One row per claim-evidence pair; the claim and its verdict on its first row."""
+    table = Table(title="Claims", title_justify="left", show_lines=True)
+    table.add_column("claim", overflow="fold", max_width=34)
+    table.add_column("evidence", overflow="fold", max_width=34)
+    table.add_column("result", overflow="fold", max_width=18)
+    table.add_column("where / why", overflow="fold", ratio=1, min_width=12)
     for claim in result.claims:
         for index, ev in enumerate(claim.evidence):
-            first = index == 0
-            locator = f" {ev.evidence.locator}" if ev.evidence.locator else ""
+            head = Text()
+            if index == 0:
+                head.append(plain(claim.claim.id))
+                head.append("\n")
+                head.append(str(claim.verdict), VERDICT_STYLE.get(claim.verdict, "bold red"))
+            cited = plain(ev.evidence.source)
+            if ev.evidence.ref is not None:
+                cited += f" [{plain(ev.evidence.ref)}]"
+            if ev.evidence.locator:
+                cited += f" {plain(ev.evidence.locator)}"
             where = ev.found_at or ""
             if ev.judged_on:
                 date = f" {ev.copy_date:%Y-%m-%d}" if ev.copy_date else ""
-                where = f"{where} [{ev.judged_on}{date}]".strip()
+                where = f"{where} ({ev.judged_on}{date})".strip()
             if ev.note:
                 where = f"{where} {ev.note}".strip()
             table.add_row(
-                _cell(claim.claim.id if first else ""),
-                _cell(claim.verdict if first else "", VERDICT_STYLE.get(claim.verdict, "bold red")),
-                _cell(f"{ev.evidence.source}{locator}"),
-                _cell(ev.evidence.ref if ev.evidence.ref is not None else ""),
+                head,
+                Text(cited),
                 _cell(ev.verdict, VERDICT_STYLE.get(ev.verdict, "red")),
                 _cell(where),
             )
