@@ -220,7 +220,7 @@ def _host(url: str) -> str:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Classification:
     """A status with its reason in words; ``retryable`` says a later try might differ."""
 
     status: LinkStatus
@@ -265,45 +265,47 @@ def _is_cloudflare_challenge(exchange: Exchange) -> bool:
     return (header(exchange, "cf-mitigated") or "").strip().lower() == "challenge"
 
 
-def _success(line: str, hops: Sequence[Hop]) -> Verdict:
+def _success(line: str, hops: Sequence[Hop]) -> Classification:
     if not hops:
-        return Verdict(LinkStatus.OK, line)
+        return Classification(LinkStatus.OK, line)
     codes = ", ".join(str(h.status) for h in hops)
     noun = "redirect" if len(hops) == 1 else "redirects"
-    return Verdict(LinkStatus.REDIRECTED, f"{line} after {len(hops)} {noun} ({codes})")
+    return Classification(LinkStatus.REDIRECTED, f"{line} after {len(hops)} {noun} ({codes})")
 
 
-def _client_error(code: int, line: str) -> Verdict:
+def _client_error(code: int, line: str) -> Classification:
     """4xx: only 404/410 say the page is gone; the rest say the server would not serve us."""
     if code in (404, 410):
-        return Verdict(LinkStatus.NOT_FOUND, line)
+        return Classification(LinkStatus.NOT_FOUND, line)
     if code == 429:
-        return Verdict(LinkStatus.RATE_LIMITED, line, retryable=True)
+        return Classification(LinkStatus.RATE_LIMITED, line, retryable=True)
     if code == 408:
-        return Verdict(
+        return Classification(
             LinkStatus.TIMEOUT, f"{line} (the server gave up waiting for us)", retryable=True
         )
     if code == 414:
-        return Verdict(LinkStatus.INVALID_URL, f"{line} (the server refuses a URL this long)")
+        return Classification(
+            LinkStatus.INVALID_URL, f"{line} (the server refuses a URL this long)"
+        )
     why = _REFUSALS.get(code, "the server refused the request")
-    return Verdict(LinkStatus.BLOCKED, f"{line} ({why})")
+    return Classification(LinkStatus.BLOCKED, f"{line} ({why})")
 
 
-def classify_response(final: Exchange, hops: Sequence[Hop]) -> Verdict:
+def classify_response(final: Exchange, hops: Sequence[Hop]) -> Classification:
     """Turn the last answer of a redirect chain into a status."""
     code = final.status
     line = status_line(code, final.reason)
     if _is_cloudflare_challenge(final):
-        return Verdict(LinkStatus.BLOCKED, f"{line} (Cloudflare bot challenge)")
+        return Classification(LinkStatus.BLOCKED, f"{line} (Cloudflare bot challenge)")
     if 200 <= code < 300:
         return _success(line, hops)
     if 400 <= code < 500 or code in _REFUSALS:
         return _client_error(code, line)
     if 500 <= code < 600:
-        return Verdict(LinkStatus.SERVER_ERROR, line, retryable=True)
+        return Classification(LinkStatus.SERVER_ERROR, line, retryable=True)
     if 300 <= code < 400:
-        return Verdict(LinkStatus.SERVER_ERROR, f"{line} with no redirect to follow")
-    return Verdict(LinkStatus.SERVER_ERROR, f"unexpected status {line}")
+        return Classification(LinkStatus.SERVER_ERROR, f"{line} with no redirect to follow")
+    return Classification(LinkStatus.SERVER_ERROR, f"unexpected status {line}")
 
 
 _E = TypeVar("_E", bound=BaseException)
@@ -344,35 +346,39 @@ def tls_problem(err: ssl.SSLCertVerificationError) -> str:
     return message
 
 
-def _connect_error(exc: httpx.HTTPError, url: str) -> Verdict:
+def _connect_error(exc: httpx.HTTPError, url: str) -> Classification:
     """A connection that never got as far as an HTTP request."""
     host, where = _host(url), _host_port(url)
     if (cert := _cause(exc, ssl.SSLCertVerificationError)) is not None:
-        return Verdict(
+        return Classification(
             LinkStatus.TLS_ERROR, f"TLS certificate of {host}: {tls_problem(cert)}", Failure.TLS
         )
     if (tls := _cause(exc, ssl.SSLError)) is not None:
         detail = tls.reason or str(tls)
-        return Verdict(
+        return Classification(
             LinkStatus.TLS_ERROR, f"TLS handshake with {host} failed: {detail}", Failure.TLS
         )
     if (dns := _cause(exc, socket.gaierror)) is not None:
-        return Verdict(
+        return Classification(
             LinkStatus.UNREACHABLE, f"DNS lookup failed for {host} ({dns.strerror})", Failure.DNS
         )
     if _cause(exc, ConnectionRefusedError) is not None:
-        return Verdict(LinkStatus.UNREACHABLE, f"connection refused by {where}", Failure.REFUSED)
+        return Classification(
+            LinkStatus.UNREACHABLE, f"connection refused by {where}", Failure.REFUSED
+        )
     if _cause(exc, ConnectionResetError) is not None:
-        return Verdict(
+        return Classification(
             LinkStatus.UNREACHABLE, f"connection reset by {where}", Failure.RESET, retryable=True
         )
     os_error = _cause(exc, OSError)
     if os_error is not None and os_error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
-        return Verdict(LinkStatus.UNREACHABLE, f"no route to {where}", Failure.NO_ROUTE)
-    return Verdict(LinkStatus.UNREACHABLE, f"could not connect to {where}: {exc}", Failure.NETWORK)
+        return Classification(LinkStatus.UNREACHABLE, f"no route to {where}", Failure.NO_ROUTE)
+    return Classification(
+        LinkStatus.UNREACHABLE, f"could not connect to {where}: {exc}", Failure.NETWORK
+    )
 
 
-def _timeout_error(exc: httpx.TimeoutException, url: str, options: FetchOptions) -> Verdict:
+def _timeout_error(exc: httpx.TimeoutException, url: str, options: FetchOptions) -> Classification:
     where = _host_port(url)
     if isinstance(exc, httpx.ConnectTimeout):
         reason = (
@@ -388,20 +394,20 @@ def _timeout_error(exc: httpx.TimeoutException, url: str, options: FetchOptions)
     else:
         reason = f"pool timeout: no free connection to {where} in {options.timeout:g}s"
         failure = Failure.POOL_TIMEOUT
-    return Verdict(LinkStatus.TIMEOUT, reason, failure, retryable=True)
+    return Classification(LinkStatus.TIMEOUT, reason, failure, retryable=True)
 
 
-def classify_error(exc: Exception, url: str, options: FetchOptions) -> Verdict:
+def classify_error(exc: Exception, url: str, options: FetchOptions) -> Classification:
     """Turn an httpx exception raised while fetching ``url`` into a status."""
     where = _host_port(url)
     if isinstance(exc, httpx.TimeoutException):
         return _timeout_error(exc, url, options)
     if isinstance(exc, httpx.ProxyError):
-        return Verdict(
+        return Classification(
             LinkStatus.UNREACHABLE, f"proxy refused the connection to {where}: {exc}", Failure.PROXY
         )
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.LocalProtocolError)):
-        return Verdict(
+        return Classification(
             LinkStatus.INVALID_URL, f"cannot request {url!r}: {exc}", Failure.INVALID_URL
         )
     if isinstance(exc, httpx.ConnectError):
@@ -409,16 +415,18 @@ def classify_error(exc: Exception, url: str, options: FetchOptions) -> Verdict:
     if isinstance(exc, httpx.RemoteProtocolError):
         if "without sending" in str(exc) or "disconnected" in str(exc).lower():
             reason = f"connection closed by {where} before a complete answer"
-            return Verdict(LinkStatus.UNREACHABLE, reason, Failure.RESET, retryable=True)
+            return Classification(LinkStatus.UNREACHABLE, reason, Failure.RESET, retryable=True)
         reason = f"{where} broke the HTTP protocol: {exc}"
-        return Verdict(LinkStatus.SERVER_ERROR, reason, Failure.PROTOCOL, retryable=True)
+        return Classification(LinkStatus.SERVER_ERROR, reason, Failure.PROTOCOL, retryable=True)
     if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
         if _cause(exc, ConnectionResetError) or _cause(exc, BrokenPipeError):
             reason = f"connection reset by {where}"
         else:
             reason = f"connection to {where} broke: {exc or type(exc).__name__}"
-        return Verdict(LinkStatus.UNREACHABLE, reason, Failure.RESET, retryable=True)
-    return Verdict(LinkStatus.UNREACHABLE, f"network error with {where}: {exc}", Failure.NETWORK)
+        return Classification(LinkStatus.UNREACHABLE, reason, Failure.RESET, retryable=True)
+    return Classification(
+        LinkStatus.UNREACHABLE, f"network error with {where}: {exc}", Failure.NETWORK
+    )
 
 
 def _describe(exc: BaseException) -> str:
@@ -551,7 +559,7 @@ class _Chain:
 class _Outcome:
     """One attempt: its verdict, its chain, and whether the last exchange is the answer."""
 
-    verdict: Verdict
+    verdict: Classification
     chain: _Chain
     answered: bool = False
     error: str | None = None
@@ -754,7 +762,7 @@ class _Fetcher:
             retry_after=retry_after_seconds(header(final, "retry-after")),
         )
 
-    async def _follow(self, chain: _Chain, cookies: httpx.Cookies) -> Verdict | None:
+    async def _follow(self, chain: _Chain, cookies: httpx.Cookies) -> Classification | None:
         """Send, and follow redirects by hand so each hop is recorded; returns a verdict
         only when the chain has to stop at a redirect (bad target, loop, too many)."""
         path = [chain.current]
@@ -770,17 +778,17 @@ class _Fetcher:
             problem = url_problem(target)
             if problem is not None:
                 reason = f"redirect from {chain.current} to {target} refused: {problem}"
-                return Verdict(LinkStatus.INVALID_URL, reason, Failure.BAD_REDIRECT)
+                return Classification(LinkStatus.INVALID_URL, reason, Failure.BAD_REDIRECT)
             if len(chain.hops) > self.options.max_redirects:
                 reason = (
                     f"too many redirects: more than {self.options.max_redirects}, "
                     f"the last from {chain.current} to {target}"
                 )
-                return Verdict(LinkStatus.SERVER_ERROR, reason, Failure.TOO_MANY_REDIRECTS)
+                return Classification(LinkStatus.SERVER_ERROR, reason, Failure.TOO_MANY_REDIRECTS)
             state = (target, _cookie_state(cookies))
             if state in seen:
                 reason = "redirect loop: " + " -> ".join(path)
-                return Verdict(LinkStatus.SERVER_ERROR, reason, Failure.REDIRECT_LOOP)
+                return Classification(LinkStatus.SERVER_ERROR, reason, Failure.REDIRECT_LOOP)
             seen.add(state)
             chain.current = target
 
@@ -830,7 +838,7 @@ class _Fetcher:
         if progress.last is not None:
             reason += f" (last attempt: {progress.last.verdict.reason})"
         chain = progress.chain or _Chain("GET", url)
-        verdict = Verdict(LinkStatus.TIMEOUT, reason, Failure.TOTAL_TIMEOUT)
+        verdict = Classification(LinkStatus.TIMEOUT, reason, Failure.TOTAL_TIMEOUT)
         return _Outcome(verdict, chain, error=f"total timeout after {self.options.timeout:g}s")
 
     def _result(

@@ -6,6 +6,7 @@ The CLI calls these two functions and renders what they return; a notebook can t
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,7 +15,13 @@ from pathlib import Path
 from citeaudit.archive import Snapshot, WarcArchive, read_payload
 from citeaudit.errors import CiteauditError, StoreError
 from citeaudit.extract import Extraction, extract
-from citeaudit.fetch import FetchOptions, FetchResult, fetch_all_sync, network_state
+from citeaudit.fetch import (
+    FetchOptions,
+    FetchResult,
+    fetch_all_sync,
+    network_state,
+    strip_fragment,
+)
 from citeaudit.model import Catalog, Source
 from citeaudit.result import AuditResult, RunInfo, SourceResult
 from citeaudit.store import Store, default_store_dir, new_run_id
@@ -117,7 +124,7 @@ def audit(
             by_url.setdefault(source.url, []).append(source)
 
     with Store.open(store_dir) as store:
-        earlier = {s.id: store.latest_snapshot(s.id) for s in catalog.sources if s.has_copy}
+        earlier = {s.id: _latest_good(store, s.id) for s in catalog.sources if s.url}
         store.begin_run(run_id, started, str(sources_file), sources_sha)
         snapshots: dict[str, Snapshot | None] = {}
         info = {
@@ -126,9 +133,14 @@ def audit(
             "http-header-user-agent": options.fetch.user_agent,
         }
         with WarcArchive(store_dir, run_id, info) as warc:
+            written: dict[str, Snapshot | None] = {}
 
             def keep(result: FetchResult) -> None:
-                snapshot = warc.write_fetch(result)
+                # URLs that differ only in their #fragment share one fetch: archive it once.
+                target = strip_fragment(result.url)
+                if target not in written:
+                    written[target] = warc.write_fetch(result)
+                snapshot = written[target]
                 for source in by_url.get(result.url, []):
                     store.record_fetch(run_id, source.id, result)
                     snapshots[source.id] = snapshot
@@ -179,9 +191,13 @@ def audit(
     return AuditResult(run=run, document=catalog.document, sources=sources, claims=claims)
 
 
-def _guess_type(path: Path) -> str:
-    import mimetypes
+def _latest_good(store: Store, source_id: str) -> Snapshot | None:
+    """The newest earlier snapshot whose answer was a success: the one worth judging on."""
+    good = [s for s in store.snapshots_for(source_id) if s.http_status and s.http_status < 300]
+    return good[-1] if good else None
 
+
+def _guess_type(path: Path) -> str:
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
@@ -223,8 +239,6 @@ def _copy_of(
 
 
 def _extract_snapshot(store_dir: Path, snapshot: Snapshot) -> Extraction | None:
-    if snapshot.http_status is not None and not 200 <= snapshot.http_status < 300:
-        return None
     try:
         payload = read_payload(store_dir, snapshot)
     except StoreError:
