@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,8 +17,8 @@ from typer.core import TyperGroup
 
 from citeaudit import __version__
 from citeaudit.catalog import load_catalog
-from citeaudit.errors import CiteauditError
-from citeaudit.fetch import FetchOptions, FetchResult
+from citeaudit.errors import CiteauditError, UsageError
+from citeaudit.fetch import FetchOptions, FetchResult, parse_size, parse_status_codes
 from citeaudit.pipeline import AuditOptions, audit, check_links
 from citeaudit.report import Format, renderer
 from citeaudit.report.terminal import summary_line
@@ -82,11 +83,114 @@ TimeoutOpt = Annotated[
     typer.Option("--timeout", min=0.1, help="Seconds allowed for one URL, redirects included."),
 ]
 
+
+def _size(value: str | int) -> int:
+    try:
+        return value if isinstance(value, int) else parse_size(value)
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+def _codes(value: str | frozenset[int]) -> frozenset[int]:
+    try:
+        return value if isinstance(value, frozenset) else parse_status_codes(value)
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+HeadOpt = Annotated[
+    bool,
+    typer.Option(
+        "--head",
+        help="Ask with HEAD first (faster, no body read); GET when HEAD gets anything but 2xx. "
+        "Pages are then not read for soft 404s, except for links with a #fragment.",
+    ),
+]
+AcceptOpt = Annotated[
+    frozenset[int],
+    typer.Option(
+        "--accept",
+        parser=_codes,
+        metavar="CODES",
+        show_default="none",
+        help="HTTP codes to count as fine, e.g. 403,429 or 500-599: reported as they are, "
+        "but not findings.",
+    ),
+]
+InsecureOpt = Annotated[
+    bool,
+    typer.Option("--insecure", help="Do not verify TLS certificates (the report says so)."),
+]
+UserAgentOpt = Annotated[
+    str, typer.Option("--user-agent", metavar="TEXT", help="User-Agent header to send.")
+]
+MaxBytesOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-bytes",
+        parser=_size,
+        metavar="SIZE",
+        show_default=f"{FetchOptions.max_bytes // 2**20}MiB",
+        help="Largest body read per URL, e.g. 50MB or 1GiB; longer ones are cut and say so.",
+    ),
+]
+MinIntervalOpt = Annotated[
+    float,
+    typer.Option(
+        "--min-interval",
+        min=0.0,
+        metavar="SECONDS",
+        help="Least time between the starts of two requests to one host.",
+    ),
+]
+RetriesOpt = Annotated[
+    int,
+    typer.Option(
+        "--retries", min=0, max=10, help="Retries after a timeout, reset, 429 or 5xx."
+    ),
+]
+CaBundleOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--ca-bundle", metavar="PATH", help="Trust the CA certificates in this PEM file."
+    ),
+]
+
 DEFAULTS = FetchOptions()
 
 
-def _fetch_options(concurrency: int, per_host: int, timeout: float) -> FetchOptions:
-    return FetchOptions(concurrency=concurrency, per_host=per_host, timeout=timeout)
+def _fetch_options(
+    concurrency: int,
+    per_host: int,
+    timeout: float,
+    *,
+    retries: int = DEFAULTS.retries,
+    min_interval: float = DEFAULTS.min_interval,
+    max_bytes: int = DEFAULTS.max_bytes,
+    user_agent: str = DEFAULTS.user_agent,
+    insecure: bool = False,
+    ca_bundle: Path | None = None,
+    head: bool = False,
+) -> FetchOptions:
+    if insecure:
+        err.print("warning: --insecure: TLS certificates are not verified")
+    return FetchOptions(
+        concurrency=concurrency,
+        per_host=per_host,
+        timeout=timeout,
+        retries=retries,
+        min_interval=min_interval,
+        max_bytes=max_bytes,
+        user_agent=user_agent,
+        insecure=insecure,
+        ca_bundle=str(ca_bundle) if ca_bundle else None,
+        head_first=head,
+    )
+
+
+def _as_run(result: AuditResult, accept: frozenset[int], insecure: bool) -> AuditResult:
+    """The result with the run's --accept and --insecure recorded, for the report."""
+    return replace(result, run=replace(result.run, accept=accept, insecure=insecure))
 
 
 @contextmanager
@@ -155,13 +259,32 @@ def check(
     concurrency: ConcurrencyOpt = DEFAULTS.concurrency,
     per_host: PerHostOpt = DEFAULTS.per_host,
     timeout: TimeoutOpt = DEFAULTS.timeout,
+    head: HeadOpt = False,
+    accept: AcceptOpt = frozenset(),
+    retries: RetriesOpt = DEFAULTS.retries,
+    min_interval: MinIntervalOpt = DEFAULTS.min_interval,
+    max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
+    user_agent: UserAgentOpt = DEFAULTS.user_agent,
+    insecure: InsecureOpt = False,
+    ca_bundle: CaBundleOpt = None,
 ) -> None:
     """Check every source's link, and keep nothing. Fast; no quotes are verified."""
     catalog = load_catalog(file)
+    options = _fetch_options(
+        concurrency,
+        per_host,
+        timeout,
+        retries=retries,
+        min_interval=min_interval,
+        max_bytes=max_bytes,
+        user_agent=user_agent,
+        insecure=insecure,
+        ca_bundle=ca_bundle,
+        head=head,
+    )
     with _progress("checking links") as (on_start, on_fetch):
-        result = check_links(
-            catalog, file, _fetch_options(concurrency, per_host, timeout), on_start, on_fetch
-        )
+        result = check_links(catalog, file, options, on_start, on_fetch)
+    result = _as_run(result, accept, insecure)
     _emit(result, fmt, output)
     raise typer.Exit(_exit_code(result))
 
@@ -175,14 +298,150 @@ def audit_command(
     concurrency: ConcurrencyOpt = DEFAULTS.concurrency,
     per_host: PerHostOpt = DEFAULTS.per_host,
     timeout: TimeoutOpt = DEFAULTS.timeout,
+    accept: AcceptOpt = frozenset(),
+    retries: RetriesOpt = DEFAULTS.retries,
+    min_interval: MinIntervalOpt = DEFAULTS.min_interval,
+    max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
+    user_agent: UserAgentOpt = DEFAULTS.user_agent,
+    insecure: InsecureOpt = False,
+    ca_bundle: CaBundleOpt = None,
 ) -> None:
     """Fetch and archive every source, find every quote, and report on every claim."""
     catalog = load_catalog(file)
-    options = AuditOptions(fetch=_fetch_options(concurrency, per_host, timeout), store_dir=store)
+    fetch_options = _fetch_options(
+        concurrency,
+        per_host,
+        timeout,
+        retries=retries,
+        min_interval=min_interval,
+        max_bytes=max_bytes,
+        user_agent=user_agent,
+        insecure=insecure,
+        ca_bundle=ca_bundle,
+    )
+    options = AuditOptions(fetch=fetch_options, store_dir=store)
     with _progress("fetching sources") as (on_start, on_fetch):
         result = audit(catalog, file, options, on_start, on_fetch)
+    result = _as_run(result, accept, insecure)
     _emit(result, fmt, output)
     raise typer.Exit(_exit_code(result))
+
+
+# -- the evidence store: archive, history, search, export ----------------------------------
+
+
+def _store_dir(store: Path | None) -> Path:
+    """--store, or .citeaudit/ in this folder (where ./sources.yaml keeps its store)."""
+    from citeaudit.store import default_store_dir
+
+    return store if store is not None else default_store_dir(Path("sources.yaml"))
+
+
+def _out() -> Console:
+    """The console for a command's output (stdout): text from pages goes in as Text only."""
+    return Console(highlight=False, markup=False, emoji=False, soft_wrap=False)
+
+
+@app.command(name="archive")
+def archive_command(
+    file: FileArg = Path("sources.yaml"),
+    store: StoreOpt = None,
+    concurrency: ConcurrencyOpt = DEFAULTS.concurrency,
+    per_host: PerHostOpt = DEFAULTS.per_host,
+    timeout: TimeoutOpt = DEFAULTS.timeout,
+    refetch: Annotated[
+        bool,
+        typer.Option(
+            "--refetch",
+            help="Start a new run even if the last run on this file was interrupted: "
+            "fetch every source again instead of resuming.",
+        ),
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            min=0.0,
+            metavar="SECONDS",
+            help="How long to wait for another run using the same store to finish.",
+        ),
+    ] = 5.0,
+) -> None:
+    """Fetch and keep every source in the store (WARC and page text); verify nothing."""
+    from citeaudit.pipeline import archive
+
+    catalog = load_catalog(file)
+    options = AuditOptions(
+        fetch=_fetch_options(concurrency, per_host, timeout),
+        store_dir=store,
+        resume=not refetch,
+        lock_wait=wait,
+    )
+    with _progress("archiving sources") as (on_start, on_fetch):
+        result = archive(catalog, file, options, on_start, on_fetch, on_note=_note)
+    _emit(result, Format.TERMINAL, None)
+    raise typer.Exit(_exit_code(result))
+
+
+def _note(text: str) -> None:
+    err.print(f"citeaudit: {text}")
+
+
+@app.command(name="history")
+def history_command(
+    key: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[SOURCE-ID|URL]",
+            help="A source id or URL; without one, one line per source.",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Every capture and status of a source over time, and when it first failed."""
+    from citeaudit.history import all_histories, history
+    from citeaudit.views import history_view, overview_view
+
+    where = _store_dir(store)
+    if key is None:
+        _out().print(overview_view(all_histories(where)))
+    else:
+        _out().print(history_view(history(where, key)))
+
+
+@app.command(name="search")
+def search_command(
+    words: Annotated[str, typer.Argument(metavar="WORDS", help='Words to find, or "a phrase".')],
+    store: StoreOpt = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, help="Show at most this many pages.")
+    ] = 20,
+) -> None:
+    """Full-text search across every archived page: source, page and snippet."""
+    from citeaudit.search import search
+    from citeaudit.views import search_view
+
+    hits = search(_store_dir(store), words, limit=limit)
+    if not hits:
+        err.print("no page in the store has those words")
+        raise typer.Exit(1)
+    _out().print(search_view(hits))
+
+
+@app.command(name="export")
+def export_command(
+    wacz: Annotated[
+        Path,
+        typer.Option("--wacz", metavar="OUT.wacz", help="Write a WACZ 1.1.1 file here."),
+    ],
+    store: StoreOpt = None,
+) -> None:
+    """Export every WARC of the store as one WACZ file that replays in ReplayWeb.page."""
+    from citeaudit.views import export_line
+    from citeaudit.wacz import export_wacz
+
+    err.print(export_line(export_wacz(_store_dir(store), wacz)))
 
 
 def _version(value: bool) -> None:

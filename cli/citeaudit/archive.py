@@ -2,15 +2,24 @@
 
 One WARC file per run, under ``<store>/archive/``. Each HTTP exchange (every redirect hop)
 becomes a ``request`` record and a ``response`` record; a local file becomes a ``resource``
-record. Every record is its own gzip member and is flushed as soon as it is written, so a run
-that is killed leaves a file that standard tools (``warcio check``, pywb, replayweb.page)
-still read up to the last complete record. A :class:`Snapshot` says where the record of a
-source's final answer is, so later stages read it back with :func:`read_payload` instead of
-downloading again.
+record. An answer whose payload is byte for byte one we already keep under the same URL is
+written as a ``revisit`` record (identical-payload-digest profile) pointing at the original,
+so the store does not grow with every run yet every capture still replays. What citeaudit
+knows about a capture (which sources and claims cite it, its link status) goes in a
+``metadata`` record filed under a ``urn:citeaudit:capture:`` URI that refers to the capture,
+never under the page's own URL, so replay tools never show it in place of the page.
+
+Every record is its own gzip member and is flushed as soon as it is written, so a run that
+is killed leaves a file that standard tools still read up to the last complete record (and
+:mod:`citeaudit.recovery` cuts off a partial last member). A :class:`Snapshot` says where the
+record of a source's final answer is, so later stages read it back with :func:`read_payload`
+instead of downloading again.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
 import http
 import io
@@ -19,7 +28,7 @@ import re
 import threading
 import uuid
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +50,9 @@ ARCHIVE_DIR = "archive"
 WARC_VERSION = "WARC/1.1"
 WARC_FORMAT = "WARC File Format 1.1"
 WARC_CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+#: Metadata records are filed under this URI prefix and the capture's record UUID.
+CAPTURE_URN = "urn:citeaudit:capture:"
 
 #: Largest decoded payload :func:`read_payload` returns: a guard against decompression bombs.
 DEFAULT_PAYLOAD_LIMIT = 256 * 1024 * 1024
@@ -69,6 +81,66 @@ class Snapshot:
     sha256: str
     content_type: str | None
     http_status: int | None
+    #: ``response``, ``revisit`` (the payload is in :attr:`refers_to`) or ``resource``.
+    record_type: str = "response"
+    #: WARC-Payload-Digest: ``sha1:`` and base32, of the payload as it came over the wire.
+    payload_digest: str | None = None
+    #: For a revisit, the original record that holds the payload.
+    refers_to: RecordRef | None = None
+    #: The ``metadata`` record that says which sources and claims cite this capture.
+    metadata_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """Where one earlier record is: enough to refer to it and to read it back."""
+
+    url: str
+    date: datetime
+    warc: str
+    offset: int
+    length: int
+    record_id: str
+
+    def on_disk(self, store_dir: Path) -> bool:
+        """Whether the record's bytes are still there (a WARC file may have been moved)."""
+        try:
+            size = (Path(store_dir) / self.warc).stat().st_size
+        except OSError:
+            return False
+        return size >= self.offset + self.length
+
+
+#: Finds an earlier original capture of a URL with a given payload digest, for dedup.
+FindEarlier = Callable[[str, str], "RecordRef | None"]
+#: What a metadata record says, as WARC fields in order (a name may repeat).
+Facts = Sequence[tuple[str, str]]
+
+
+def payload_digest(data: bytes) -> str:
+    """The WARC-Payload-Digest of ``data``, as warcio writes it: ``sha1:`` and base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def capture_facts(
+    run_id: str,
+    source_ids: Iterable[str],
+    claim_ids: Iterable[str],
+    result: FetchResult | None = None,
+) -> list[tuple[str, str]]:
+    """The fields of a capture's metadata record: the run, who cites it, and its status."""
+    facts = [("citeaudit-run-id", run_id)]
+    facts += [("source-id", s) for s in source_ids]
+    facts += [("claim-id", c) for c in claim_ids]
+    if result is not None:
+        facts.append(("link-status", str(result.status)))
+        facts.append(("link-reason", result.reason))
+        if result.http_status is not None:
+            facts.append(("http-status", str(result.http_status)))
+        if result.final_url and result.final_url != result.url:
+            facts.append(("final-url", result.final_url))
+        facts += [("redirect", f"{hop.status} {hop.url}") for hop in result.redirects]
+    return facts
 
 
 def utc(moment: datetime) -> datetime:
@@ -170,6 +242,9 @@ class WarcArchive:
 
     ``now`` and ``make_id`` (a UUID string per call) are there so tests can write
     byte-identical files; by default they are the UTC clock and :func:`uuid.uuid4`.
+    ``part`` numbers the files of a run that was interrupted and resumed (0 for the first).
+    With ``durable`` (the default) each capture is synced to disk before its write returns,
+    so a power cut cannot lose a record the database already points at.
     """
 
     def __init__(
@@ -180,6 +255,8 @@ class WarcArchive:
         *,
         now: Callable[[], datetime] | None = None,
         make_id: Callable[[], str] | None = None,
+        part: int = 0,
+        durable: bool = True,
     ) -> None:
         if not _RUN_ID.match(run_id):
             raise ValueError(f"a run id must be a plain file-name part, not {run_id!r}")
@@ -188,8 +265,11 @@ class WarcArchive:
         self._now = now or (lambda: datetime.now(UTC))
         self._make_id = make_id or (lambda: str(uuid.uuid4()))
         self._lock = threading.Lock()
+        self._durable = durable
         opened = utc(self._now())
-        name = f"{opened:%Y%m%d%H%M%S}-{run_id}.warc.gz"
+        self.opened = opened
+        suffix = f"-part{part + 1}" if part else ""
+        name = f"{opened:%Y%m%d%H%M%S}-{run_id}{suffix}.warc.gz"
         self.relative_path = f"{ARCHIVE_DIR}/{name}"
         self.path = self.store_dir / ARCHIVE_DIR / name
         try:
@@ -235,6 +315,22 @@ class WarcArchive:
             raise StoreError(f"cannot finish writing {self.path}: {exc.strerror}") from exc
         finally:
             self._fh.close()
+
+    @property
+    def size(self) -> int:
+        """Bytes written so far: every one of them belongs to a complete record."""
+        return self._fh.tell() if not self._closed else self.path.stat().st_size
+
+    def _sync(self) -> None:
+        """Make the records written so far durable before anything points at them."""
+        if not self._durable:
+            return
+        try:
+            os.fsync(self._fh.fileno())
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write to the archive file {self.path}: {exc.strerror}"
+            ) from exc
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -290,34 +386,80 @@ class WarcArchive:
         )
         self._write(record)
 
-    def write_fetch(self, result: FetchResult) -> Snapshot | None:
+    def write_fetch(
+        self,
+        result: FetchResult,
+        *,
+        earlier: FindEarlier | None = None,
+        facts: Facts | None = None,
+    ) -> Snapshot | None:
         """Archive every exchange of ``result``; the snapshot of its final response.
 
-        None when nothing came back to archive (DNS failure, refused connection, bad URL).
+        ``earlier`` finds an original record with the same URL and payload digest: when one
+        is still on disk, the final answer is written as a revisit of it. ``facts`` are
+        written after it in a metadata record. None when nothing came back to archive (DNS
+        failure, refused connection, bad URL).
         """
         if not result.exchanges:
             return None
         with self._lock:
-            last: tuple[Exchange, str, int, int] | None = None
-            for exchange in result.exchanges:
-                last = self._write_exchange(exchange)
-        assert last is not None
-        exchange, record_id, offset, length = last
-        content_type = result.content_type or _header(exchange.response_headers, "content-type")
+            final = result.exchanges[-1]
+            for exchange in result.exchanges[:-1]:
+                self._write_exchange(exchange)
+            digest = payload_digest(final.body)
+            original = None
+            if earlier is not None and _dedupable(final):
+                original = earlier(_target_uri(final.url), digest)
+                if original is not None and not original.on_disk(self.store_dir):
+                    original = None
+            record_id, offset, length = self._write_exchange(final, original, digest)
+            metadata_id = None
+            if facts is not None:
+                metadata_id = self._write_metadata(record_id, final.date, self._describe(facts))
+            self._sync()
+        content_type = result.content_type or _header(final.response_headers, "content-type")
         return Snapshot(
-            url=_target_uri(exchange.url),
+            url=_target_uri(final.url),
             warc=self.relative_path,
             offset=offset,
             length=length,
             record_id=record_id,
-            date=utc(exchange.date),
+            date=utc(final.date),
             sha256=hashlib.sha256(result.content).hexdigest(),
             content_type=content_type,
-            http_status=exchange.status,
+            http_status=final.status,
+            record_type="revisit" if original else "response",
+            payload_digest=digest,
+            refers_to=original,
+            metadata_id=metadata_id,
         )
 
-    def _write_exchange(self, exchange: Exchange) -> tuple[Exchange, str, int, int]:
-        """Write a request record and then its response record; the response's place."""
+    def _describe(self, facts: Facts) -> list[tuple[str, str]]:
+        return [("software", f"citeaudit/{__version__}"), *facts]
+
+    def _write_metadata(self, about: str, date: datetime, facts: Facts) -> str:
+        """A metadata record about the record ``about``, under a ``urn:`` of its own."""
+        record_id = self._record_id()
+        uri = CAPTURE_URN + about.strip("<>").removeprefix("urn:uuid:")
+        data = "".join(f"{_clean(k)}: {_clean(v)}\r\n" for k, v in facts).encode("utf-8")
+        headers = self._warc_headers("metadata", record_id, warc_date(date))
+        headers.add_header("WARC-Target-URI", uri)
+        headers.add_header("WARC-Refers-To", about)
+        record = self._writer.create_warc_record(
+            uri,
+            "metadata",
+            payload=io.BytesIO(data),
+            length=len(data),
+            warc_headers=headers,
+            warc_content_type="application/warc-fields",
+        )
+        self._write(record)
+        return record_id
+
+    def _write_exchange(
+        self, exchange: Exchange, original: RecordRef | None = None, digest: str | None = None
+    ) -> tuple[str, int, int]:
+        """Write a request record and then its response (or revisit) record; its place."""
         date = warc_date(exchange.date)
         uri = _target_uri(exchange.url)
         request_id = self._record_id()
@@ -345,28 +487,45 @@ class WarcArchive:
             _header_list(exchange.response_headers),
             protocol=_http1(exchange.http_version),
         )
-        response_warc = self._warc_headers("response", response_id, date)
+        kind = "revisit" if original else "response"
+        response_warc = self._warc_headers(kind, response_id, date)
         response_warc.add_header("WARC-Target-URI", uri)
         if not exchange.http_version.startswith("HTTP/1."):
             # Proposed WARC field: the status line says HTTP/1.1, this says what it really was.
             response_warc.add_header("WARC-Protocol", _protocol_id(exchange.http_version))
         if exchange.truncated:
             response_warc.add_header("WARC-Truncated", "length")
+        body = exchange.body
+        if original is not None:
+            # Same payload as an earlier capture: keep the headers (so it replays with
+            # them), point at the record that holds the payload, and store no payload.
+            assert digest is not None
+            response_warc.add_header("WARC-Profile", REVISIT_PROFILE)
+            response_warc.add_header("WARC-Refers-To", original.record_id)
+            response_warc.add_header("WARC-Refers-To-Target-URI", original.url)
+            response_warc.add_header("WARC-Refers-To-Date", warc_date(original.date))
+            response_warc.add_header("WARC-Payload-Digest", digest)
+            body = b""
         response = self._writer.create_warc_record(
             uri,
-            "response",
-            payload=io.BytesIO(exchange.body),
-            length=len(exchange.body),
+            kind,
+            payload=io.BytesIO(body),
+            length=len(body),
             warc_headers=response_warc,
             http_headers=response_http,
         )
 
         self._write(request)
         offset, length = self._write(response)
-        return exchange, response_id, offset, length
+        return response_id, offset, length
 
-    def write_file(self, path: Path, data: bytes, content_type: str) -> Snapshot:
-        """Archive a local file source as a ``resource`` record with a ``file://`` URI."""
+    def write_file(
+        self, path: Path, data: bytes, content_type: str, *, facts: Facts | None = None
+    ) -> Snapshot:
+        """Archive a local file source as a ``resource`` record with a ``file://`` URI.
+
+        ``facts`` are written after it in a metadata record, as for :meth:`write_fetch`.
+        """
         uri = Path(path).resolve().as_uri()
         captured = utc(self._now())
         record_id = self._record_id()
@@ -382,6 +541,10 @@ class WarcArchive:
         )
         with self._lock:
             offset, length = self._write(record)
+            metadata_id = None
+            if facts is not None:
+                metadata_id = self._write_metadata(record_id, captured, self._describe(facts))
+            self._sync()
         return Snapshot(
             url=uri,
             warc=self.relative_path,
@@ -392,7 +555,15 @@ class WarcArchive:
             sha256=hashlib.sha256(data).hexdigest(),
             content_type=content_type,
             http_status=None,
+            record_type="resource",
+            payload_digest=payload_digest(data),
+            metadata_id=metadata_id,
         )
+
+
+def _dedupable(exchange: Exchange) -> bool:
+    """Whether an answer may be written as a revisit: a whole, successful, non-empty body."""
+    return 200 <= exchange.status < 300 and bool(exchange.body) and not exchange.truncated
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -446,42 +617,124 @@ def _read_all(stream: BinaryIO, limit: int, where: str) -> bytes:
     return b"".join(chunks)
 
 
-def read_payload(
-    store_dir: Path, snapshot: Snapshot, *, limit: int = DEFAULT_PAYLOAD_LIMIT
-) -> bytes:
-    """The decoded body of a snapshot's record, read from the WARC without going online.
+@dataclass(frozen=True)
+class _Loaded:
+    """One record read back and checked: its WARC headers, HTTP headers and raw payload."""
 
-    Reads exactly the snapshot's gzip member, checks it is the record the snapshot names
-    and that its WARC digests hold, then undoes any gzip/deflate Content-Encoding (capped at
-    ``limit`` bytes, since a small compressed body can expand without bound).
-    """
-    path = Path(store_dir) / snapshot.warc
-    where = f"{snapshot.record_id} in {path}"
+    rec_type: str
+    rec_headers: StatusAndHeaders
+    http_headers: StatusAndHeaders | None
+    raw: bytes
+
+
+def _load(
+    store_dir: Path, warc: str, offset: int, length: int, record_id: str, limit: int
+) -> _Loaded:
+    """Read exactly one record's gzip member, check it is ``record_id`` and its digests hold."""
+    path = Path(store_dir) / warc
+    where = f"{record_id} in {path}"
     try:
         with open(path, "rb") as fh:
-            fh.seek(snapshot.offset)
-            member = fh.read(snapshot.length)
+            fh.seek(offset)
+            member = fh.read(length)
     except OSError as exc:
         raise StoreError(f"cannot read the archive file {path}: {exc.strerror}") from exc
-    if len(member) != snapshot.length:
+    if len(member) != length:
         raise StoreError(f"the archived copy {where} is cut short: the file is incomplete")
     try:
         iterator = ArchiveIterator(io.BytesIO(member), check_digests=True)
         record = next(iter(iterator), None)
         if record is None:
-            raise StoreError(f"no WARC record at offset {snapshot.offset} of {path}")
-        if record.rec_headers.get_header("WARC-Record-ID") != snapshot.record_id:
-            raise StoreError(
-                f"the record at offset {snapshot.offset} of {path} is not {snapshot.record_id}"
-            )
+            raise StoreError(f"no WARC record at offset {offset} of {path}")
+        if record.rec_headers.get_header("WARC-Record-ID") != record_id:
+            raise StoreError(f"the record at offset {offset} of {path} is not {record_id}")
         raw = _read_all(record.raw_stream, limit, where)
         if record.digest_checker.passed is False:
             problems = "; ".join(record.digest_checker.problems)
             raise StoreError(f"the archived copy {where} is damaged ({problems})")
+        if record.rec_type == "revisit":
+            _check_revisit_block(member, record.rec_headers, where)
         http_headers = record.http_headers if record.rec_type != "resource" else None
+        return _Loaded(str(record.rec_type), record.rec_headers, http_headers, raw)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
         raise StoreError(f"the archived copy {where} cannot be read: {exc}") from exc
-    encoding = http_headers.get_header("Content-Encoding") if http_headers else None
+
+
+def _check_revisit_block(member: bytes, headers: StatusAndHeaders, where: str) -> None:
+    """Check a revisit's block digest, which warcio leaves unchecked."""
+    expected = headers.get_header("WARC-Block-Digest")
+    if not expected:
+        return
+    text = gzip.decompress(member)
+    block = text.split(b"\r\n\r\n", 1)[1][: int(headers.get_header("Content-Length") or 0)]
+    if payload_digest(block) != expected:
+        raise StoreError(f"the archived copy {where} is damaged (revisit block digest failed)")
+
+
+def _payload_record(store_dir: Path, snapshot: Snapshot, limit: int) -> tuple[_Loaded, _Loaded]:
+    """The snapshot's own record, and the record holding its payload (the same, or the
+    original a revisit refers to, checked to hold the payload the revisit names)."""
+    own = _load(
+        store_dir, snapshot.warc, snapshot.offset, snapshot.length, snapshot.record_id, limit
+    )
+    if own.rec_type != "revisit":
+        return own, own
+    ref = snapshot.refers_to
+    if ref is None:
+        raise StoreError(
+            f"the archived copy {snapshot.record_id} is a revisit, "
+            "but the store does not say which record holds its payload"
+        )
+    original = _load(store_dir, ref.warc, ref.offset, ref.length, ref.record_id, limit)
+    wanted = own.rec_headers.get_header("WARC-Payload-Digest")
+    if wanted and payload_digest(original.raw) != wanted:
+        raise StoreError(
+            f"the record {ref.record_id} that {snapshot.record_id} revisits "
+            "does not hold the same payload"
+        )
+    return own, original
+
+
+def read_payload(
+    store_dir: Path, snapshot: Snapshot, *, limit: int = DEFAULT_PAYLOAD_LIMIT
+) -> bytes:
+    """The decoded body of a snapshot's record, read from the WARC without going online.
+
+    Reads exactly the snapshot's gzip member (and, for a revisit, the original's), checks
+    each is the record the store names and that its WARC digests hold, then undoes any
+    gzip/deflate Content-Encoding (capped at ``limit`` bytes, since a small compressed body
+    can expand without bound).
+    """
+    _own, holder = _payload_record(store_dir, snapshot, limit)
+    encoding = holder.http_headers.get_header("Content-Encoding") if holder.http_headers else None
     if not encoding:
-        return raw
-    return _decode(raw, str(encoding), limit, where)
+        return holder.raw
+    where = f"{snapshot.record_id} in {Path(store_dir) / snapshot.warc}"
+    return _decode(holder.raw, str(encoding), limit, where)
+
+
+def read_exchange(
+    store_dir: Path, snapshot: Snapshot, *, limit: int = DEFAULT_PAYLOAD_LIMIT
+) -> Exchange:
+    """The final answer of a capture as archived: status, headers and payload as sent.
+
+    Used when an interrupted run resumes, so a source already captured is not fetched again.
+    The request headers are not read back (they are in the request record).
+    """
+    own, holder = _payload_record(store_dir, snapshot, limit)
+    headers = own.http_headers
+    if headers is None:
+        raise StoreError(f"the archived copy {snapshot.record_id} is not an HTTP answer")
+    code, _, reason = str(headers.statusline).partition(" ")
+    return Exchange(
+        method="GET",
+        url=snapshot.url,
+        request_headers=(),
+        http_version=str(headers.protocol or "HTTP/1.1"),
+        status=int(code) if code.isdigit() else (snapshot.http_status or 0),
+        reason=reason,
+        response_headers=tuple((str(k), str(v)) for k, v in headers.headers),
+        body=holder.raw,
+        date=snapshot.date,
+        truncated=bool(own.rec_headers.get_header("WARC-Truncated")),
+    )

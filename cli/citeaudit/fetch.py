@@ -9,6 +9,12 @@ The engine below follows redirects by hand (so every hop is recorded), caps ever
 reads and every body it decompresses (so a huge or hostile answer cannot exhaust memory),
 retries only what is worth retrying, and turns every failure into a :class:`FetchResult`:
 no URL, however broken, makes :func:`fetch_all` raise.
+
+A 2xx is not taken at its word: :mod:`citeaudit.soft404` reads the page for not-found
+pages, parked domains, deep links sent home and bot walls, and :mod:`citeaudit.fragment_check`
+checks each URL's ``#fragment`` against the page. Politeness is per host (``host:port``):
+a limit on requests in flight, an optional minimum interval between request starts, and a
+host that keeps failing to connect is given up on rather than waited on again and again.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import http
 import http.cookiejar
 import importlib
 import random
+import re
 import socket
 import ssl
 import time
@@ -35,8 +42,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from citeaudit import __version__
+from citeaudit import __version__, soft404
 from citeaudit.errors import UsageError
+from citeaudit.fragment_check import FragmentCheck, PageAnchors, not_checked, url_fragment
+from citeaudit.soft404 import SoftKind
 from citeaudit.vocab import LinkStatus, Network
 
 Headers = tuple[tuple[str, str], ...]
@@ -118,6 +127,9 @@ class FetchResult:
     extra: dict[str, str] = field(default_factory=dict)
     failure: Failure | None = None
     attempts: int = 0
+    fragment: FragmentCheck | None = None
+    soft_kind: SoftKind | None = None
+    insecure: bool = False
 
     @property
     def sha256(self) -> str | None:
@@ -137,7 +149,13 @@ ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 @dataclass(frozen=True)
 class FetchOptions:
     """How hard and how politely to fetch; every limit exists so one bad server cannot stall
-    or flood the run."""
+    or flood the run.
+
+    ``min_interval``: least seconds between the starts of two requests to one host (0:
+    no pause). ``host_failures``: after this many URLs of one host in a row fail to get an
+    answer (refused, DNS, TLS, timeouts, resets), the host's other URLs are not tried but
+    given the same status at once (0: never give up on a host).
+    """
 
     concurrency: int = 16
     per_host: int = 4
@@ -153,11 +171,15 @@ class FetchOptions:
     head_first: bool = False
     backoff_base: float = 0.5
     ca_bundle: str | None = None
+    min_interval: float = 0.0
+    host_failures: int = 3
 
     def __post_init__(self) -> None:
         """Reject limits that cannot work, before any connection is made."""
         if self.concurrency < 1 or self.per_host < 1:
             raise UsageError("concurrency and per-host limits must be at least 1")
+        if self.min_interval < 0 or self.host_failures < 0:
+            raise UsageError("the minimum interval and host failure limit cannot be negative")
         if min(self.timeout, self.connect_timeout, self.read_timeout) <= 0:
             raise UsageError("timeouts must be positive")
         if self.max_bytes < 1:
@@ -166,6 +188,48 @@ class FetchOptions:
             raise UsageError("redirect and retry limits cannot be negative")
         if self.retry_after_cap < 0 or self.backoff_base < 0:
             raise UsageError("retry delays cannot be negative")
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?", re.IGNORECASE)
+_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
+_UNITS.update({f"{u[0]}ib": 1024 ** (i + 1) for i, u in enumerate(("kb", "mb", "gb", "tb"))})
+
+
+def parse_size(text: str) -> int:
+    """A byte count written as ``50MB``, ``1GiB``, ``1.5 GB`` or ``1000000`` (bytes).
+
+    KB, MB, GB are powers of 1000; KiB, MiB, GiB powers of 1024, as their names say.
+    """
+    match = _SIZE.fullmatch(text.strip())
+    if match is None:
+        raise UsageError(
+            f"cannot read {text!r} as a size",
+            hint="give a number of bytes, or one with a unit: 500KB, 50MB, 1GiB",
+        )
+    size = int(float(match.group(1)) * _UNITS[(match.group(2) or "b").lower()])
+    if size < 1:
+        raise UsageError(f"the size {text!r} is less than one byte")
+    return size
+
+
+def parse_status_codes(text: str) -> frozenset[int]:
+    """HTTP status codes written as ``403,429`` or with ranges, ``500-599``."""
+    codes: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        first, _, last = part.partition("-")
+        try:
+            low, high = int(first), int(last or first)
+        except ValueError:
+            low = high = 0
+        if not 100 <= low <= high <= 999:
+            raise UsageError(
+                f"cannot read {part!r} as an HTTP status code",
+                hint="give codes from 100 to 999 separated by commas, e.g. 403,429 or 500-599",
+            )
+        codes.update(range(low, high + 1))
+    return frozenset(codes)
 
 
 # --------------------------------------------------------------------------- URLs
@@ -261,10 +325,6 @@ def header(exchange: Exchange, name: str) -> str | None:
     return ", ".join(values) if values else None
 
 
-def _is_cloudflare_challenge(exchange: Exchange) -> bool:
-    return (header(exchange, "cf-mitigated") or "").strip().lower() == "challenge"
-
-
 def _success(line: str, hops: Sequence[Hop]) -> Classification:
     if not hops:
         return Classification(LinkStatus.OK, line)
@@ -292,11 +352,10 @@ def _client_error(code: int, line: str) -> Classification:
 
 
 def classify_response(final: Exchange, hops: Sequence[Hop]) -> Classification:
-    """Turn the last answer of a redirect chain into a status."""
+    """Turn the last answer of a redirect chain into a status, by its code alone (what the
+    page says is :func:`judge_page`'s business)."""
     code = final.status
     line = status_line(code, final.reason)
-    if _is_cloudflare_challenge(final):
-        return Classification(LinkStatus.BLOCKED, f"{line} (Cloudflare bot challenge)")
     if 200 <= code < 300:
         return _success(line, hops)
     if 400 <= code < 500 or code in _REFUSALS:
@@ -306,6 +365,34 @@ def classify_response(final: Exchange, hops: Sequence[Hop]) -> Classification:
     if 300 <= code < 400:
         return Classification(LinkStatus.SERVER_ERROR, f"{line} with no redirect to follow")
     return Classification(LinkStatus.SERVER_ERROR, f"unexpected status {line}")
+
+
+def _judged_codes(code: int) -> bool:
+    """Answers whose page is read: a 2xx may be a soft 404 or a bot wall; a 403 or 5xx may
+    be a bot wall (which must not be retried as a server error)."""
+    return 200 <= code < 300 or code == 403 or 500 <= code < 600
+
+
+def judge_page(
+    url: str, final: Exchange, verdict: Classification, content: bytes | None
+) -> tuple[Classification, SoftKind | None]:
+    """Refine the verdict on ``url``'s final answer by what its page says (see
+    :mod:`citeaudit.soft404`); ``content`` is the decoded body, None for a HEAD."""
+    if not _judged_codes(final.status):
+        return verdict, None
+    judged = soft404.judge(
+        url,
+        final.url,
+        final.status,
+        final.response_headers,
+        header(final, "content-type"),
+        content,
+    )
+    if judged is None:
+        return verdict, None
+    line = status_line(final.status, final.reason)
+    base = verdict.reason if 200 <= final.status < 300 else line
+    return Classification(judged.status, f"{base}: {judged.reason}"), judged.kind
 
 
 _E = TypeVar("_E", bound=BaseException)
@@ -342,7 +429,7 @@ def tls_problem(err: ssl.SSLCertVerificationError) -> str:
     )
     for needle, words in known:
         if needle in lowered:
-            return f"{words} ({message})"
+            return words if lowered == words else f"{words} ({message.rstrip('.')})"
     return message
 
 
@@ -557,13 +644,17 @@ class _Chain:
 
 @dataclass(frozen=True)
 class _Outcome:
-    """One attempt: its verdict, its chain, and whether the last exchange is the answer."""
+    """One attempt: its verdict, its chain, and whether the last exchange is the answer
+    (then ``content`` is its decoded body, for a GET)."""
 
     verdict: Classification
     chain: _Chain
     answered: bool = False
     error: str | None = None
     retry_after: float | None = None
+    content: bytes = b""
+    truncated: bool = False
+    soft_kind: SoftKind | None = None
 
 
 @dataclass
@@ -574,6 +665,7 @@ class _Progress:
     last: _Outcome | None = None
     chain: _Chain | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    paced: bool = False
 
 
 def _cookie_state(cookies: httpx.Cookies) -> tuple[tuple[str, str, str, str | None], ...]:
@@ -615,6 +707,23 @@ def _latin1(pairs: Iterable[tuple[bytes, bytes]]) -> Headers:
     return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in pairs)
 
 
+# Failures that say a host cannot be reached at all, whichever of its URLs is asked for.
+_HOST_FAILURES = frozenset(
+    {
+        Failure.DNS,
+        Failure.NO_ROUTE,
+        Failure.REFUSED,
+        Failure.RESET,
+        Failure.PROXY,
+        Failure.TLS,
+        Failure.NETWORK,
+        Failure.CONNECT_TIMEOUT,
+        Failure.READ_TIMEOUT,
+        Failure.TOTAL_TIMEOUT,
+    }
+)
+
+
 class _Fetcher:
     """One shared client and the limits around it; ``check`` never raises for a URL."""
 
@@ -622,6 +731,8 @@ class _Fetcher:
         self.options = options
         self._global = asyncio.Semaphore(options.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._next_start: dict[str, float] = {}
+        self._failing: dict[str, tuple[int, Classification]] = {}
         self._client = self._make_client()
 
     def _make_client(self) -> httpx.AsyncClient:
@@ -669,8 +780,11 @@ class _Fetcher:
             self._hosts[key] = asyncio.Semaphore(self.options.per_host)
         return self._hosts[key]
 
-    async def check(self, url: str) -> FetchResult:
-        """Fetch one fragment-free URL within its limits; every failure becomes a result."""
+    async def check(self, url: str, *, head_first: bool | None = None) -> FetchResult:
+        """Fetch one fragment-free URL within its limits; every failure becomes a result.
+
+        ``head_first`` overrides the option (a page whose fragments are to be checked
+        needs its body)."""
         started = datetime.now(UTC)
         problem = url_problem(url)
         if problem is not None:
@@ -681,24 +795,79 @@ class _Fetcher:
                 started=started,
                 failure=Failure.INVALID_URL,
             )
+        head = self.options.head_first if head_first is None else head_first
         # Host slot first, so URLs queued behind a busy host do not hold global slots.
-        async with self._host_slot(url), self._global:
-            started = datetime.now(UTC)
-            clock = time.monotonic()
-            progress = _Progress()
-            deadline = asyncio.timeout(self.options.timeout)
-            try:
-                async with deadline:
-                    outcome = await self._fetch(url, progress, deadline)
-            except TimeoutError:
-                if not deadline.expired():
-                    raise
-                outcome = self._out_of_time(url, progress)
-            return self._result(url, outcome, progress, started, time.monotonic() - clock)
+        async with self._host_slot(url):
+            given_up = self._given_up(url, started)
+            if given_up is not None:
+                return given_up
+            async with self._global:
+                progress = _Progress()
+                # The wait for the host's turn is not counted against the URL's time limit.
+                await self._pace(url)
+                progress.paced = True
+                started = datetime.now(UTC)
+                clock = time.monotonic()
+                deadline = asyncio.timeout(self.options.timeout)
+                try:
+                    async with deadline:
+                        outcome = await self._fetch(url, progress, deadline, head)
+                except TimeoutError:
+                    if not deadline.expired():
+                        raise
+                    outcome = self._out_of_time(url, progress)
+                result = self._result(url, outcome, progress, started, time.monotonic() - clock)
+            self._note_host(url, outcome)
+            return result
 
-    async def _fetch(self, url: str, progress: _Progress, deadline: asyncio.Timeout) -> _Outcome:
+    async def _pace(self, url: str) -> None:
+        """Wait for the host's next free start time (``min_interval`` after the last one
+        booked), booking it before sleeping so that waiters queue in order."""
+        interval = self.options.min_interval
+        if interval <= 0:
+            return
+        key = _host_port(url).lower()
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        start = max(now, self._next_start.get(key, now))
+        self._next_start[key] = start + interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    def _given_up(self, url: str, started: datetime) -> FetchResult | None:
+        """A result at once for a URL whose host failed too often in a row, or None."""
+        limit = self.options.host_failures
+        count, verdict = self._failing.get(_host_port(url).lower(), (0, None))
+        if limit == 0 or count < limit or verdict is None:
+            return None
+        reason = (
+            f"{verdict.reason} (not tried: {count} URLs in a row on {_host_port(url)} "
+            "failed this way)"
+        )
+        return FetchResult(
+            url=url,
+            status=verdict.status,
+            reason=reason,
+            started=started,
+            failure=verdict.failure,
+            extra={"skipped": f"{_host_port(url)} failed {count} times in a row"},
+        )
+
+    def _note_host(self, url: str, outcome: _Outcome) -> None:
+        """Count a failure to reach the URL's own host; any answer from it resets the count."""
+        key = _host_port(url).lower()
+        failure = outcome.verdict.failure
+        if failure in _HOST_FAILURES and not outcome.answered and not outcome.chain.hops:
+            count, _ = self._failing.get(key, (0, outcome.verdict))
+            self._failing[key] = (count + 1, outcome.verdict)
+        else:
+            self._failing.pop(key, None)
+
+    async def _fetch(
+        self, url: str, progress: _Progress, deadline: asyncio.Timeout, head_first: bool
+    ) -> _Outcome:
         cookies = httpx.Cookies()
-        if self.options.head_first:
+        if head_first:
             head = await self._attempt(url, "HEAD", cookies, progress)
             if head.answered and head.verdict.status.alive:
                 progress.attempts = 1
@@ -748,27 +917,43 @@ class _Fetcher:
         chain = _Chain(method, url)
         progress.chain = chain
         try:
-            stop = await self._follow(chain, cookies)
+            stop = await self._follow(chain, cookies, progress)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             verdict = classify_error(exc, chain.current, self.options)
             return _Outcome(verdict, chain, error=_describe(exc))
         if stop is not None:
             return _Outcome(stop, chain)
         final = chain.exchanges[-1]
+        content: bytes | None = None
+        truncated, decode_error = final.truncated, None
+        if method == "GET":
+            content, cut, decode_error = decode_body(
+                final.body, header(final, "content-encoding"), self.options.max_bytes
+            )
+            truncated = truncated or cut
+        verdict, kind = judge_page(url, final, classify_response(final, chain.hops), content)
         return _Outcome(
-            classify_response(final, chain.hops),
+            verdict,
             chain,
             answered=True,
+            error=decode_error,
             retry_after=retry_after_seconds(header(final, "retry-after")),
+            content=content or b"",
+            truncated=truncated,
+            soft_kind=kind,
         )
 
-    async def _follow(self, chain: _Chain, cookies: httpx.Cookies) -> Classification | None:
+    async def _follow(
+        self, chain: _Chain, cookies: httpx.Cookies, progress: _Progress
+    ) -> Classification | None:
         """Send, and follow redirects by hand so each hop is recorded; returns a verdict
         only when the chain has to stop at a redirect (bad target, loop, too many)."""
         path = [chain.current]
         seen = {(chain.current, _cookie_state(cookies))}
         while True:
-            exchange, location = await self._exchange(chain.method, chain.current, cookies)
+            exchange, location = await self._exchange(
+                chain.method, chain.current, cookies, progress
+            )
             chain.exchanges.append(exchange)
             if exchange.status not in REDIRECT_CODES or not location:
                 return None
@@ -793,9 +978,13 @@ class _Fetcher:
             chain.current = target
 
     async def _exchange(
-        self, method: str, url: str, cookies: httpx.Cookies
+        self, method: str, url: str, cookies: httpx.Cookies, progress: _Progress
     ) -> tuple[Exchange, str | None]:
         """One request and its response, body read raw up to the cap."""
+        if progress.paced:
+            progress.paced = False  # the first request's turn was waited for in check()
+        else:
+            await self._pace(url)
         request = self._client.build_request(method, url)
         cookies.set_cookie_header(request)
         date = datetime.now(UTC)
@@ -851,13 +1040,8 @@ class _Fetcher:
             reason += f" (after {progress.attempts} attempts)"
         exchanges = tuple(chain.exchanges)
         last = exchanges[-1] if exchanges else None
-        content, truncated, error = b"", False, outcome.error
-        if outcome.answered and last is not None and chain.method == "GET":
-            content, truncated, decode_error = decode_body(
-                last.body, header(last, "content-encoding"), self.options.max_bytes
-            )
-            error = error or decode_error
         hops = tuple(chain.hops)
+        visited = (url, chain.current, *(h.url for h in hops))
         return FetchResult(
             url=url,
             status=verdict.status,
@@ -868,14 +1052,16 @@ class _Fetcher:
             redirects=hops,
             permanent=bool(hops) and all(h.status in PERMANENT_CODES for h in hops),
             content_type=header(last, "content-type") if last is not None else None,
-            content=content,
-            truncated=truncated or (last is not None and last.truncated),
+            content=outcome.content,
+            truncated=outcome.truncated or (last is not None and last.truncated),
             exchanges=exchanges,
             elapsed=elapsed,
-            error=error,
+            error=outcome.error,
             extra=dict(progress.notes),
             failure=verdict.failure,
             attempts=progress.attempts,
+            soft_kind=outcome.soft_kind,
+            insecure=self.options.insecure and any(u.lower().startswith("https:") for u in visited),
         )
 
 
@@ -901,12 +1087,29 @@ async def fetch_all(
     if not given:
         return results
     fetcher = _Fetcher(options)
-    tasks = [asyncio.create_task(fetcher.check(target)) for target in by_target]
+    # A page whose fragments are to be checked needs its body, even in HEAD-first mode.
+    tasks = [
+        asyncio.create_task(
+            fetcher.check(target, head_first=options.head_first and not _any_fragment(given))
+        )
+        for target, given in by_target.items()
+    ]
     try:
         for next_done in asyncio.as_completed(tasks):
             done = await next_done
+            page: PageAnchors | None = None
             for url in by_target[done.url]:
-                results[url] = replace(done, url=url, extra=dict(done.extra))
+                check: FragmentCheck | None = None
+                fragment = url_fragment(url)
+                if fragment:
+                    check, page = _check_fragment(done, fragment, page)
+                results[url] = replace(
+                    done,
+                    url=url,
+                    extra=dict(done.extra),
+                    fragment=check,
+                    fragment_problem=check.problem if check else None,
+                )
                 if on_result is not None:
                     on_result(results[url])
     finally:
@@ -915,6 +1118,24 @@ async def fetch_all(
         await asyncio.gather(*tasks, return_exceptions=True)
         await fetcher.aclose()
     return {url: results[url] for url in given}
+
+
+def _any_fragment(urls: Iterable[str]) -> bool:
+    return any(url_fragment(url) for url in urls)
+
+
+def _check_fragment(
+    result: FetchResult, fragment: str, page: PageAnchors | None
+) -> tuple[FragmentCheck, PageAnchors | None]:
+    """Check one URL's fragment against its fetched page, parsing the page once."""
+    if not result.status.alive:
+        return not_checked(fragment, f"the link is {result.status}"), page
+    if not soft404.is_html(result.content_type, result.content or None):
+        return not_checked(fragment, "not an HTML page"), page
+    if not result.content:
+        return not_checked(fragment, "the page's body was not read"), page
+    page = page or PageAnchors(result.content, result.content_type, result.truncated)
+    return page.check(fragment), page
 
 
 def fetch_all_sync(

@@ -1,6 +1,9 @@
 """The stages wired together: load -> fetch -> archive -> extract -> verify.
 
-The CLI calls these two functions and renders what they return; a notebook can too.
+The CLI calls these functions and renders what they return; a notebook can too.
+:func:`archive` and :func:`audit` share the capture: under the store lock, repair what a
+killed run left, resume it if it was this very sources file, fetch and archive, and keep
+each page's text for search; :func:`audit` then verifies every claim.
 """
 
 from __future__ import annotations
@@ -8,11 +11,17 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from citeaudit.archive import Snapshot, WarcArchive, read_payload
+from citeaudit.archive import (
+    Snapshot,
+    WarcArchive,
+    capture_facts,
+    read_exchange,
+    read_payload,
+)
 from citeaudit.errors import CiteauditError, StoreError
 from citeaudit.extract import Extraction, extract
 from citeaudit.fetch import (
@@ -22,25 +31,35 @@ from citeaudit.fetch import (
     network_state,
     strip_fragment,
 )
+from citeaudit.lock import DEFAULT_LOCK_WAIT, StoreLock
 from citeaudit.model import Catalog, Source
+from citeaudit.recovery import recover
 from citeaudit.result import AuditResult, RunInfo, SourceResult
 from citeaudit.store import Store, default_store_dir, new_run_id
-from citeaudit.verify import SourceCopy, verify_claims
+from citeaudit.verify import ClaimResult, SourceCopy, verify_claims
 from citeaudit.vocab import JudgedOn, Network
 
 MAX_LOCAL_FILE = 200 * 1024 * 1024
 
 OnStart = Callable[[int], None]
 OnFetch = Callable[[FetchResult], None]
+OnNote = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class AuditOptions:
-    """What a run does beyond fetching: where it keeps evidence, whether it verifies."""
+    """What a run does beyond fetching: where it keeps evidence, whether it verifies.
+
+    ``resume``: continue the latest run on the same sources file if it was interrupted
+    (see :meth:`Store.resumable_run`), without fetching again what it already captured.
+    ``lock_wait``: seconds to wait for another run on the same store to finish.
+    """
 
     fetch: FetchOptions = field(default_factory=FetchOptions)
     store_dir: Path | None = None
     verify: bool = True
+    resume: bool = True
+    lock_wait: float = DEFAULT_LOCK_WAIT
 
 
 def _now() -> datetime:
@@ -109,86 +128,296 @@ def audit(
     options: AuditOptions,
     on_start: OnStart | None = None,
     on_fetch: OnFetch | None = None,
+    on_note: OnNote | None = None,
 ) -> AuditResult:
     """Fetch, archive, extract and verify: the whole run, recorded in the store."""
-    started = _now()
-    store_dir = options.store_dir or default_store_dir(sources_file)
-    base = sources_file.parent
-    local = {s.id: _read_local(s, base) for s in catalog.sources if s.file}
-    run_id = new_run_id()
-    sources_sha = hashlib.sha256(sources_file.read_bytes()).hexdigest()
-    urls = _urls(catalog)
-    by_url: dict[str, list[Source]] = {}
-    for source in catalog.sources:
-        if source.url:
-            by_url.setdefault(source.url, []).append(source)
-
-    with Store.open(store_dir) as store:
-        earlier = {s.id: _latest_good(store, s.id) for s in catalog.sources if s.url}
-        store.begin_run(run_id, started, str(sources_file), sources_sha)
-        snapshots: dict[str, Snapshot | None] = {}
-        info = {
-            "sources-file": sources_file.name,
-            "sources-sha256": sources_sha,
-            "http-header-user-agent": options.fetch.user_agent,
+    with _Session(catalog, sources_file, options, "audit", on_note) as session:
+        run = session.capture(on_start, on_fetch)
+        store = session.store
+        copies = {
+            s.id: _copy_of(
+                s, run.fetched, run.local, run.snapshots, run.earlier, run.store_dir, run.network
+            )
+            for s in catalog.sources
         }
-        with WarcArchive(store_dir, run_id, info) as warc:
+        for source_id, copy in copies.items():
+            if copy.judged_on is JudgedOn.LIVE and copy.extraction is not None:
+                _keep_text(store, run, source_id, copy.extraction)
+        claims = verify_claims(catalog, copies) if options.verify else ()
+        for claim in claims:
+            store.record_verdicts(run.id, claim)
+        finished = session.finish(run)
+    return _audit_result(catalog, sources_file, run, finished, claims)
+
+
+def archive(
+    catalog: Catalog,
+    sources_file: Path,
+    options: AuditOptions,
+    on_start: OnStart | None = None,
+    on_fetch: OnFetch | None = None,
+    on_note: OnNote | None = None,
+) -> AuditResult:
+    """Fetch and keep every source, and its text for search; verify nothing.
+
+    The result's claims are empty; the sources carry their fetches and snapshots.
+    """
+    with _Session(catalog, sources_file, options, "archive", on_note) as session:
+        run = session.capture(on_start, on_fetch)
+        for source in catalog.sources:
+            snapshot = run.snapshots.get(source.id)
+            if snapshot is None or source.id not in run.snapshot_ids:
+                continue
+            if snapshot.http_status is not None and not 200 <= snapshot.http_status < 300:
+                continue  # an error page is kept as evidence, but not worth searching
+            if session.store.has_pages(snapshot.sha256):
+                continue
+            if source.file:
+                content, name = run.local[source.id], source.file
+            else:
+                assert source.url is not None
+                content, name = run.fetched[source.url].content, snapshot.url
+            _keep_text(session.store, run, source.id, extract(content, snapshot.content_type, name))
+        finished = session.finish(run)
+    return _audit_result(catalog, sources_file, run, finished, ())
+
+
+@dataclass
+class _Run:
+    """What a run captured: the fetches, the local files, and where each copy was kept."""
+
+    id: str
+    started: datetime
+    store_dir: Path
+    fetched: dict[str, FetchResult]
+    local: dict[str, bytes]
+    snapshots: dict[str, Snapshot | None]
+    snapshot_ids: dict[str, int]
+    earlier: dict[str, Snapshot | None]
+    network: Network
+
+
+class _Session:
+    """A run's hold on its store: the lock, the open database, repair and resumption."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        sources_file: Path,
+        options: AuditOptions,
+        command: str,
+        on_note: OnNote | None,
+    ) -> None:
+        self.catalog = catalog
+        self.sources_file = sources_file
+        self.options = options
+        self.command = command
+        self.note = on_note or (lambda text: None)
+        self.store_dir = options.store_dir or default_store_dir(sources_file)
+        base = sources_file.parent
+        # Read everything first: a bad local file stops the run before anything is written.
+        self.local = {s.id: _read_local(s, base) for s in catalog.sources if s.file}
+        self.sources_sha = hashlib.sha256(sources_file.read_bytes()).hexdigest()
+        self._lock = StoreLock(self.store_dir, command, wait=options.lock_wait)
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        assert self._store is not None, "the session is not open"
+        return self._store
+
+    def __enter__(self) -> _Session:
+        self._lock.acquire()
+        try:
+            self._store = Store.open(self.store_dir)
+        except BaseException:
+            self._lock.release()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._store is not None:
+                self._store.close()
+        finally:
+            self._lock.release()
+
+    def finish(self, run: _Run) -> datetime:
+        finished = _now()
+        self.store.finish_run(run.id, finished, str(run.network))
+        return finished
+
+    def _begin(self) -> tuple[str, datetime, int, dict[str, tuple[FetchResult | None, Snapshot]]]:
+        """Start a run, or resume an interrupted one: its id, start, WARC part, captures."""
+        store = self.store
+        for repair in recover(store):
+            self.note(repair.describe())
+        now = _now()
+        run_id = (
+            store.resumable_run(self.command, self.sources_sha, now)
+            if self.options.resume
+            else None
+        )
+        if run_id is None:
+            run_id = new_run_id(now)
+            store.begin_run(run_id, now, str(self.sources_file), self.sources_sha, self.command)
+            return run_id, now, 0, {}
+        part = store.mark_resumed(run_id)
+        done = store.run_captures(run_id)
+        self.note(
+            f"resuming run {run_id}, which was interrupted: the {len(done)} sources it "
+            "captured are not fetched again"
+        )
+        return run_id, store.run_started(run_id), part, done
+
+    def capture(self, on_start: OnStart | None, on_fetch: OnFetch | None) -> _Run:
+        """Fetch what is not captured yet and archive it; record every fetch and snapshot."""
+        catalog, store = self.catalog, self.store
+        earlier = {s.id: _latest_good(store, s.id) for s in catalog.sources if s.url}
+        run_id, started, part, done = self._begin()
+        run = _Run(run_id, started, self.store_dir, {}, self.local, {}, {}, earlier, Network.ONLINE)
+        urls = _urls(catalog)
+        by_url: dict[str, list[Source]] = {}
+        by_target: dict[str, list[Source]] = {}
+        for source in catalog.sources:
+            if source.url:
+                by_url.setdefault(source.url, []).append(source)
+                by_target.setdefault(strip_fragment(source.url), []).append(source)
+        cited_by: dict[str, list[str]] = {}
+        for claim in catalog.claims:
+            for evidence in claim.evidence:
+                cited_by.setdefault(evidence.source, [])
+                if claim.id not in cited_by[evidence.source]:
+                    cited_by[evidence.source].append(claim.id)
+
+        def facts(sources: list[Source], result: FetchResult | None) -> list[tuple[str, str]]:
+            claim_ids = dict.fromkeys(c for s in sources for c in cited_by.get(s.id, []))
+            return capture_facts(run_id, [s.id for s in sources], claim_ids, result)
+
+        def keep_snapshot(source_id: str, snapshot: Snapshot | None) -> None:
+            run.snapshots[source_id] = snapshot
+            if snapshot is not None:
+                run.snapshot_ids[source_id] = store.record_snapshot(run_id, source_id, snapshot)
+
+        reused = self._reuse(urls, by_url, done, keep_snapshot)
+        info = {
+            "sources-file": self.sources_file.name,
+            "sources-sha256": self.sources_sha,
+            "http-header-user-agent": self.options.fetch.user_agent,
+            "citeaudit-command": self.command,
+        }
+        if part:
+            info["citeaudit-resumed"] = f"part {part + 1} of an interrupted run"
+        with WarcArchive(self.store_dir, run_id, info, part=part) as warc:
+            store.record_warc_opened(warc.relative_path, run_id, warc.opened)
             written: dict[str, Snapshot | None] = {}
 
             def keep(result: FetchResult) -> None:
                 # URLs that differ only in their #fragment share one fetch: archive it once.
                 target = strip_fragment(result.url)
                 if target not in written:
-                    written[target] = warc.write_fetch(result)
-                snapshot = written[target]
+                    written[target] = warc.write_fetch(
+                        result,
+                        earlier=lambda url, digest: store.find_original(
+                            url, digest, other_than_run=run_id
+                        ),
+                        facts=facts(by_target.get(target, []), result),
+                    )
                 for source in by_url.get(result.url, []):
                     store.record_fetch(run_id, source.id, result)
-                    snapshots[source.id] = snapshot
-                    if snapshot is not None:
-                        store.record_snapshot(run_id, source.id, snapshot)
+                    keep_snapshot(source.id, written[target])
                 if on_fetch:
                     on_fetch(result)
 
             if on_start:
                 on_start(len(urls))
-            fetched = fetch_all_sync(urls, options.fetch, keep)
-            for source_id, data in local.items():
+            if on_fetch:
+                for result in reused.values():
+                    on_fetch(result)
+            todo = [url for url in urls if url not in reused]
+            fresh = fetch_all_sync(todo, self.options.fetch, keep) if todo else {}
+            run.fetched.update({url: reused.get(url) or fresh[url] for url in urls})
+            for source_id, data in self.local.items():
+                previous = done.get(source_id)
+                sha = hashlib.sha256(data).hexdigest()
+                if previous is not None and previous[1].sha256 == sha:
+                    keep_snapshot(source_id, previous[1])
+                    continue
                 source = catalog.source(source_id)
                 assert source.file is not None
-                path = (base / source.file).resolve()
-                snapshot = warc.write_file(path, data, _guess_type(path))
-                store.record_snapshot(run_id, source_id, snapshot)
-                snapshots[source_id] = snapshot
+                path = (self.sources_file.parent / source.file).resolve()
+                snapshot = warc.write_file(
+                    path, data, _guess_type(path), facts=facts([source], None)
+                )
+                keep_snapshot(source_id, snapshot)
+        store.record_warc_closed(warc.relative_path, _now(), warc.size)
+        fetched = run.fetched
+        run.network = network_state(fetched.values()) if fetched else Network.ONLINE
+        return run
 
-        network = network_state(fetched.values()) if fetched else Network.ONLINE
-        copies = {
-            s.id: _copy_of(s, fetched, local, snapshots, earlier, store_dir, network)
-            for s in catalog.sources
-        }
-        claims = verify_claims(catalog, copies) if options.verify else ()
-        for claim in claims:
-            store.record_verdicts(run_id, claim)
-        finished = _now()
-        store.finish_run(run_id, finished, str(network))
+    def _reuse(
+        self,
+        urls: list[str],
+        by_url: dict[str, list[Source]],
+        done: dict[str, tuple[FetchResult | None, Snapshot]],
+        keep_snapshot: Callable[[str, Snapshot | None], None],
+    ) -> dict[str, FetchResult]:
+        """The fetches an interrupted run already captured, read back from its WARC files."""
+        reused: dict[str, FetchResult] = {}
+        for url in urls:
+            captures = [done.get(s.id) for s in by_url[url]]
+            first = captures[0]
+            if first is None or any(c is None for c in captures):
+                continue
+            fetch, snapshot = first
+            if fetch is None:
+                continue
+            try:
+                exchange = read_exchange(self.store_dir, snapshot)
+                content = read_payload(self.store_dir, snapshot)
+            except StoreError:
+                continue  # unreadable after all: fetch it again
+            reused[url] = replace(fetch, url=url, content=content, exchanges=(exchange,))
+            for source, capture in zip(by_url[url], captures, strict=True):
+                assert capture is not None
+                keep_snapshot(source.id, capture[1])
+        return reused
 
+
+def _keep_text(store: Store, run: _Run, source_id: str, extraction: Extraction) -> None:
+    """Keep each page's text of a snapshot taken in this run, for search (once per body)."""
+    snapshot = run.snapshots.get(source_id)
+    snapshot_id = run.snapshot_ids.get(source_id)
+    if snapshot is None or snapshot_id is None or not extraction.pages:
+        return
+    store.record_pages(snapshot_id, snapshot.sha256, extraction.pages)
+
+
+def _audit_result(
+    catalog: Catalog,
+    sources_file: Path,
+    run: _Run,
+    finished: datetime,
+    claims: tuple[ClaimResult, ...],
+) -> AuditResult:
     sources = tuple(
         SourceResult(
             s,
-            fetch=fetched.get(s.url) if s.url else None,
-            snapshot=snapshots.get(s.id),
+            fetch=run.fetched.get(s.url) if s.url else None,
+            snapshot=run.snapshots.get(s.id),
             note=None if s.has_copy else _no_copy_note(s),
         )
         for s in catalog.sources
     )
-    run = RunInfo(
-        id=run_id,
-        started=started,
+    info = RunInfo(
+        id=run.id,
+        started=run.started,
         finished=finished,
         sources_file=str(sources_file),
-        network=network,
-        store=str(store_dir),
+        network=run.network,
+        store=str(run.store_dir),
     )
-    return AuditResult(run=run, document=catalog.document, sources=sources, claims=claims)
+    return AuditResult(run=info, document=catalog.document, sources=sources, claims=claims)
 
 
 def _latest_good(store: Store, source_id: str) -> Snapshot | None:

@@ -1,26 +1,85 @@
-"""Find a quoted passage in a source's text, whatever its typography.
+"""Find a quoted passage in a source's text, whatever its typography, and say how they differ.
 
-Quotes and sources disagree on curly versus straight quote marks, dash styles, line
-breaks, soft hyphens and case. Both sides are brought to one normal form, with a map from
-every normalised character back to the original text so a match can be shown as printed.
+Quotes and sources disagree on curly versus straight quote marks, dash styles, line breaks,
+hyphenation, soft hyphens and case. Both sides are brought to one normal form, with a map
+from every normalised character back to the original text so a match is shown as printed.
+
+A quote is sought in three stages, each only when the one before found nothing:
+
+1. exactly, in normal form, piece by piece where the quote is cut with an ellipsis or an
+   editorial bracket;
+2. word for word, ignoring punctuation (a comma the author dropped is no misquotation);
+3. approximately (quotes of four words or more): candidate places are found by the words
+   the quote shares with the source, then the quote is aligned word by word against each,
+   and the best alignment above a length-aware threshold is reported with its differences.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from urllib.parse import quote
+from functools import cached_property, lru_cache
+from typing import Literal
+
+from citeaudit.fragments import text_fragment_link
+
+__all__ = [
+    "Difference",
+    "Haystack",
+    "Normalised",
+    "QuoteMatch",
+    "find_quote",
+    "haystack",
+    "locate_quote",
+    "normalise",
+    "page_at",
+    "split_ellipses",
+    "text_fragment_link",
+    "threshold",
+]
 
 _QUOTES = dict.fromkeys("‘’‚‛′‹›`´", "'") | dict.fromkeys("“”„‟″«»", '"')
 _DASHES = dict.fromkeys("‐‑‒–—―−﹘﹣－", "-")
 _DROP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
-# A quote is cut where the author left words out: "...", "…", "[…]", "[...]".
 _SPACES = re.compile(r" {2,}|^ | $")
-_ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3}\]|\[\s*…\s*\]|(?:\.\s*){3}|…")
+_LETTER = r"[^\W\d_]"
+# A hyphen (or soft hyphen) that ends a line inside a word: "commis-\nsioning".
+_BREAK = rf"(?<={_LETTER})(?P<hy>[-\u2010\u2011\u00ad])[ \t]*(?:\r\n|\r|\n)\s*(?={_LETTER})"
+# A hyphen inside a word, "two-year": dropped on both sides, so a compound broken at its
+# hyphen at the end of a line ("two-\nyear", mended to "twoyear") still matches.
+_INNER = rf"(?<={_LETTER})[-\u2010\u2011](?={_LETTER})"
+_HYPHEN_CHARS = frozenset("-\u2010\u2011\u00ad")
+
+# Where a quote leaves words out: "…", "...", "[…]", "[...]", "(...)".
+_ELLIPSIS = r"[\[(]\s*(?:…|\.(?:\s*\.){2,})\s*[\])]|…\.?|\.(?:\s*\.){2,}"
+_CUTS = re.compile(rf"(?P<ellipsis>{_ELLIPSIS})|\[(?P<inside>[^\[\]]*)\]")
+_EDITORIAL = re.compile(
+    r"^(?:sic!?|emphasis (?:added|mine|in original)|italics (?:added|mine)|original emphasis)$",
+    re.IGNORECASE,
+)
+_EDGE = " \t\r\n.,;:!?\"'“”‘’«»"
+# Brackets and quote marks around a word belong with it when a difference is shown.
+_WRAP = frozenset("()[]{}\"'“”‘’«»")
+# Word tokens of normalised text: numbers whole ("2,000", "11/05/21", "20%"), words with
+# their apostrophes ("don't").
+_TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*%?|\w+(?:'\w+)*")
+
+#: How many source words an editorial bracket ("[the council]") may stand for.
+BRACKET_WORDS = 8
+_BRACKET_CHARS = 120
+_ANCHOR_TRIES = 500
+#: Quotes shorter than this many words are only ever matched exactly.
+MIN_FUZZY_WORDS = 4
+
+
+# ---------------------------------------------------------------------------------------------
+# Normal form
 
 
 @dataclass(frozen=True)
@@ -51,38 +110,45 @@ def _fold(char: str) -> str:
 
 
 def _fold_all(text: str) -> tuple[str, array[int]]:
-    """Fold every character, keeping the origin of each output character.
+    """Fold every character and mend hyphenation, keeping the origin of each output character.
 
     Most characters fold to exactly one character, so the text is translated in bulk
-    (``str.translate``) and only the rare ones that vanish or expand are walked one by one.
+    (``str.translate``); only hyphens and the rare characters that vanish or expand are
+    walked one by one.
     """
     table = {ord(c): _fold(c) for c in set(text)}
-    uneven = [c for c in table if len(table[c]) != 1]
-    if not uneven:
+    uneven = [chr(c) for c in table if len(table[c]) != 1]
+    alternatives = []
+    if not _HYPHEN_CHARS.isdisjoint(text):
+        alternatives += [f"(?P<brk>{_BREAK})", f"(?P<inner>{_INNER})"]
+    if uneven:
+        alternatives.append("(?P<odd>[" + "".join(re.escape(c) for c in uneven) + "])")
+    if not alternatives:
         return text.translate(table), array("q", range(len(text)))
     parts: list[str] = []
     origin = array("q")
     position = 0
-    pattern = re.compile("[" + "".join(re.escape(chr(c)) for c in uneven) + "]")
-    for match in pattern.finditer(text):
+    for match in re.finditer("|".join(alternatives), text):
         index = match.start()
         parts.append(text[position:index].translate(table))
         origin.extend(range(position, index))
-        folded = table[ord(text[index])]
-        parts.append(folded)
-        origin.extend([index] * len(folded))
-        position = index + 1
+        position = match.end()
+        if match.lastgroup == "inner":
+            continue
+        if match.lastgroup == "brk":
+            hyphen = match.group("hy")
+            if hyphen == "\u00ad" or text[position : position + 1].islower():
+                continue  # the word goes on: drop the hyphen and the line break
+        for offset, char in enumerate(match.group(0)):
+            folded = table.get(ord(char)) or _fold(char)
+            parts.append(folded)
+            origin.extend([index + offset] * len(folded))
     parts.append(text[position:].translate(table))
     origin.extend(range(position, len(text)))
     return "".join(parts), origin
 
 
-@lru_cache(maxsize=16)
-def normalise(text: str) -> Normalised:
-    """Fold quote marks, dashes, white space runs, compatibility forms and case.
-
-    Cached: the same page text is searched for every quote that cites it.
-    """
+def _normalise(text: str) -> Normalised:
     folded, origin = _fold_all(text)
     parts: list[str] = []
     kept = array("q")
@@ -99,74 +165,637 @@ def normalise(text: str) -> Normalised:
     return Normalised("".join(parts), kept)
 
 
+@lru_cache(maxsize=16)
+def normalise(text: str) -> Normalised:
+    """Fold quote marks, dashes, white space runs, hyphenation, compatibility forms and case.
+
+    Cached: the same page text is searched for every quote that cites it. (Quotes
+    themselves are normalised without the cache, so they never push a source out of it.)
+    """
+    return _normalise(text)
+
+
+def display(text: str) -> str:
+    """Text as a person should read it: line-end hyphenation mended, white space collapsed."""
+    mended = re.sub(
+        _BREAK,
+        lambda m: "" if m.group("hy") == "\u00ad" or _next_lower(m) else m.group("hy"),
+        text,
+    )
+    return " ".join(mended.replace("\u00ad", "").split())
+
+
+def _next_lower(match: re.Match[str]) -> bool:
+    return match.string[match.end() : match.end() + 1].islower()
+
+
+# ---------------------------------------------------------------------------------------------
+# A searchable text: normal form and a word index, built once per text
+
+
+class Haystack:
+    """A text prepared for searching: its normal form, and (when needed) its words indexed."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.norm = normalise(text)
+
+    @cached_property
+    def _tokens(self) -> tuple[list[str], array[int], array[int]]:
+        words: list[str] = []
+        starts = array("q")
+        ends = array("q")
+        for match in _TOKEN.finditer(self.norm.text):
+            words.append(match.group())
+            starts.append(match.start())
+            ends.append(match.end())
+        return words, starts, ends
+
+    @property
+    def words(self) -> list[str]:
+        """The words of the normal form, in order."""
+        return self._tokens[0]
+
+    @cached_property
+    def index(self) -> dict[str, list[int]]:
+        """Where each word occurs, as positions in :attr:`words`."""
+        found: dict[str, list[int]] = {}
+        for position, word in enumerate(self.words):
+            found.setdefault(word, []).append(position)
+        return found
+
+    def word_span(self, first: int, last: int) -> tuple[int, int]:
+        """The original-text span of words ``first`` to ``last`` (exclusive)."""
+        _, starts, ends = self._tokens
+        return self.norm.span(starts[first], ends[last - 1])
+
+    def word_text(self, first: int, last: int) -> str:
+        """Words ``first`` to ``last`` (exclusive) as printed."""
+        if first >= last:
+            return ""
+        start, end = _widen(self.text, *self.word_span(first, last))
+        return display(self.text[start:end])
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in the brackets and quote marks that hug a run of words: "(AHSN)"."""
+    while start > 0 and text[start - 1] in _WRAP:
+        start -= 1
+    while end < len(text) and text[end] in _WRAP:
+        end += 1
+    return start, end
+
+
+@lru_cache(maxsize=8)
+def haystack(text: str) -> Haystack:
+    """The prepared form of ``text``, cached: one source is searched for many quotes."""
+    return Haystack(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# The pieces of a quote
+
+Gap = Literal["start", "ellipsis", "bracket"]
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A run of a quote with no words left out: its text, where each character came from in
+    the quote, and what separates it from the segment before."""
+
+    text: str
+    origin: tuple[int, ...]
+    gap: Gap
+
+    @cached_property
+    def norm(self) -> Normalised:
+        return _normalise(self.text)
+
+    @cached_property
+    def words(self) -> list[str]:
+        return _TOKEN.findall(self.norm.text)
+
+    @cached_property
+    def word_spans(self) -> list[tuple[int, int]]:
+        """Each word's span in the quote."""
+        spans = []
+        for match in _TOKEN.finditer(self.norm.text):
+            start, end = self.norm.span(match.start(), match.end())
+            spans.append((self.origin[start], self.origin[end - 1] + 1))
+        return spans
+
+
+def _segments(quote: str) -> list[_Segment]:
+    """Split a quote at ellipses and editorial brackets.
+
+    ``[sic]`` and ``[emphasis added]`` are dropped; a bracket inside a word (``[T]he``) is an
+    altered letter, kept as written; a bracket standing alone (``[the council]``) replaces
+    words of the source, so the quote is cut there and the source may have a few words of
+    its own in that place.
+    """
+    segments: list[_Segment] = []
+    chars: list[str] = []
+    origin: list[int] = []
+    pending: Gap = "start"
+
+    def close() -> None:
+        nonlocal pending
+        text = "".join(chars)
+        left = len(text) - len(text.lstrip(_EDGE))
+        right = len(text.rstrip(_EDGE))
+        if any(c.isalnum() for c in text[left:right]):
+            gap: Gap = pending if segments else "start"
+            segments.append(_Segment(text[left:right], tuple(origin[left:right]), gap))
+            pending = "start"
+        chars.clear()
+        origin.clear()
+
+    def add(start: int, end: int) -> None:
+        chars.extend(quote[start:end])
+        origin.extend(range(start, end))
+
+    position = 0
+    for match in _CUTS.finditer(quote):
+        add(position, match.start())
+        position = match.end()
+        if match.group("ellipsis"):
+            close()
+            pending = "ellipsis"
+            continue
+        inside = match.group("inside").strip()
+        if not inside or _EDITORIAL.match(inside):
+            continue
+        before = quote[match.start() - 1 : match.start()]
+        after = quote[match.end() : match.end() + 1]
+        if before.isalnum() or after.isalnum():
+            add(match.start() + 1, match.end() - 1)
+            continue
+        close()
+        if pending != "ellipsis":
+            pending = "bracket"
+    add(position, len(quote))
+    close()
+    return segments
+
+
 def split_ellipses(quote: str) -> list[str]:
     """The pieces of a quote between the places where words were left out."""
-    return [piece.strip() for piece in _ELLIPSIS.split(quote) if piece.strip(" \t\n.,;:")]
+    return [segment.text for segment in _segments(quote)]
+
+
+# ---------------------------------------------------------------------------------------------
+# What a search finds
+
+DifferenceKind = Literal["negation", "number", "date", "word_order"]
+_NEGATIONS = frozenset(
+    "not no never none nor neither nobody nothing nowhere cannot without".split()
+)
+_NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand million billion trillion dozen half quarter twice once "
+    "first second third fourth fifth sixth seventh eighth ninth tenth percent".split()
+)
+_DATE_WORDS = frozenset(
+    "january february march april june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday "
+    "friday saturday sunday".split()
+)
+
+
+def _kind_of(word: str) -> DifferenceKind | None:
+    if word in _NEGATIONS or word.endswith("n't"):
+        return "negation"
+    if any(c.isdigit() for c in word) or word in _NUMBER_WORDS:
+        return "number"
+    if word in _DATE_WORDS:
+        return "date"
+    return None
+
+
+def classify(quote_words: Sequence[str], source_words: Sequence[str]) -> DifferenceKind | None:
+    """What makes a difference grave: a negation, number or date changed; or word order."""
+    changed = (Counter(quote_words) - Counter(source_words)) + (
+        Counter(source_words) - Counter(quote_words)
+    )
+    kinds = {_kind_of(word) for word in changed}
+    for kind in ("negation", "number", "date"):
+        if kind in kinds:
+            return kind  # type: ignore[return-value]
+    if quote_words and not changed:
+        return "word_order"
+    return None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way the quote differs from the source, word by word.
+
+    ``op`` is from the quote's side: ``insert`` (words in the quote the source does not
+    have), ``delete`` (source words the quote leaves out), ``replace`` (words changed).
+    ``kind`` marks the grave ones: a negation, number or date changed, or words reordered.
+    """
+
+    op: Literal["insert", "delete", "replace"]
+    quote: str
+    source: str
+    kind: DifferenceKind | None = None
+
+    @property
+    def critical(self) -> bool:
+        """Whether the difference changes a negation, a number or a date."""
+        return self.kind in ("negation", "number", "date")
 
 
 @dataclass(frozen=True)
 class QuoteMatch:
-    """Where a quote was found: offsets into the original text, and the passage as printed."""
+    """Where a quote was found: offsets into the original text, the passage as printed, and
+    how the quote differs from it (nothing, for an exact match)."""
 
     start: int
     end: int
     passage: str
     pieces: tuple[tuple[int, int], ...]
+    exact: bool = True
+    score: float = 1.0
+    differences: tuple[Difference, ...] = ()
+    punctuation: bool = False  # word for word, but the punctuation differs
+
+
+def threshold(words: int) -> float:
+    """The word similarity a close match needs: stricter for short quotes, which match by
+    chance more easily; above 1 (never) below :data:`MIN_FUZZY_WORDS` words."""
+    if words < MIN_FUZZY_WORDS:
+        return 1.01
+    if words <= 6:
+        return 0.74
+    if words <= 12:
+        return 0.7
+    return 0.6
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 1: exact, in normal form
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) starts and ends at word boundaries (where it has word edges)."""
+    if start > 0 and text[start].isalnum() and text[start - 1].isalnum():
+        return False
+    return not (end < len(text) and text[end - 1].isalnum() and text[end].isalnum())
+
+
+def _find_forward(text: str, piece: str, start: int, latest: int | None) -> int:
+    position = start
+    while True:
+        found = text.find(piece, position)
+        if found < 0 or (latest is not None and found > latest):
+            return -1
+        if _bounded(text, found, found + len(piece)):
+            return found
+        position = found + 1
+
+
+def _find_backward(text: str, piece: str, end: int, earliest: int | None) -> int:
+    limit = end
+    while True:
+        found = text.rfind(piece, 0, limit)
+        if found < 0 or (earliest is not None and found + len(piece) < earliest):
+            return -1
+        if _bounded(text, found, found + len(piece)):
+            return found
+        limit = found + len(piece) - 1
+
+
+def _exact(segments: list[_Segment], hay: Haystack, limit: int) -> list[QuoteMatch]:
+    text = hay.norm.text
+    pieces = [segment.norm.text for segment in segments]
+    anchor = max(range(len(pieces)), key=lambda i: len(pieces[i]))
+    found: dict[int, QuoteMatch] = {}
+    position = 0
+    for _ in range(_ANCHOR_TRIES):
+        at = _find_forward(text, pieces[anchor], position, None)
+        if at < 0 or len(found) >= limit:
+            break
+        position = at + 1
+        spans: dict[int, tuple[int, int]] = {anchor: (at, at + len(pieces[anchor]))}
+        end = spans[anchor][1]
+        for k in range(anchor + 1, len(pieces)):
+            bound = end + _BRACKET_CHARS if segments[k].gap == "bracket" else None
+            hit = _find_forward(text, pieces[k], end, bound)
+            if hit < 0:
+                break
+            spans[k] = (hit, hit + len(pieces[k]))
+            end = spans[k][1]
+        else:
+            start = at
+            for k in range(anchor - 1, -1, -1):
+                bound = start - _BRACKET_CHARS if segments[k + 1].gap == "bracket" else None
+                hit = _find_backward(text, pieces[k], start, bound)
+                if hit < 0:
+                    break
+                spans[k] = (hit, hit + len(pieces[k]))
+                start = hit
+            else:
+                ordered = [hay.norm.span(*spans[k]) for k in range(len(pieces))]
+                first, last = ordered[0][0], ordered[-1][1]
+                found.setdefault(
+                    first, QuoteMatch(first, last, hay.text[first:last], tuple(ordered))
+                )
+    return [found[k] for k in sorted(found)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 2: word for word
+
+
+def _occurrences(words: list[str], hay: Haystack, start: int, end: int | None) -> list[int]:
+    """Positions in [start, end) where ``words`` occur in ``hay``, in order."""
+    index = hay.index
+    lists = [index.get(word) for word in words]
+    if not words or any(found is None for found in lists):
+        return []
+    rare = min(range(len(words)), key=lambda i: len(lists[i] or ()))
+    positions = lists[rare] or []
+    out = []
+    count = len(words)
+    all_words = hay.words
+    for p in positions[bisect_left(positions, start + rare) :]:
+        first = p - rare
+        if end is not None and first >= end:
+            break
+        if all_words[first : first + count] == words:
+            out.append(first)
+    return out
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """One segment placed in the source: words [first, last), the alignment, its quality."""
+
+    first: int
+    last: int
+    ops: tuple[tuple[str, int, int, int, int], ...]  # (tag, q0, q1, s0, s1)
+    equal: int
+
+
+def _exact_placements(segment: _Segment, hay: Haystack, cap: int) -> list[_Placement]:
+    count = len(segment.words)
+    return [
+        _Placement(p, p + count, (), count) for p in _occurrences(segment.words, hay, 0, None)
+    ][:cap]
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 3: approximately
+
+
+def _align(quote: Sequence[str], source: Sequence[str]) -> tuple[int, int, list[str]] | None:
+    """Align all of ``quote`` against the best stretch of ``source`` (semi-global).
+
+    Returns (first, last) of the stretch in ``source`` and the moves, one a step: ``=``
+    same word, ``~`` changed, ``+`` a quote word the source lacks, ``-`` a source word the
+    quote leaves out. Unit costs; ties prefer keeping words paired.
+    """
+    m, n = len(quote), len(source)
+    if m == 0 or n == 0:
+        return None
+    previous = [0] * (n + 1)  # aligning nothing costs nothing, wherever it starts
+    moves: list[bytearray] = []
+    for i in range(1, m + 1):
+        word = quote[i - 1]
+        current = [i] + [0] * n
+        row = bytearray(n + 1)
+        row[0] = 1
+        for j in range(1, n + 1):
+            best = previous[j - 1] + (word != source[j - 1])
+            move = 0
+            up = previous[j] + 1
+            if up < best:
+                best, move = up, 1
+            left = current[j - 1] + 1
+            if left < best:
+                best, move = left, 2
+            current[j] = best
+            row[j] = move
+        moves.append(row)
+        previous = current
+    cost = min(previous[1:])
+    end = next(j for j in range(1, n + 1) if previous[j] == cost)
+    if end < n and previous[end + 1] == cost and moves[m - 1][end + 1] == 0:
+        end += 1  # a changed last word reads better than an added one
+    steps: list[str] = []
+    i, j = m, end
+    while i > 0:
+        move = moves[i - 1][j] if j > 0 else 1
+        if move == 0:
+            steps.append("=" if quote[i - 1] == source[j - 1] else "~")
+            i, j = i - 1, j - 1
+        elif move == 1:
+            steps.append("+")
+            i -= 1
+        else:
+            steps.append("-")
+            j -= 1
+    steps.reverse()
+    return j, end, steps
+
+
+def _ops(steps: list[str], q0: int, s0: int) -> tuple[list[tuple[str, int, int, int, int]], int]:
+    """Runs of changed moves as (tag, q-range, s-range); and the count of same words."""
+    ops: list[tuple[str, int, int, int, int]] = []
+    qi, si = q0, s0
+    equal = 0
+    run: list[int] | None = None  # [q start, s start]
+    for step in [*steps, "="]:
+        if step == "=":
+            if run is not None:
+                qa, sa = run
+                tag = "replace" if qi > qa and si > sa else "insert" if qi > qa else "delete"
+                ops.append((tag, qa, qi, sa, si))
+                run = None
+            equal += 1
+            qi += 1
+            si += 1
+            continue
+        if run is None:
+            run = [qi, si]
+        if step in "~+":
+            qi += 1
+        if step in "~-":
+            si += 1
+    return ops, equal - 1
+
+
+def _windows(words: list[str], hay: Haystack, lo: int, hi: int, top: int) -> list[int]:
+    """Likely start positions of ``words`` in hay[lo:hi], by votes of the words they share."""
+    index = hay.index
+    size = max(8, len(words) // 4)
+    cap = max(200, len(hay.words) // 100)
+    usable = [(i, index[w]) for i, w in enumerate(words) if w in index]
+    common = [(i, found) for i, found in usable if len(found) <= cap]
+    if not common:
+        common = sorted(usable, key=lambda item: len(item[1]))[:3]
+    votes: Counter[int] = Counter()
+    for i, found in common:
+        for p in found[bisect_left(found, lo + i) : bisect_left(found, hi + i)]:
+            votes[(p - i) // size] += 1
+    needed = max(2, math.ceil(0.3 * len(words)))
+    scored = sorted(
+        ((votes[b - 1] + votes[b] + votes[b + 1], b) for b in votes), key=lambda x: (-x[0], x[1])
+    )
+    chosen: list[int] = []
+    for score, bucket in scored:
+        if score < needed or len(chosen) >= top:
+            break
+        if all(abs(bucket - other) > 2 for other in chosen):
+            chosen.append(bucket)
+    return [(bucket - 1) * size for bucket in chosen]
+
+
+def _fuzzy_placements(
+    segment: _Segment, hay: Haystack, lo: int, hi: int, top: int = 3
+) -> list[_Placement]:
+    words = segment.words
+    m = len(words)
+    size = max(8, m // 4)
+    slack = max(4, m // 3)
+    placements = []
+    for start in _windows(words, hay, lo, hi, top):
+        first = max(lo, start - slack)
+        last = min(hi, start + 3 * size + m + slack)
+        aligned = _align(words, hay.words[first:last])
+        if aligned is None:
+            continue
+        s0, s1, steps = aligned
+        ops, equal = _ops(steps, 0, first + s0)
+        if equal == 0:
+            continue
+        placements.append(_Placement(first + s0, first + s1, tuple(ops), equal))
+    return placements
+
+
+# ---------------------------------------------------------------------------------------------
+# Putting pieces together
+
+
+def _chain(
+    segments: list[_Segment], options: list[list[_Placement]]
+) -> list[tuple[float, list[_Placement]]]:
+    """The best ordered placement of every segment, one chain per placement of the first."""
+    best: list[dict[int, tuple[int, list[_Placement]]]] = []
+    for k, placements in enumerate(options):
+        layer: dict[int, tuple[int, list[_Placement]]] = {}
+        for index, here in enumerate(placements):
+            if k == 0:
+                layer[index] = (here.equal, [here])
+                continue
+            candidates = []
+            for total, chain in best[k - 1].values():
+                end = chain[-1].last
+                if here.first < end:
+                    continue
+                if segments[k].gap == "bracket" and here.first - end > BRACKET_WORDS:
+                    continue
+                candidates.append((total + here.equal, -(here.first - end), chain))
+            if candidates:
+                total, _, chain = max(candidates, key=lambda c: (c[0], c[1]))
+                layer[index] = (total, [*chain, here])
+        if not layer:
+            return []
+        best.append(layer)
+    quote_words = sum(len(s.words) for s in segments)
+    out = []
+    for total, chain in best[-1].values():
+        source_words = sum(p.last - p.first for p in chain)
+        out.append((2 * total / (quote_words + source_words), chain))
+    return out
+
+
+def _match(
+    quote: str, segments: list[_Segment], hay: Haystack, chain: list[_Placement], score: float
+) -> QuoteMatch:
+    spans = tuple(hay.word_span(p.first, p.last) for p in chain)
+    start, end = spans[0][0], spans[-1][1]
+    differences = []
+    for segment, placement in zip(segments, chain, strict=True):
+        for tag, q0, q1, s0, s1 in placement.ops:
+            qwords = segment.words[q0:q1]
+            swords = hay.words[s0:s1]
+            quoted = ""
+            if q1 > q0:
+                first, last = _widen(
+                    quote, segment.word_spans[q0][0], segment.word_spans[q1 - 1][1]
+                )
+                quoted = display(quote[first:last])
+            differences.append(
+                Difference(
+                    op=tag,  # type: ignore[arg-type]
+                    quote=quoted,
+                    source=hay.word_text(s0, s1),
+                    kind=classify(qwords, swords),
+                )
+            )
+    return QuoteMatch(
+        start,
+        end,
+        hay.text[start:end],
+        spans,
+        exact=not differences,
+        score=round(score, 3),
+        differences=tuple(differences),
+        punctuation=not differences,
+    )
+
+
+def locate_quote(
+    quote: str, text: str, *, fuzzy: bool = True, limit: int = 20
+) -> list[QuoteMatch]:
+    """Every place ``quote`` is found in ``text``, best first; empty when it is not there.
+
+    Exact matches (stage 1, else stage 2) come in the order they occur, up to ``limit``;
+    when there is none, the close matches (stage 3) come best first, each with its
+    differences. ``fuzzy=False`` stops after stage 2.
+    """
+    segments = _segments(quote)
+    if not segments:
+        return []
+    hay = haystack(text)
+    exact = _exact(segments, hay, limit)
+    if exact:
+        return exact
+    if any(not segment.words for segment in segments):
+        return []
+    options = [_exact_placements(segment, hay, limit) for segment in segments]
+    if all(options):
+        chains = sorted(_chain(segments, options), key=lambda c: c[1][0].first)
+        matches = [_match(quote, segments, hay, chain, 1.0) for score, chain in chains if score == 1]
+        if matches:
+            return matches[:limit]
+    words = sum(len(segment.words) for segment in segments)
+    if not fuzzy or words < MIN_FUZZY_WORDS:
+        return []
+    total = len(hay.words)
+    for k, segment in enumerate(segments):
+        if len(segment.words) >= MIN_FUZZY_WORDS:
+            options[k] = options[k] + _fuzzy_placements(segment, hay, 0, total)
+    if not all(options):
+        return []
+    chains = [c for c in _chain(segments, options) if c[0] >= threshold(words)]
+    chains.sort(key=lambda c: -c[0])
+    return [_match(quote, segments, hay, chain, score) for score, chain in chains[:3]]
 
 
 def find_quote(quote: str, text: str, normalised: Normalised | None = None) -> QuoteMatch | None:
-    """Find ``quote`` in ``text``: every piece between ellipses, in order, after normalising.
+    """The first exact match of ``quote`` in ``text`` (every piece, in order), or None.
 
-    Returns None when any piece is missing. ``normalised`` may be passed in when the same
-    text is searched for many quotes.
+    ``normalised`` is accepted for compatibility; the normal form is cached anyway.
     """
-    haystack = normalised or normalise(text)
-    pieces = [normalise(piece).text for piece in split_ellipses(quote)]
-    pieces = [piece for piece in pieces if piece]
-    if not pieces:
-        return None
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for piece in pieces:
-        found = haystack.text.find(piece, position)
-        if found < 0:
-            return None
-        spans.append(haystack.span(found, found + len(piece)))
-        position = found + len(piece)
-    start, end = spans[0][0], spans[-1][1]
-    return QuoteMatch(start=start, end=end, passage=text[start:end], pieces=tuple(spans))
+    del normalised
+    found = locate_quote(quote, text, fuzzy=False, limit=1)
+    return found[0] if found else None
 
 
 def page_at(offset: int, page_starts: Sequence[int]) -> int:
     """Index of the page that holds ``offset``, given each page's start offset in order."""
-    index = 0
-    for i, start in enumerate(page_starts):
-        if start <= offset:
-            index = i
-        else:
-            break
-    return index
-
-
-def _encode_directive(words: str) -> str:
-    # The text directive reserves '&', ',' and '-'; percent-encode everything not unreserved.
-    return quote(words, safe="").replace("-", "%2D")
-
-
-def text_fragment_link(url: str, passage: str, *, max_words: int = 8) -> str:
-    """The URL with a ``#:~:text=`` directive that makes a browser scroll to ``passage``.
-
-    Short passages are quoted whole; longer ones as ``start,end`` (the first and last few
-    words), as the Text Fragments spec allows.
-    """
-    base = url.split("#", 1)[0]
-    words = passage.split()
-    if not words:
-        return base
-    if len(words) <= 2 * max_words:
-        directive = _encode_directive(" ".join(words))
-    else:
-        start = _encode_directive(" ".join(words[:max_words]))
-        end = _encode_directive(" ".join(words[-max_words:]))
-        directive = f"{start},{end}"
-    return f"{base}#:~:text={directive}"
+    return max(0, bisect_left(list(page_starts), offset + 1) - 1)

@@ -23,6 +23,10 @@ class RunInfo:
     sources_file: str
     network: Network
     store: str | None = None
+    # HTTP codes the user counts as fine (--accept): reported as they are, never findings.
+    accept: frozenset[int] = frozenset()
+    # TLS certificates were not verified (--insecure).
+    insecure: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,11 +62,28 @@ class AuditResult:
         return Counter(c.verdict for c in self.claims)
 
 
+def accepted(item: SourceResult, codes: frozenset[int]) -> bool:
+    """Whether the user chose to count this source's HTTP answer as fine (``--accept``).
+
+    Only a status decided by the code itself can be accepted: a soft 404 is judged on the
+    page, and a failure (a redirect loop, say) is not the code's doing.
+    """
+    fetch = item.fetch
+    return (
+        fetch is not None
+        and fetch.http_status in codes
+        and fetch.failure is None
+        and fetch.status is not LinkStatus.SOFT_404
+        and not fetch.status.alive
+    )
+
+
 def findings(result: AuditResult) -> list[str]:
     """What makes a run fail (exit code 1): rotted links, claims that do not stand.
 
     Links that were refused (``blocked``, ``rate_limited``) are not proof of rot and are
-    not findings; nor are claims that nothing could check (``unverifiable``).
+    not findings; nor are claims that nothing could check (``unverifiable``), nor links
+    whose HTTP code the user accepted (``RunInfo.accept``).
     """
     found: list[str] = []
     if result.run.network is Network.OFFLINE:
@@ -71,7 +92,7 @@ def findings(result: AuditResult) -> list[str]:
     found.extend(
         f"source {s.source.id}: {s.status}"
         for s in result.sources
-        if s.status is not None and s.status.rotted
+        if s.status is not None and s.status.rotted and not accepted(s, result.run.accept)
     )
     found.extend(
         f"claim {c.claim.id}: {c.verdict}"

@@ -1,7 +1,9 @@
 """The evidence store: one SQLite database of what each run found, beside the WARC files.
 
 ``<store>/citeaudit.sqlite`` records runs, fetches, snapshots (where each source's archived
-copy is) and verdicts, in plain tables a journalist can open in Datasette or any SQLite tool.
+copy is), the text of every page with a full-text index, verdicts, and the WARC files with
+any repair made to them, in plain tables a journalist can open in Datasette or any SQLite
+tool (the views ``latest_status`` and ``snapshot_pages`` join them up).
 Times are ISO 8601 UTC text (``2024-05-01T12:00:00.000000Z``), so they sort as text and
 SQLite's date functions read them. Every ``record_*`` call is its own transaction, committed
 before it returns: a run that is killed keeps every row it had written, just as its WARC
@@ -14,25 +16,29 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from citeaudit import __version__
-from citeaudit.archive import ARCHIVE_DIR, Snapshot, utc
+from citeaudit.archive import ARCHIVE_DIR, RecordRef, Snapshot, utc
 from citeaudit.errors import StoreError
-from citeaudit.fetch import FetchResult
+from citeaudit.fetch import FetchResult, Hop
+from citeaudit.vocab import LinkStatus
 
-if TYPE_CHECKING:  # verify pulls in the extractors; the store only needs the type
+if TYPE_CHECKING:  # verify pulls in the extractors; the store only needs the types
+    from citeaudit.extract import Page
     from citeaudit.verify import ClaimResult
 
 STORE_DIR_NAME = ".citeaudit"
 DATABASE_NAME = "citeaudit.sqlite"
 #: How long to wait for another process's write to finish before giving up, in seconds.
 DEFAULT_BUSY_TIMEOUT = 5.0
+#: An interrupted run started longer ago than this is not resumed: a new run starts.
+RESUME_WINDOW = timedelta(hours=24)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
@@ -102,6 +108,109 @@ MIGRATIONS: list[str] = [
         UNIQUE (run_id, claim_id, evidence_index)
     );
     """,
+    # 2: revisits and metadata records, page texts with full-text search, resumable runs,
+    # WARC files and their repairs. Snapshots are rebuilt: several sources may share one
+    # record (URLs that differ only in their #fragment), so record_id is no longer unique.
+    """
+    ALTER TABLE runs ADD COLUMN command TEXT NOT NULL DEFAULT 'audit';  -- audit or archive
+    ALTER TABLE runs ADD COLUMN resumed INTEGER NOT NULL DEFAULT 0;  -- times it was resumed
+
+    CREATE TABLE snapshots_v2 (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        source_id TEXT NOT NULL,             -- the source's id in the sources file
+        url TEXT NOT NULL,                   -- the URL (or file:// URI) the copy is of
+        warc TEXT NOT NULL,                  -- WARC file, relative to the store folder
+        "offset" INTEGER NOT NULL,           -- where the record starts in that file (bytes)
+        length INTEGER NOT NULL,             -- how long its gzip member is (bytes)
+        record_id TEXT NOT NULL,             -- WARC-Record-ID of the record
+        date TEXT NOT NULL,                  -- when the copy was captured (UTC)
+        sha256 TEXT NOT NULL,                -- SHA-256 of the decoded body
+        content_type TEXT,
+        http_status INTEGER,                 -- empty for local files
+        record_type TEXT NOT NULL DEFAULT 'response'
+            CHECK (record_type IN ('response', 'revisit', 'resource')),
+            -- revisit: unchanged since an earlier capture, whose record holds the body
+        payload_digest TEXT,                 -- WARC-Payload-Digest: SHA-1 of the body as sent
+        refers_to_record_id TEXT,            -- revisit: the earlier record holding the body
+        refers_to_warc TEXT,                 -- revisit: that record's WARC file
+        refers_to_offset INTEGER,            -- revisit: where that record starts
+        refers_to_length INTEGER,            -- revisit: how long that record is
+        refers_to_date TEXT,                 -- revisit: when that record was captured (UTC)
+        metadata_record_id TEXT,             -- the metadata record: who cites this capture
+        UNIQUE (run_id, source_id, record_id)
+    );
+    INSERT INTO snapshots_v2 (id, run_id, source_id, url, warc, "offset", length, record_id,
+        date, sha256, content_type, http_status)
+        SELECT id, run_id, source_id, url, warc, "offset", length, record_id, date, sha256,
+        content_type, http_status FROM snapshots;
+    DROP TABLE snapshots;
+    ALTER TABLE snapshots_v2 RENAME TO snapshots;
+    CREATE INDEX snapshots_by_source ON snapshots (source_id, date);
+    CREATE INDEX snapshots_by_payload ON snapshots (url, payload_digest);
+    CREATE INDEX snapshots_by_sha256 ON snapshots (sha256);
+    CREATE INDEX fetches_by_source ON fetches (source_id, fetched);
+
+    CREATE TABLE page_texts (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,                -- the body this text is of (snapshots.sha256):
+                                             -- kept once however many snapshots share it
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),  -- first snapshot read
+        page INTEGER NOT NULL,               -- page number from 1 (1 for a page of HTML)
+        label TEXT NOT NULL,                 -- the page number as printed, e.g. "iv" or "12"
+        text TEXT NOT NULL,                  -- the page's text
+        UNIQUE (sha256, page)
+    );
+    CREATE VIRTUAL TABLE page_texts_fts USING fts5 (
+        text, content = 'page_texts', content_rowid = 'id', tokenize = 'porter unicode61'
+    );
+    CREATE TRIGGER page_texts_insert AFTER INSERT ON page_texts BEGIN
+        INSERT INTO page_texts_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER page_texts_delete AFTER DELETE ON page_texts BEGIN
+        INSERT INTO page_texts_fts (page_texts_fts, rowid, text)
+            VALUES ('delete', old.id, old.text);
+    END;
+    CREATE TRIGGER page_texts_update AFTER UPDATE ON page_texts BEGIN
+        INSERT INTO page_texts_fts (page_texts_fts, rowid, text)
+            VALUES ('delete', old.id, old.text);
+        INSERT INTO page_texts_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+
+    CREATE TABLE warc_files (
+        name TEXT PRIMARY KEY,               -- WARC file, relative to the store folder
+        run_id TEXT REFERENCES runs (id),    -- the run that wrote it
+        opened TEXT NOT NULL,                -- when writing began (UTC)
+        closed TEXT,                         -- when it was closed, or found complete after
+                                             -- its run was killed; empty while written
+        bytes INTEGER                        -- its size then
+    );
+
+    CREATE TABLE warc_repairs (
+        id INTEGER PRIMARY KEY,
+        warc TEXT NOT NULL,                  -- the WARC file whose end was repaired
+        repaired TEXT NOT NULL,              -- when (UTC)
+        kept_bytes INTEGER NOT NULL,         -- it now ends after its last whole record
+        cut_bytes INTEGER NOT NULL,          -- bytes of an unfinished record cut off its end
+        moved_to TEXT                        -- where those bytes were kept, in the store
+    );
+
+    -- Every page of every snapshot, with the source and date: texts are kept once per body.
+    CREATE VIEW snapshot_pages AS
+        SELECT s.id AS snapshot_id, s.run_id, s.source_id, s.url, s.date, s.record_type,
+            p.page, p.label, p.text
+        FROM snapshots s JOIN page_texts p ON p.sha256 = s.sha256;
+
+    -- Each source's latest link status, when it last answered, and how many captures.
+    CREATE VIEW latest_status AS
+        SELECT f.source_id, f.url, f.status, f.reason, f.http_status, f.fetched, f.run_id,
+            (SELECT max(g.fetched) FROM fetches g WHERE g.source_id = f.source_id
+                AND g.status IN ('ok', 'redirected')) AS last_ok,
+            (SELECT count(*) FROM snapshots s WHERE s.source_id = f.source_id) AS captures
+        FROM fetches f
+        WHERE f.id = (SELECT g.id FROM fetches g WHERE g.source_id = f.source_id
+            ORDER BY g.fetched DESC, g.id DESC LIMIT 1);
+    """,
 ]
 
 
@@ -137,14 +246,23 @@ class Store:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, store_dir: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Store:
+    def open(
+        cls, store_dir: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, create: bool = True
+    ) -> Store:
         """Open (creating and migrating as needed) the store in ``store_dir``.
 
         Waits up to ``busy_timeout`` seconds for another run's write to finish. A file that
-        is not a citeaudit database is reported and left exactly as it is.
+        is not a citeaudit database is reported and left exactly as it is. With ``create``
+        false, a store that does not exist yet is an error, and nothing is created.
         """
         store_dir = Path(store_dir)
         path = store_dir / DATABASE_NAME
+        if not create and not path.is_file():
+            raise StoreError(
+                f"there is no evidence store at {store_dir}",
+                hint="run 'citeaudit archive' or 'citeaudit audit' first, "
+                "or point --store at the folder that holds citeaudit.sqlite",
+            )
         try:
             (store_dir / ARCHIVE_DIR).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -241,14 +359,142 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     def begin_run(
-        self, run_id: str, started: datetime, sources_file: Path | str, sources_sha256: str
+        self,
+        run_id: str,
+        started: datetime,
+        sources_file: Path | str,
+        sources_sha256: str,
+        command: str = "audit",
     ) -> None:
         """Record that a run started, before anything it finds is recorded."""
         with self._transaction():
             self._db.execute(
-                "INSERT INTO runs (id, started, sources_file, sources_sha256, tool_version)"
+                "INSERT INTO runs (id, started, sources_file, sources_sha256, tool_version,"
+                " command) VALUES (?, ?, ?, ?, ?, ?)",
+                (run_id, _time(started), str(sources_file), sources_sha256, __version__, command),
+            )
+
+    def resumable_run(
+        self,
+        command: str,
+        sources_sha256: str,
+        now: datetime,
+        window: timedelta = RESUME_WINDOW,
+    ) -> str | None:
+        """The run to resume: the latest run of ``command`` on this very sources file, if it
+        was interrupted (never finished) and started within ``window`` of ``now``."""
+        with self._errors():
+            row = self._db.execute(
+                "SELECT id, started, finished FROM runs WHERE command = ? AND sources_sha256 = ?"
+                " ORDER BY started DESC, id DESC LIMIT 1",
+                (command, sources_sha256),
+            ).fetchone()
+        if row is None or row[2] is not None:
+            return None
+        if _parse_time(str(row[1])) < utc(now) - window:
+            return None
+        return str(row[0])
+
+    def mark_resumed(self, run_id: str) -> int:
+        """Count one more resumption of an interrupted run; how many there have been."""
+        with self._transaction():
+            self._db.execute("UPDATE runs SET resumed = resumed + 1 WHERE id = ?", (run_id,))
+            row = self._db.execute("SELECT resumed FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def run_started(self, run_id: str) -> datetime:
+        """When a run began."""
+        with self._errors():
+            row = self._db.execute("SELECT started FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no run {run_id} in the store at {self.dir}")
+        return _parse_time(str(row[0]))
+
+    def run_captures(self, run_id: str) -> dict[str, tuple[FetchResult | None, Snapshot]]:
+        """What a run already captured, by source: its fetch (without the body, which is in
+        the WARC) and its latest snapshot. Sources the run has no snapshot of are left out."""
+        with self._errors():
+            snaps = self._db.execute(
+                f"SELECT source_id, {_SNAPSHOT_COLUMNS} FROM snapshots WHERE run_id = ?"
+                " ORDER BY id",
+                (run_id,),
+            ).fetchall()
+            fetch_rows = self._db.execute(
+                "SELECT source_id, url, status, reason, http_status, final_url, redirects,"
+                " permanent, content_type, truncated, fetched, elapsed, error, fragment_problem"
+                " FROM fetches WHERE run_id = ?",
+                (run_id,),
+            ).fetchall()
+        fetches = {str(row[0]): _fetch_result(row[1:]) for row in fetch_rows}
+        captured: dict[str, tuple[FetchResult | None, Snapshot]] = {}
+        for row in snaps:
+            source_id = str(row[0])
+            captured[source_id] = (fetches.get(source_id), _snapshot(row[1:]))
+        return captured
+
+    def find_original(
+        self, url: str, payload_digest: str, *, other_than_run: str | None = None
+    ) -> RecordRef | None:
+        """The earliest response record of ``url`` with this payload: what a revisit names.
+
+        ``other_than_run`` leaves out that run's own captures (dedup is across runs).
+        """
+        with self._errors():
+            row = self._db.execute(
+                'SELECT url, date, warc, "offset", length, record_id FROM snapshots'
+                " WHERE url = ? AND payload_digest = ? AND record_type = 'response'"
+                " AND run_id IS NOT ? ORDER BY date, id LIMIT 1",
+                (url, payload_digest, other_than_run),
+            ).fetchone()
+        if row is None:
+            return None
+        return RecordRef(
+            url=str(row[0]),
+            date=_parse_time(str(row[1])),
+            warc=str(row[2]),
+            offset=int(row[3]),
+            length=int(row[4]),
+            record_id=str(row[5]),
+        )
+
+    # -- WARC files ------------------------------------------------------------------------
+
+    def record_warc_opened(self, name: str, run_id: str, opened: datetime) -> None:
+        """Record that a WARC file is being written (until :meth:`record_warc_closed`)."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO warc_files (name, run_id, opened) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET closed = NULL, bytes = NULL",
+                (name, run_id, _time(opened)),
+            )
+
+    def record_warc_closed(self, name: str, closed: datetime, size: int) -> None:
+        """Record that a WARC file is complete: closed, or checked after its run was killed."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO warc_files (name, opened, closed, bytes) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET closed = excluded.closed,"
+                " bytes = excluded.bytes",
+                (name, _time(closed), _time(closed), size),
+            )
+
+    def closed_warcs(self) -> dict[str, int]:
+        """The WARC files known to be complete, with their size when last checked."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT name, bytes FROM warc_files WHERE closed IS NOT NULL"
+            ).fetchall()
+        return {str(name): int(size or 0) for name, size in rows}
+
+    def record_repair(
+        self, warc: str, repaired: datetime, kept: int, cut: int, moved_to: str | None
+    ) -> None:
+        """Record that the unfinished end of a WARC file was cut off (and kept aside)."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO warc_repairs (warc, repaired, kept_bytes, cut_bytes, moved_to)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (run_id, _time(started), str(sources_file), sources_sha256, __version__),
+                (warc, _time(repaired), kept, cut, moved_to),
             )
 
     def finish_run(self, run_id: str, finished: datetime, network: str) -> None:
@@ -297,27 +543,79 @@ class Store:
                 row,
             )
 
-    def record_snapshot(self, run_id: str, source_id: str, snapshot: Snapshot) -> None:
-        """Record where a source's archived copy is; call after its WARC record is written."""
+    def record_snapshot(self, run_id: str, source_id: str, snapshot: Snapshot) -> int:
+        """Record where a source's archived copy is; call after its WARC record is written.
+
+        Returns the snapshot's row id (recording the same one again returns the same id).
+        """
+        ref = snapshot.refers_to
+        row = (
+            run_id,
+            source_id,
+            snapshot.url,
+            snapshot.warc,
+            snapshot.offset,
+            snapshot.length,
+            snapshot.record_id,
+            _time(snapshot.date),
+            snapshot.sha256,
+            snapshot.content_type,
+            snapshot.http_status,
+            snapshot.record_type,
+            snapshot.payload_digest,
+            ref.record_id if ref else None,
+            ref.warc if ref else None,
+            ref.offset if ref else None,
+            ref.length if ref else None,
+            _time(ref.date) if ref else None,
+            snapshot.metadata_id,
+        )
         with self._transaction():
             self._db.execute(
                 'INSERT INTO snapshots (run_id, source_id, url, warc, "offset", length,'
-                " record_id, date, sha256, content_type, http_status)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    run_id,
-                    source_id,
-                    snapshot.url,
-                    snapshot.warc,
-                    snapshot.offset,
-                    snapshot.length,
-                    snapshot.record_id,
-                    _time(snapshot.date),
-                    snapshot.sha256,
-                    snapshot.content_type,
-                    snapshot.http_status,
-                ),
+                " record_id, date, sha256, content_type, http_status, record_type,"
+                " payload_digest, refers_to_record_id, refers_to_warc, refers_to_offset,"
+                " refers_to_length, refers_to_date, metadata_record_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (run_id, source_id, record_id) DO NOTHING",
+                row,
             )
+            found = self._db.execute(
+                "SELECT id FROM snapshots WHERE run_id = ? AND source_id = ? AND record_id = ?",
+                (run_id, source_id, snapshot.record_id),
+            ).fetchone()
+        return int(found[0])
+
+    def has_pages(self, sha256: str) -> bool:
+        """Whether the text of this body (by its SHA-256) is kept already."""
+        with self._errors():
+            row = self._db.execute(
+                "SELECT 1 FROM page_texts WHERE sha256 = ? LIMIT 1", (sha256,)
+            ).fetchone()
+        return row is not None
+
+    def record_pages(self, snapshot_id: int, sha256: str, pages: Iterable[Page]) -> int:
+        """Keep the text of each page of a body, once per body; how many pages were added.
+
+        The control characters U+0001 and U+0002 are dropped: search marks matches with them.
+        """
+        rows = [
+            (sha256, snapshot_id, page.number, page.label, _unmarked(page.text)) for page in pages
+        ]
+        with self._transaction():
+            cursor = self._db.executemany(
+                "INSERT INTO page_texts (sha256, snapshot_id, page, label, text)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256, page) DO NOTHING",
+                rows,
+            )
+            return max(cursor.rowcount, 0)
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """Run a read-only query (history and search use it); rows are indexable by name."""
+        with self._errors():
+            cursor = self._db.execute(sql, tuple(params))
+            cursor.row_factory = sqlite3.Row
+            return list(cursor.fetchall())
 
     def record_verdict(
         self,
@@ -360,8 +658,7 @@ class Store:
         """Every archived copy of a source, oldest first."""
         with self._errors():
             rows = self._db.execute(
-                'SELECT url, warc, "offset", length, record_id, date, sha256, content_type,'
-                " http_status FROM snapshots WHERE source_id = ? ORDER BY date, id",
+                f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE source_id = ? ORDER BY date, id",
                 (source_id,),
             ).fetchall()
         return [_snapshot(row) for row in rows]
@@ -370,8 +667,7 @@ class Store:
         """The most recently captured copy of a source, from any run."""
         with self._errors():
             row = self._db.execute(
-                'SELECT url, warc, "offset", length, record_id, date, sha256, content_type,'
-                " http_status FROM snapshots WHERE source_id = ?"
+                f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE source_id = ?"
                 " ORDER BY date DESC, id DESC LIMIT 1",
                 (source_id,),
             ).fetchone()
@@ -388,8 +684,26 @@ _UPSERT_VERDICT = (
 )
 
 
-def _snapshot(row: tuple[object, ...]) -> Snapshot:
-    url, warc, offset, length, record_id, date, sha256, content_type, http_status = row
+_SNAPSHOT_COLUMNS = (
+    'url, warc, "offset", length, record_id, date, sha256, content_type, http_status,'
+    " record_type, payload_digest, refers_to_record_id, refers_to_warc, refers_to_offset,"
+    " refers_to_length, refers_to_date, metadata_record_id"
+)
+
+
+def _snapshot(row: Sequence[object]) -> Snapshot:
+    (url, warc, offset, length, record_id, date, sha256, content_type, http_status) = row[:9]
+    (kind, digest, ref_id, ref_warc, ref_offset, ref_length, ref_date, metadata_id) = row[9:]
+    ref = None
+    if ref_id is not None:
+        ref = RecordRef(
+            url=str(url),
+            date=_parse_time(str(ref_date)),
+            warc=str(ref_warc),
+            offset=int(str(ref_offset)),
+            length=int(str(ref_length)),
+            record_id=str(ref_id),
+        )
     return Snapshot(
         url=str(url),
         warc=str(warc),
@@ -400,7 +714,37 @@ def _snapshot(row: tuple[object, ...]) -> Snapshot:
         sha256=str(sha256),
         content_type=None if content_type is None else str(content_type),
         http_status=None if http_status is None else int(str(http_status)),
+        record_type=str(kind),
+        payload_digest=None if digest is None else str(digest),
+        refers_to=ref,
+        metadata_id=None if metadata_id is None else str(metadata_id),
     )
+
+
+def _fetch_result(row: Sequence[object]) -> FetchResult:
+    """A fetch as recorded, without its body and exchanges (they are in the WARC)."""
+    (url, status, reason, http_status, final_url, redirects, permanent, content_type) = row[:8]
+    (truncated, fetched, elapsed, error, fragment_problem) = row[8:]
+    hops = tuple(Hop(str(h["url"]), int(h["status"])) for h in json.loads(str(redirects)))
+    return FetchResult(
+        url=str(url),
+        status=LinkStatus(str(status)),
+        reason=str(reason),
+        started=_parse_time(str(fetched)),
+        http_status=None if http_status is None else int(str(http_status)),
+        final_url=None if final_url is None else str(final_url),
+        redirects=hops,
+        permanent=bool(permanent),
+        content_type=None if content_type is None else str(content_type),
+        truncated=bool(truncated),
+        elapsed=float(str(elapsed)),
+        error=None if error is None else str(error),
+        fragment_problem=None if fragment_problem is None else str(fragment_problem),
+    )
+
+
+def _unmarked(text: str) -> str:
+    return text.replace("\x01", "").replace("\x02", "")
 
 
 def _statements(script: str) -> list[str]:

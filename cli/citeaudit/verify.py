@@ -1,18 +1,25 @@
 """Claims x evidence -> verdicts.
 
 Each piece of evidence is judged on one copy of its source (live, our snapshot, or a public
-archive's) and the verdict says which. A claim's verdict is derived from its evidence's.
+archive's) and the verdict says which. The quote must be in the copy, and on the cited page,
+slide or section. When the copy judged first lacks the passage, older copies are tried,
+newest first: the verdict is then reached on the latest one that has it, and the change is
+reported as drift. A claim's verdict is derived from its evidence's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from citeaudit.extract import Extraction, Page
-from citeaudit.model import Catalog, Claim, Evidence, Locator
-from citeaudit.quotes import find_quote, normalise, page_at, text_fragment_link
+from citeaudit.extract import Extraction
+from citeaudit.extract.base import Heading, Layout
+from citeaudit.fragments import fragment_link, page_link
+from citeaudit.model import Catalog, Claim, Evidence, Locator, Span
+from citeaudit.passages import best_passage
+from citeaudit.quotes import Difference, QuoteMatch, display, locate_quote
 from citeaudit.vocab import ClaimVerdict, JudgedOn, Verdict
 
 
@@ -21,6 +28,9 @@ class SourceCopy:
     """The copy of a source that evidence is judged on, or why there is none.
 
     ``extraction`` is None exactly when no copy could be had; ``unavailable`` then says why.
+    ``note`` says why this copy was chosen when it is not the live one. ``earlier`` holds
+    older copies, newest first, tried in turn when this one lacks a quoted passage; it may
+    be lazy (each extracted only when needed), and it is read afresh for every evidence.
     """
 
     source_id: str
@@ -29,6 +39,26 @@ class SourceCopy:
     copy_date: datetime | None = None
     url: str | None = None
     unavailable: str | None = None
+    note: str | None = None
+    earlier: Iterable[SourceCopy] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Drift:
+    """The copy judged first no longer has the passage; an older snapshot does."""
+
+    snapshot_date: datetime | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """For evidence that quotes nothing: the passage most likely to support the claim,
+    for a person to read (ranked by BM25 against the claim's words; not a verdict)."""
+
+    passage: str
+    found_at: str | None = None
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +73,10 @@ class EvidenceResult:
     passage: str | None = None
     link: str | None = None
     note: str | None = None
+    differences: tuple[Difference, ...] = ()
+    similarity: float | None = None
+    suggestion: Suggestion | None = None
+    drift: Drift | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +91,7 @@ class ClaimResult:
 _CHECKED = frozenset(
     {Verdict.VERIFIED, Verdict.WRONG_LOCATOR, Verdict.MISQUOTED, Verdict.NOT_IN_SOURCE}
 )
+_FOUND = frozenset({Verdict.VERIFIED, Verdict.WRONG_LOCATOR})
 
 
 def claim_verdict(verdicts: list[Verdict]) -> ClaimVerdict:
@@ -75,69 +110,354 @@ def claim_verdict(verdicts: list[Verdict]) -> ClaimVerdict:
     return ClaimVerdict.PARTLY_SUPPORTED
 
 
-def _on_cited_page(locator: Locator | None, page: Page) -> tuple[bool, str] | None:
-    """Whether ``page`` is one the locator cites, and the citation in words.
+# ---------------------------------------------------------------------------------------------
+# Where a passage is
 
-    None when the locator names no page or slide (nothing to check). Slides are physical
-    pages of a deck; pages are matched by the label printed on them.
-    """
-    if locator is None or not (locator.pages or locator.slides):
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a span of the searched text lies: its pages, and the headings it sits under."""
+
+    first: int  # index of the first page
+    last: int  # index of the last page
+    start: int  # offset of the start in the first page's text
+    end: int  # offset of the end in the last page's text
+    chain: tuple[Heading, ...]
+
+
+def _chain(extraction: Extraction, page: int, offset: int) -> tuple[Heading, ...]:
+    """The headings a place sits under, outermost first."""
+    stack: list[Heading] = []
+    for heading in extraction.headings:
+        if (heading.page, heading.offset) > (page, offset):
+            break
+        while stack and stack[-1].level >= heading.level:
+            stack.pop()
+        stack.append(heading)
+    return tuple(stack)
+
+
+def _place(extraction: Extraction, layout: Layout, start: int, end: int) -> _Place:
+    first, at = layout.locate(start)
+    last, to = layout.locate(max(start, end - 1))
+    return _Place(first, last, at, to + 1, _chain(extraction, first, at))
+
+
+def _pages_text(extraction: Extraction, place: _Place, slides: bool) -> str | None:
+    if not extraction.paged:
         return None
+    pages = extraction.pages
+    if slides:
+        a, b = str(pages[place.first].number), str(pages[place.last].number)
+        return f"slide {a}" if a == b else f"slides {a}-{b}"
+    a, b = pages[place.first].label, pages[place.last].label
+    return f"p. {a}" if place.first == place.last else f"pp. {a}-{b}"
+
+
+def _found_at(extraction: Extraction, place: _Place, locator: Locator | None) -> str | None:
+    slides = bool(locator and locator.slides and not locator.pages)
+    parts = [_pages_text(extraction, place, slides)]
+    if place.chain:
+        parts.append(f"section '{place.chain[-1].text}'")
+    return ", ".join(p for p in parts if p) or None
+
+
+_SECTION_NUMBER = re.compile(
+    r"^(?:(?:section|part|chapter|§)\s*)?(\d+(?:\.\d+)*[a-z]?|[ivxlcdm]+)(?=[\s.:)\-–—]|$)",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*[a-z]?|[ivxlcdm]+)$", re.IGNORECASE)
+
+
+def section_matches(heading: str, wanted: str) -> bool:
+    """Whether a heading is the cited section: "1" is "Section 1: ..." or "1.2 ...";
+    a name is any heading that contains it."""
+    target = " ".join(wanted.lower().split()).rstrip(".")
+    text = " ".join(heading.lower().split())
+    if _NUMBERED.match(target):
+        number = _SECTION_NUMBER.match(text)
+        if number is None:
+            return False
+        found = number.group(1).rstrip(".")
+        return found == target or found.startswith(target + ".")
+    return target in text
+
+
+def _cited_pages(extraction: Extraction, locator: Locator) -> list[int]:
+    """Indexes of the pages (or slides) a locator cites that the copy has."""
     if locator.pages:
-        hit = any(span.contains(page.label) for span in locator.pages)
-        return hit, "pp. " + ", ".join(str(span) for span in locator.pages)
-    hit = any(span.contains(str(page.number)) for span in locator.slides)
-    return hit, "slide " + ", ".join(str(span) for span in locator.slides)
+        return [
+            i for i, p in enumerate(extraction.pages) if any(s.contains(p.label) for s in locator.pages)
+        ]
+    return [
+        i
+        for i, p in enumerate(extraction.pages)
+        if any(s.contains(str(p.number)) for s in locator.slides)
+    ]
 
 
-def judge(evidence: Evidence, copy: SourceCopy) -> EvidenceResult:
-    """Judge one piece of evidence on one copy of its source."""
-    extraction = copy.extraction
-    if extraction is None:
-        note = copy.unavailable or "no copy to check"
-        return EvidenceResult(evidence, Verdict.SOURCE_UNAVAILABLE, note=note)
-    result = EvidenceResult(
-        evidence, Verdict.LINK_ONLY, judged_on=copy.judged_on, copy_date=copy.copy_date
+def _spans(spans: tuple[Span, ...]) -> str:
+    return ", ".join(str(span) for span in spans)
+
+
+def _check_pages(
+    extraction: Extraction, locator: Locator, place: _Place
+) -> tuple[bool | None, str | None]:
+    """Whether the place is on a cited page or slide: True, False, or None (not checkable)."""
+    if not (locator.pages or locator.slides):
+        return None, None
+    if locator.slides and not locator.pages:
+        if extraction.kind != "pdf":
+            return None, f"slide locators are checked in PDFs only, not in {extraction.kind}"
+        numbers = {extraction.pages[i].number for i in range(place.first, place.last + 1)}
+        return any(s.contains(str(n)) for s in locator.slides for n in numbers), None
+    if not extraction.paged:
+        if extraction.kind == "docx":
+            return None, extraction.note
+        return None, f"page locators are not checked in {extraction.kind} (it has no pages)"
+    labels = [extraction.pages[i].label for i in range(place.first, place.last + 1)]
+    on_page = any(s.contains(label) for s in locator.pages for label in labels)
+    if on_page or extraction.page_basis != "breaks":
+        return on_page, None
+    counted = extraction.pages[place.first].number
+    cited = [n for s in locator.pages if (r := s.numbers()) is not None for n in r]
+    if cited and all(n < counted for n in cited):
+        return False, None  # counted pages only ever run low: it cannot be on an earlier one
+    return None, (
+        f"found on p. {counted} counting the .docx's page breaks, which may run low; "
+        f"cited p. {_spans(locator.pages)} could not be confirmed"
     )
+
+
+def _check_sections(
+    extraction: Extraction, locator: Locator, place: _Place
+) -> tuple[bool | None, str | None]:
+    if not locator.sections:
+        return None, None
+    if not extraction.headings:
+        return None, f"sections are not checked in a {extraction.kind} without headings"
+    names = locator.sections
+    if not any(section_matches(h.text, n) for h in extraction.headings for n in names):
+        listed = ", ".join(names)
+        return None, f"no heading matches section {listed}; the section was not checked"
+    return any(section_matches(h.text, n) for h in place.chain for n in names), None
+
+
+def _check(
+    extraction: Extraction, locator: Locator | None, place: _Place
+) -> tuple[bool | None, list[str]]:
+    if locator is None:
+        return None, []
+    results = [
+        _check_pages(extraction, locator, place),
+        _check_sections(extraction, locator, place),
+    ]
+    notes = [note for _, note in results if note]
+    if locator.paragraphs:
+        notes.append("paragraph locators are not checked")
+    verdicts = [ok for ok, _ in results if ok is not None]
+    if not verdicts:
+        return None, notes
+    return all(verdicts), notes
+
+
+# ---------------------------------------------------------------------------------------------
+# Judging
+
+
+def _has_margins(extraction: Extraction) -> bool:
+    return any(page.margins != (0, 0) for page in extraction.pages)
+
+
+def _search(quote: str, extraction: Extraction) -> tuple[Layout, list[QuoteMatch]]:
+    """Matches in the pages joined without running headers; exactly, with them, failing that
+    (a quote of a header line itself)."""
+    layout = extraction.body_layout
+    matches = locate_quote(quote, layout.text)
+    if matches or not _has_margins(extraction):
+        return layout, matches
+    full = extraction.full_layout
+    return full, locate_quote(quote, full.text, fuzzy=False)
+
+
+def _link(
+    copy: SourceCopy, extraction: Extraction, layout: Layout, start: int, end: int
+) -> str | None:
+    if not copy.url:
+        return None
+    page, at = layout.locate(start)
+    if extraction.kind == "pdf":
+        return page_link(copy.url, extraction.pages[page].number)
+    if extraction.kind not in ("html", "text"):
+        return copy.url.split("#", 1)[0]
+    last, to = layout.locate(max(start, end - 1))
+    if last != page:
+        return copy.url.split("#", 1)[0]
+    anchors = [a for a in extraction.anchors if (a.page, a.offset) <= (page, at)]
+    anchor = anchors[-1].id if anchors else None
+    return fragment_link(copy.url, extraction.pages[page].text, at, to + 1, anchor)
+
+
+def _choose(
+    matches: list[QuoteMatch], extraction: Extraction, layout: Layout, locator: Locator | None
+) -> tuple[QuoteMatch, _Place]:
+    """The match to report: the best one, and of equals the one on the cited place."""
+    best = max(m.score for m in matches)
+    placed = [(m, _place(extraction, layout, m.start, m.end)) for m in matches]
+    equal = [(m, p) for m, p in placed if m.score >= best - 1e-9]
+    for match, place in equal:
+        if _check(extraction, locator, place)[0] is not False:
+            return match, place
+    return equal[0]
+
+
+def _suggest(
+    copy: SourceCopy, extraction: Extraction, locator: Locator | None, claim_text: str
+) -> Suggestion | None:
+    layout = extraction.body_layout
+    ranges = [(0, len(layout.text))]
+    if locator is not None and (locator.pages or locator.slides) and extraction.paged:
+        cited = _cited_pages(extraction, locator)
+        if cited:
+            ranges = [
+                (layout.starts[i], layout.starts[i] + len(extraction.pages[i].body))
+                for i in cited
+            ]
+    found = best_passage(
+        claim_text, layout.text, ranges, blocks=extraction.kind in ("html", "docx")
+    )
+    if found is None:
+        return None
+    place = _place(extraction, layout, found.start, found.end)
+    return Suggestion(
+        passage=display(layout.text[found.start : found.end]),
+        found_at=_found_at(extraction, place, locator),
+        link=_link(copy, extraction, layout, found.start, found.end),
+    )
+
+
+def _missing_pages(extraction: Extraction, locator: Locator | None) -> str | None:
+    if locator is None or not extraction.paged or not (locator.pages or locator.slides):
+        return None
+    if _cited_pages(extraction, locator):
+        return None
+    what = "page" if locator.pages else "slide"
+    return f"the {extraction.kind} has no {what} {locator.text.split(maxsplit=1)[-1]}"
+
+
+def _join(*notes: str | None) -> str | None:
+    kept = [n for n in dict.fromkeys(notes) if n]
+    return "; ".join(kept) or None
+
+
+def _judge_copy(evidence: Evidence, copy: SourceCopy, claim_text: str | None) -> EvidenceResult:
+    """Judge one piece of evidence on one copy (which has an extraction)."""
+    extraction = copy.extraction
+    assert extraction is not None
+    result = EvidenceResult(
+        evidence,
+        Verdict.LINK_ONLY,
+        judged_on=copy.judged_on,
+        copy_date=copy.copy_date,
+        note=copy.note,
+    )
+    locator = evidence.locator
     if evidence.quote is None:
-        return result
+        suggestion = None
+        if claim_text and extraction.has_text:
+            suggestion = _suggest(copy, extraction, locator, claim_text)
+        note = _join(copy.note, _missing_pages(extraction, locator))
+        return replace(result, suggestion=suggestion, note=note)
     if not extraction.has_text:
         note = extraction.note or f"the {extraction.kind} copy has no text to search"
-        return replace(result, verdict=Verdict.NO_TEXT, note=note)
+        return replace(result, verdict=Verdict.NO_TEXT, note=_join(copy.note, note))
 
-    starts: list[int] = []
-    position = 0
-    for page in extraction.pages:
-        starts.append(position)
-        position += len(page.text) + 1
-    text = extraction.text
-    match = find_quote(evidence.quote, text, normalise(text))
-    if match is None:
-        return replace(result, verdict=Verdict.NOT_IN_SOURCE, note=extraction.note)
+    layout, matches = _search(evidence.quote, extraction)
+    if not matches:
+        if locator is not None and extraction.paged and (locator.pages or locator.slides):
+            cited = _cited_pages(extraction, locator)
+            if cited and not any(extraction.pages[i].text.strip() for i in cited):
+                note = f"the cited {locator.text} has no text layer (a scan or an image)"
+                return replace(result, verdict=Verdict.NO_TEXT, note=_join(copy.note, note))
+        return replace(
+            result,
+            verdict=Verdict.NOT_IN_SOURCE,
+            note=_join(copy.note, _missing_pages(extraction, locator)),
+        )
 
-    page = extraction.pages[page_at(match.start, starts)]
-    link = None
-    if copy.url and extraction.kind == "pdf":
-        link = f"{copy.url.split('#', 1)[0]}#page={page.number}"
-    elif copy.url:
-        link = text_fragment_link(copy.url, match.passage)
-    result = replace(
+    match, place = _choose(matches, extraction, layout, locator)
+    on_place, notes = _check(extraction, locator, place)
+    found_at = _found_at(extraction, place, locator)
+    verdict = Verdict.VERIFIED if match.exact else Verdict.MISQUOTED
+    if match.punctuation and match.exact:
+        notes.insert(0, "matches word for word; the punctuation differs")
+    if not match.exact:
+        notes.insert(0, _describe(match.differences))
+    if on_place is False:
+        where = f"cited at {locator.text if locator else ''}, found at {found_at}"
+        if verdict is Verdict.VERIFIED:
+            verdict = Verdict.WRONG_LOCATOR
+            notes.insert(0, where)
+        else:
+            notes.append(f"also {where}")
+    return replace(
         result,
-        verdict=Verdict.VERIFIED,
-        found_at=f"p. {page.label}" if extraction.paged else None,
-        passage=match.passage,
-        link=link,
+        verdict=verdict,
+        found_at=found_at,
+        passage=display(match.passage),
+        link=_link(copy, extraction, layout, match.start, match.end),
+        note=_join(copy.note, *notes),
+        differences=match.differences,
+        similarity=None if match.exact else match.score,
     )
-    check = _on_cited_page(evidence.locator, page)
-    if check is None:
+
+
+def _describe(differences: tuple[Difference, ...]) -> str:
+    grave = [d for d in differences if d.critical]
+    count = len(differences)
+    text = f"close match with {count} difference{'s' if count != 1 else ''}"
+    if grave:
+        kinds = sorted({d.kind for d in grave if d.kind})
+        text += f" ({', '.join(kinds)} changed)"
+    return text
+
+
+def _copy_name(copy: SourceCopy) -> str:
+    if copy.judged_on is JudgedOn.LIVE or copy.judged_on is None:
+        return "the live copy"
+    date = f" of {copy.copy_date:%Y-%m-%d}" if copy.copy_date else ""
+    owner = "our snapshot" if copy.judged_on is JudgedOn.SNAPSHOT else "the archived copy"
+    return f"{owner}{date}"
+
+
+def judge(evidence: Evidence, copy: SourceCopy, claim_text: str | None = None) -> EvidenceResult:
+    """Judge one piece of evidence on a copy of its source, or on an older copy that still
+    has the passage when this one does not (reporting the drift).
+
+    ``claim_text`` is used to suggest a passage for evidence that quotes nothing.
+    """
+    if copy.extraction is None:
+        note = copy.unavailable or "no copy to check"
+        return EvidenceResult(evidence, Verdict.SOURCE_UNAVAILABLE, note=note)
+    result = _judge_copy(evidence, copy, claim_text)
+    if evidence.quote is None or result.verdict in _FOUND:
         return result
-    if not extraction.paged:
-        return replace(result, note=extraction.note or "the locator was not checked")
-    on_page, cited = check
-    if on_page:
-        return result
-    note = f"cited at {cited}, found at {result.found_at}"
-    return replace(result, verdict=Verdict.WRONG_LOCATOR, note=note)
+    for older in copy.earlier:
+        if older.extraction is None:
+            continue
+        again = _judge_copy(evidence, older, claim_text)
+        if again.verdict not in _FOUND:
+            continue
+        when = f"{older.copy_date:%Y-%m-%d}" if older.copy_date else "an earlier date"
+        drift = Drift(
+            snapshot_date=older.copy_date,
+            note=(
+                f"{_copy_name(copy)} no longer has this passage ({result.verdict}); "
+                f"our snapshot of {when} has it"
+            ),
+        )
+        return replace(again, drift=drift, note=_join(drift.note, again.note))
+    return result
 
 
 def verify_claims(catalog: Catalog, copies: Mapping[str, SourceCopy]) -> tuple[ClaimResult, ...]:
@@ -148,6 +468,7 @@ def verify_claims(catalog: Catalog, copies: Mapping[str, SourceCopy]) -> tuple[C
             judge(
                 ev,
                 copies.get(ev.source) or SourceCopy(ev.source, None, unavailable="not fetched"),
+                claim.text,
             )
             for ev in claim.evidence
         )

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from citeaudit import __version__
-from citeaudit.result import AuditResult, SourceResult
+from citeaudit.fragment_check import FragmentCheck
+from citeaudit.result import AuditResult, SourceResult, accepted
 from citeaudit.verify import ClaimResult, EvidenceResult
 
 
@@ -17,8 +18,20 @@ def _time(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z")
 
 
-def source_dict(item: SourceResult) -> dict[str, Any]:
-    """One source as the JSON report gives it."""
+def _fragment(check: FragmentCheck | None) -> dict[str, Any] | None:
+    if check is None:
+        return None
+    return {
+        "fragment": check.fragment,
+        "found": check.found,
+        "problem": check.problem,
+        "note": check.note,
+    }
+
+
+def source_dict(item: SourceResult, accept: frozenset[int] = frozenset()) -> dict[str, Any]:
+    """One source as the JSON report gives it; ``accept`` holds the codes the run was told
+    to count as fine (``accepted`` says whether this source's was one)."""
     source, fetch, snapshot = item.source, item.fetch, item.snapshot
     return {
         "id": source.id,
@@ -51,6 +64,11 @@ def source_dict(item: SourceResult) -> dict[str, Any]:
         else None,
         "archived_copy": None,
         "note": item.note,
+        "soft_kind": str(fetch.soft_kind) if fetch and fetch.soft_kind else None,
+        "accepted": accepted(item, accept),
+        "insecure": fetch.insecure if fetch else False,
+        "fragment": _fragment(fetch.fragment) if fetch else None,
+        "fragment_problem": fetch.fragment_problem if fetch else None,
     }
 
 
@@ -95,9 +113,11 @@ def report_dict(result: AuditResult) -> dict[str, Any]:
             "sources_file": run.sources_file,
             "network": str(run.network),
             "store": run.store,
+            "accept": sorted(run.accept),
+            "insecure": run.insecure,
         },
         "document": result.document.model_dump(mode="json") if result.document else None,
-        "sources": [source_dict(s) for s in result.sources],
+        "sources": [source_dict(s, run.accept) for s in result.sources],
         "claims": [claim_dict(c) for c in result.claims],
         "summary": {
             "sources": dict(sorted(result.source_counts().items())),

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from citeaudit.result import AuditResult, SourceResult
+from citeaudit.result import AuditResult, SourceResult, accepted
 from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -71,6 +71,12 @@ def sources_table(result: AuditResult) -> Table:
             details = fetch.reason
         if fetch is not None and fetch.truncated:
             details += " (body truncated at the size limit)"
+        if fetch is not None and fetch.fragment_problem:
+            details += f"; #fragment: {fetch.fragment_problem}"
+        if accepted(item, result.run.accept):
+            details += f" (HTTP {fetch.http_status if fetch else ''} accepted: not a finding)"
+        if fetch is not None and fetch.insecure:
+            details += " (TLS certificate not verified: --insecure)"
         table.add_row(_cell(item.source.id), _status_cell(item), _cell(details))
     return table
 

@@ -1,0 +1,125 @@
+"""The passage of a source most likely to support a claim that quotes nothing (BM25).
+
+When evidence is a bare link with a page locator, a person still has to read the page to
+see whether it supports the claim. Ranking the cited pages' passages against the claim's
+words (Okapi BM25, the classic search-engine ranking) puts the likeliest one in front of
+them. It is a reading aid, never a verdict.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Sentence ends; and, where lines are blocks (HTML, .docx), line ends too.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
+_STOPWORDS = frozenset(
+    "a an and are as at be been but by for from has have he her his i if in into is it its "
+    "itself of on or our she so that the their them then there these they this those to "
+    "was we were which while who will with would you your also any all can may more most "
+    "not only other such than too very".split()
+)
+#: Words a passage aims for: sentences are gathered until a window holds this many.
+WINDOW_WORDS = 40
+_WINDOW_LIMIT = 90
+_K1 = 1.5
+_B = 0.75
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch of text: offsets into the text it was taken from, and its BM25 score."""
+
+    start: int
+    end: int
+    score: float
+
+
+def terms(text: str) -> list[str]:
+    """Search terms: lower-case words, stop words out, a plural 's' taken off."""
+    out = []
+    for word in _WORD.findall(text.lower()):
+        word = word.replace("’", "'")
+        if word in _STOPWORDS or (len(word) < 2 and not word.isdigit()):
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.append(word)
+    return out
+
+
+def _sentences(text: str, start: int, end: int, blocks: bool) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    pattern = re.compile(_SENTENCE_END.pattern + (r"|\n" if blocks else ""))
+    position = start
+    for match in pattern.finditer(text, start, end):
+        if text[position : match.start()].strip():
+            spans.append((position, match.start()))
+        position = match.end()
+    if text[position:end].strip():
+        spans.append((position, end))
+    return spans
+
+
+def _windows(sentences: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    windows = []
+    for i, (first, _) in enumerate(sentences):
+        words = 0
+        last = first
+        for _, end in sentences[i:]:
+            count = len(text[last:end].split())
+            if words and words + count > _WINDOW_LIMIT:
+                break
+            words += count
+            last = end
+            if words >= WINDOW_WORDS:
+                break
+        windows.append((first, last))
+    return windows
+
+
+def best_passage(
+    query: str, text: str, ranges: Sequence[tuple[int, int]], *, blocks: bool = False
+) -> Passage | None:
+    """The window of ``text`` within ``ranges`` that best matches ``query``, or None.
+
+    ``blocks`` says each line is a block of its own (HTML, .docx), so a passage never runs
+    from one into the next; in a PDF a line break is only where the line was full.
+    """
+    wanted = set(terms(query))
+    if not wanted:
+        return None
+    windows: list[tuple[int, int]] = []
+    for start, end in ranges:
+        windows.extend(_windows(_sentences(text, start, end, blocks), text))
+    if not windows:
+        return None
+    bags = [Counter(terms(text[s:e])) for s, e in windows]
+    lengths = [sum(bag.values()) for bag in bags]
+    average = sum(lengths) / len(lengths) or 1.0
+    frequency = Counter(term for bag in bags for term in wanted if term in bag)
+    count = len(bags)
+    idf = {
+        term: math.log((count - frequency[term] + 0.5) / (frequency[term] + 0.5) + 1)
+        for term in wanted
+    }
+    best: Passage | None = None
+    needed = min(2, len(wanted))
+    for (start, end), bag, length in zip(windows, bags, lengths, strict=True):
+        shared = [term for term in wanted if term in bag]
+        if len(shared) < needed:
+            continue
+        score = sum(
+            idf[term]
+            * bag[term]
+            * (_K1 + 1)
+            / (bag[term] + _K1 * (1 - _B + _B * length / average))
+            for term in shared
+        )
+        if best is None or score > best.score:
+            best = Passage(start, end, round(score, 3))
+    return best
