@@ -1,7 +1,8 @@
 """Real local servers for network tests: nothing here mocks HTTP, and nothing leaves 127.0.0.1.
 
 * :class:`RawServer` runs a plain function per TCP connection, for misbehaviour an HTTP
-  framework will not produce: resets, silence, trickling bodies, a refusing proxy.
+  framework will not produce: resets (before or mid-body), silence, trickling or endless
+  bodies, a refusing proxy, a proxy that records what it was asked for.
 * :class:`SlowServer` is a threaded HTTP server that holds each request for a while and
   counts how many it holds at once (a :class:`Gauge`), to test concurrency limits.
 * :func:`tls_server` and the ``*_context`` helpers serve HTTPS with trustme certificates,
@@ -47,6 +48,7 @@ class RawServer:
     def __init__(self, handler: Handler) -> None:
         self.handler = handler
         self.connections = 0
+        self.requests: list[bytes] = []
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._sock = socket.create_server((LOCALHOST, 0))
@@ -133,6 +135,69 @@ def trickle(interval: float) -> Handler:
             conn.sendall(b"x")
 
     return handler
+
+
+def reset_mid_body(sent: int) -> Handler:
+    """Promise 100,000 bytes, send ``sent`` of them, then abort with a TCP RST."""
+
+    def handler(conn: socket.socket, server: RawServer) -> None:
+        read_request(conn)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n"
+            + b"x" * sent
+        )
+        time.sleep(0.05)  # let the client read what was sent before the reset
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    return handler
+
+
+def endless(size: int, chunk: int = 64 * 1024) -> Handler:
+    """Announce a ``size``-byte body and stream it from a generator, never built in
+    memory, until it is all sent or the client hangs up."""
+
+    def chunks() -> Iterator[bytes]:
+        block = b"\0" * chunk
+        left = size
+        while left > 0:
+            yield block[: min(chunk, left)]
+            left -= chunk
+
+    def handler(conn: socket.socket, server: RawServer) -> None:
+        read_request(conn)
+        head = (
+            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+            f"Content-Length: {size}\r\n\r\n"
+        )
+        conn.sendall(head.encode())
+        for piece in chunks():
+            if server.stopping.is_set():
+                return
+            conn.sendall(piece)
+
+    return handler
+
+
+def answer(response: bytes) -> Handler:
+    """Record each request head in ``server.requests`` and send ``response``: as an HTTP
+    proxy, it shows exactly what a client put on the wire (request target, Host)."""
+
+    def handler(conn: socket.socket, server: RawServer) -> None:
+        request = read_request(conn)
+        with server._lock:
+            server.requests.append(request)
+        conn.sendall(response)
+
+    return handler
+
+
+def html_response(body: str, content_type: str = "text/html; charset=utf-8") -> bytes:
+    """A complete HTTP/1.1 answer for :func:`answer`."""
+    data = body.encode("utf-8")
+    return (
+        f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(data)}\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode() + data
 
 
 def refusing_proxy(conn: socket.socket, server: RawServer) -> None:

@@ -22,7 +22,16 @@ from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Response
 
 from citeaudit import __version__
-from citeaudit.archive import Snapshot, WarcArchive, read_payload
+from citeaudit.archive import (
+    REVISIT_PROFILE,
+    RecordRef,
+    Snapshot,
+    WarcArchive,
+    capture_facts,
+    payload_digest,
+    read_exchange,
+    read_payload,
+)
 from citeaudit.errors import StoreError
 from citeaudit.fetch import Exchange, FetchResult, Headers, Hop
 from citeaudit.vocab import LinkStatus
@@ -674,6 +683,8 @@ def test_tiny_run_is_byte_exact(tmp_path: Path) -> None:
         sha256=hashlib.sha256(b"hello\n").hexdigest(),
         content_type="text/plain",
         http_status=200,
+        record_type="response",
+        payload_digest=sha1_b32(b"hello\n"),
     )
     assert snap.offset + snap.length == archive.path.stat().st_size
 
@@ -751,3 +762,272 @@ def test_a_fragment_is_not_part_of_the_target_uri(tmp_path: Path) -> None:
     assert response.headers["WARC-Target-URI"] == "https://example.org/page?x=1"
     assert request.http_head.startswith("GET /page?x=1 HTTP/1.1\r\n")
     assert snap is not None and snap.url == "https://example.org/page?x=1"
+
+
+# -- metadata and revisit records ----------------------------------------------------------
+
+PAGE = b"<p>The council approved the plan on 3 May.</p>\n"
+
+
+def page_exchange(at: datetime, body: bytes = PAGE) -> Exchange:
+    return Exchange(
+        method="GET",
+        url="https://example.org/minutes#item-4",
+        request_headers=(("Host", "example.org"), ("User-Agent", UA)),
+        http_version="HTTP/1.1",
+        status=200,
+        reason="OK",
+        response_headers=(("Content-Type", "text/html"), ("Content-Length", str(len(body)))),
+        body=body,
+        date=at,
+    )
+
+
+def page_result(at: datetime, body: bytes = PAGE) -> FetchResult:
+    return result_for((page_exchange(at, body),), body)
+
+
+class Earlier:
+    """The lookup a run gives write_fetch: here, the one original the test wrote."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, str], RecordRef] = {}
+        self.asked: list[tuple[str, str]] = []
+
+    def add(self, snap: Snapshot) -> None:
+        assert snap.payload_digest is not None
+        self.known[(snap.url, snap.payload_digest)] = RecordRef(
+            snap.url, snap.date, snap.warc, snap.offset, snap.length, snap.record_id
+        )
+
+    def __call__(self, url: str, digest: str) -> RecordRef | None:
+        self.asked.append((url, digest))
+        return self.known.get((url, digest))
+
+
+def block(head: str, body: str) -> str:
+    """A record's text given its header lines (without digest and length) and block."""
+    return head.format(digest=sha1_b32(body.encode())[5:], length=len(body.encode())) + body
+
+
+def test_metadata_and_revisit_are_byte_exact(tmp_path: Path) -> None:
+    """Two runs over an unchanged page: a response, then a revisit, each with its metadata."""
+    earlier = Earlier()
+    facts = capture_facts("run-1", ["minutes"], ["approved"], page_result(T0))
+    with WarcArchive(tmp_path, "run-1", {}, now=fixed_clock(), make_id=fixed_ids()) as first:
+        original = first.write_fetch(page_result(T0), earlier=earlier, facts=facts)
+    assert original is not None and original.record_type == "response"
+    assert earlier.asked == [("https://example.org/minutes", payload_digest(PAGE))]
+    earlier.add(original)
+
+    later = T0 + timedelta(days=7)
+    ids = itertools.count(101)
+    with WarcArchive(
+        tmp_path,
+        "run-2",
+        {},
+        now=fixed_clock(later),
+        make_id=lambda: f"00000000-0000-4000-8000-{next(ids):012d}",
+    ) as second:
+        again = second.write_fetch(
+            page_result(later),
+            earlier=earlier,
+            facts=capture_facts("run-2", ["minutes"], ["approved"], page_result(later)),
+        )
+    assert again is not None
+
+    http_head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(PAGE)}\r\n\r\n"
+    revisit = block(
+        "WARC/1.1\r\n"
+        "WARC-Type: revisit\r\n"
+        "WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000103>\r\n"
+        "WARC-Date: 2024-05-08T12:00:00Z\r\n"
+        "WARC-Target-URI: https://example.org/minutes\r\n"
+        f"WARC-Profile: {REVISIT_PROFILE}\r\n"
+        "WARC-Refers-To: <urn:uuid:00000000-0000-4000-8000-000000000003>\r\n"
+        "WARC-Refers-To-Target-URI: https://example.org/minutes\r\n"
+        "WARC-Refers-To-Date: 2024-05-01T12:00:00Z\r\n"
+        f"WARC-Payload-Digest: {sha1_b32(PAGE)}\r\n"
+        "WARC-Block-Digest: sha1:{digest}\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        "Content-Length: {length}\r\n\r\n",
+        http_head,
+    )
+    fields = (
+        f"software: citeaudit/{__version__}\r\n"
+        "citeaudit-run-id: run-2\r\n"
+        "source-id: minutes\r\n"
+        "claim-id: approved\r\n"
+        "link-status: ok\r\n"
+        "link-reason: answered\r\n"
+        "http-status: 200\r\n"
+    )
+    metadata = block(
+        "WARC/1.1\r\n"
+        "WARC-Type: metadata\r\n"
+        "WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000104>\r\n"
+        "WARC-Date: 2024-05-08T12:00:00Z\r\n"
+        "WARC-Target-URI: urn:citeaudit:capture:00000000-0000-4000-8000-000000000103\r\n"
+        "WARC-Refers-To: <urn:uuid:00000000-0000-4000-8000-000000000103>\r\n"
+        "WARC-Payload-Digest: sha1:{digest}\r\n"  # warcio adds it; the block is the payload
+        "WARC-Block-Digest: sha1:{digest}\r\n"
+        "Content-Type: application/warc-fields\r\n"
+        "Content-Length: {length}\r\n\r\n",
+        fields,
+    )
+    members = [m.decode("utf-8") for m in gzip_members(second.path.read_bytes())]
+    assert [m.split("\r\n")[1] for m in members] == [
+        "WARC-Type: warcinfo",
+        "WARC-Type: request",
+        "WARC-Type: revisit",
+        "WARC-Type: metadata",
+    ]
+    assert members[2] == revisit + "\r\n\r\n"
+    assert members[3] == metadata + "\r\n\r\n"
+    # the first run's response and metadata record, likewise
+    first_members = [m.decode("utf-8") for m in gzip_members(first.path.read_bytes())]
+    assert first_members[2].startswith(
+        "WARC/1.1\r\nWARC-Type: response\r\n"
+        "WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000003>\r\n"
+    )
+    assert first_members[2].endswith(http_head + PAGE.decode() + "\r\n\r\n")
+    assert (
+        "WARC-Target-URI: urn:citeaudit:capture:00000000-0000-4000-8000-000000000003\r\n"
+        in first_members[3]
+    )
+    assert "source-id: minutes\r\nclaim-id: approved\r\n" in first_members[3]
+
+    assert again == Snapshot(
+        url="https://example.org/minutes",
+        warc=second.relative_path,
+        offset=again.offset,
+        length=again.length,
+        record_id="<urn:uuid:00000000-0000-4000-8000-000000000103>",
+        date=later,
+        sha256=hashlib.sha256(PAGE).hexdigest(),
+        content_type="text/html",
+        http_status=200,
+        record_type="revisit",
+        payload_digest=sha1_b32(PAGE),
+        refers_to=RecordRef(
+            "https://example.org/minutes",
+            T0,
+            original.warc,
+            original.offset,
+            original.length,
+            original.record_id,
+        ),
+        metadata_id="<urn:uuid:00000000-0000-4000-8000-000000000104>",
+    )
+
+
+def test_revisit_reads_back_through_the_original(tmp_path: Path) -> None:
+    earlier = Earlier()
+    body = gzip.compress(GZ_TEXT, mtime=0)
+    headers = (("Content-Type", "text/plain"), ("Content-Encoding", "gzip"))
+
+    def fetched(at: datetime) -> FetchResult:
+        ex = exchange("https://data.example.net/figures.txt", 200, "OK", headers, body, at=at)
+        return result_for((ex,), GZ_TEXT)
+
+    with WarcArchive(tmp_path, "run-1", {}, now=fixed_clock()) as first:
+        original = first.write_fetch(fetched(T0), earlier=earlier)
+    assert original is not None
+    earlier.add(original)
+    with WarcArchive(tmp_path, "run-2", {}, now=fixed_clock(T0 + timedelta(days=1))) as second:
+        again = second.write_fetch(fetched(T0 + timedelta(days=1)), earlier=earlier)
+    assert again is not None and again.record_type == "revisit"
+    assert read_payload(tmp_path, again) == GZ_TEXT
+    replayed = read_exchange(tmp_path, again)
+    assert (replayed.status, replayed.reason, replayed.body) == (200, "OK", body)
+    assert ("Content-Encoding", "gzip") in replayed.response_headers
+    for path in (first.path, second.path):
+        done = warcio_check(path)
+        assert done.returncode == 0, done.stdout
+    # every record, read back with warcio, checked as warcio check does (revisits by hand)
+    for path in (first.path, second.path):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh, check_digests=True):
+                record.content_stream().read()
+                assert record.digest_checker.passed is not False
+    raw = parse_records(second.path)
+    assert raw[2].type == "revisit"
+    assert raw[2].headers["WARC-Block-Digest"] == sha1_b32(raw[2].block)
+    head, payload = raw[2].block.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and payload == b""
+
+    # the original gone: the revisit says so instead of returning something else
+    moved = Snapshot(**{**again.__dict__, "refers_to": None})
+    with pytest.raises(StoreError, match="does not say which record holds its payload"):
+        read_payload(tmp_path, moved)
+    first.path.unlink()
+    with pytest.raises(StoreError, match="cannot read the archive file"):
+        read_payload(tmp_path, again)
+
+
+def test_no_revisit_when_the_original_is_not_on_disk(tmp_path: Path) -> None:
+    earlier = Earlier()
+    with WarcArchive(tmp_path, "run-1", {}, now=fixed_clock()) as first:
+        original = first.write_fetch(page_result(T0))
+    assert original is not None
+    earlier.add(original)
+    first.path.unlink()
+    with WarcArchive(tmp_path, "run-2", {}, now=fixed_clock(T0 + timedelta(days=1))) as second:
+        again = second.write_fetch(page_result(T0 + timedelta(days=1)), earlier=earlier)
+    assert again is not None and again.record_type == "response"
+    assert read_payload(tmp_path, again) == PAGE
+
+
+def test_changed_truncated_or_failed_answers_are_not_revisits(tmp_path: Path) -> None:
+    earlier = Earlier()
+    with WarcArchive(tmp_path, "run-1", {}, now=fixed_clock()) as first:
+        original = first.write_fetch(page_result(T0))
+    assert original is not None
+    earlier.add(original)
+    changed = page_result(T0, PAGE.replace(b"3 May", b"4 May"))
+    cut = page_exchange(T0)
+    cut = Exchange(**{**cut.__dict__, "truncated": True})
+    gone = Exchange(**{**page_exchange(T0).__dict__, "status": 404, "reason": "Not Found"})
+    with WarcArchive(tmp_path, "run-2", {}, now=fixed_clock()) as second:
+        kinds = [
+            snap.record_type
+            for snap in (
+                second.write_fetch(changed, earlier=earlier),
+                second.write_fetch(result_for((cut,), PAGE), earlier=earlier),
+                second.write_fetch(result_for((gone,), PAGE), earlier=earlier),
+                second.write_fetch(page_result(T0), earlier=earlier),
+            )
+            if snap is not None
+        ]
+    assert kinds == ["response", "response", "response", "revisit"]
+
+
+def test_a_local_file_gets_a_metadata_record(tmp_path: Path) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_bytes(b"Dear editor")
+    facts = capture_facts("run-1", ["letter"], ["c1", "c2"])
+    with WarcArchive(tmp_path, "run-1", {}, now=fixed_clock()) as archive:
+        snap = archive.write_file(letter, letter.read_bytes(), "text/plain", facts=facts)
+    records = parse_records(archive.path)
+    assert [r.type for r in records] == ["warcinfo", "resource", "metadata"]
+    meta = records[2]
+    assert meta.headers["WARC-Refers-To"] == snap.record_id == records[1].headers["WARC-Record-ID"]
+    assert meta.headers["WARC-Target-URI"].startswith("urn:citeaudit:capture:")
+    assert snap.metadata_id == meta.headers["WARC-Record-ID"]
+    assert b"claim-id: c1\r\nclaim-id: c2\r\n" in meta.block
+    assert snap.record_type == "resource"
+    assert warcio_check(archive.path).returncode == 0
+
+
+def test_metadata_is_never_filed_under_the_page_url(tmp_path: Path) -> None:
+    with WarcArchive(tmp_path, "run-1", {}, now=fixed_clock()) as archive:
+        archive.write_fetch(
+            redirect_result(), facts=capture_facts("run-1", ["r"], [], redirect_result())
+        )
+    records = parse_records(archive.path)
+    meta = [r for r in records if r.type == "metadata"]
+    assert len(meta) == 1
+    page_uris = {r.headers.get("WARC-Target-URI") for r in records if r.type != "metadata"}
+    assert meta[0].headers["WARC-Target-URI"] not in page_uris
+    assert b"redirect: 301 http://example.org/report\r\n" in meta[0].block
+    assert b"final-url: https://example.org/reports/2023\r\n" in meta[0].block

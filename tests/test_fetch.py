@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import re
+import resource
+import socket
+import sys
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -28,6 +33,8 @@ from citeaudit.fetch import (
     fetch_all,
     fetch_all_sync,
     network_state,
+    parse_size,
+    parse_status_codes,
     retry_after_seconds,
 )
 from citeaudit.vocab import LinkStatus, Network
@@ -35,10 +42,15 @@ from servers import (
     Gauge,
     RawServer,
     SlowServer,
+    answer,
+    endless,
     expired_context,
+    html_response,
     leaf_context,
+    read_request,
     refusing_proxy,
     reset,
+    reset_mid_body,
     self_signed_context,
     silent,
     tls_server,
@@ -239,7 +251,7 @@ def test_cookies_do_not_leak_between_urls(httpserver: HTTPServer) -> None:
             403,
             {"cf-mitigated": "challenge"},
             LinkStatus.BLOCKED,
-            "403 Forbidden (Cloudflare bot challenge)",
+            "403 Forbidden: Cloudflare bot challenge",
         ),
         (451, {}, LinkStatus.BLOCKED, "451 Unavailable For Legal Reasons"),
         (999, {}, LinkStatus.BLOCKED, "999"),
@@ -341,6 +353,50 @@ def test_500_always_is_server_error_with_the_attempt_count(httpserver: HTTPServe
     assert result.reason == "500 Internal Server Error (after 3 attempts)"
     assert result.attempts == 3
     assert requests_to(httpserver, "/s") == 3
+
+
+def _http_date(offset: timedelta) -> str:
+    return format_datetime(datetime.now(UTC) + offset, usegmt=True)
+
+
+def test_retry_after_as_a_past_http_date_is_retried_at_once(httpserver: HTTPServer) -> None:
+    httpserver.expect_oneshot_request("/d").respond_with_data(
+        "", 503, {"Retry-After": _http_date(-timedelta(minutes=5))}
+    )
+    httpserver.expect_request("/d").respond_with_data("back")
+
+    result = fetch_one(httpserver.url_for("/d"))
+
+    assert result.status is LinkStatus.OK
+    assert result.reason == "200 OK (after 2 attempts)"
+    assert requests_to(httpserver, "/d") == 2
+
+
+def test_retry_after_as_a_far_http_date_is_not_waited_for(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/d").respond_with_data(
+        "", 429, {"Retry-After": _http_date(timedelta(hours=2))}
+    )
+
+    result = fetch_one(httpserver.url_for("/d"), retry_after_cap=60.0)
+
+    assert result.status is LinkStatus.RATE_LIMITED
+    assert result.failure is Failure.RETRY_AFTER_TOO_LONG
+    assert re.fullmatch(
+        r"429 Too Many Requests; the server asked to wait 7[12]\d\ds, more than the 60s "
+        r"limit, so it was not retried",
+        result.reason,
+    )
+    assert requests_to(httpserver, "/d") == 1
+
+
+def test_retry_after_in_seconds_is_waited_for(httpserver: HTTPServer) -> None:
+    httpserver.expect_oneshot_request("/s").respond_with_data("", 429, {"Retry-After": "1"})
+    httpserver.expect_request("/s").respond_with_data("fine")
+
+    result = fetch_one(httpserver.url_for("/s"))
+
+    assert (result.status, result.reason) == (LinkStatus.OK, "200 OK (after 2 attempts)")
+    assert result.elapsed >= 1.0  # the asked-for second was waited: a lower bound only
 
 
 def test_retry_after_parsing() -> None:
@@ -467,6 +523,34 @@ def test_connection_reset_is_unreachable_and_retried() -> None:
     assert connections == 3
 
 
+def test_reset_mid_body() -> None:
+    with RawServer(reset_mid_body(1000)) as server:
+        result = fetch_one(server.url(), retries=1)
+        connections = server.connections
+
+    assert result.status is LinkStatus.UNREACHABLE
+    assert result.failure is Failure.RESET
+    assert result.reason == f"connection reset by 127.0.0.1:{server.port} (after 2 attempts)"
+    assert connections == 2
+
+
+def test_a_1_gib_body_is_streamed_and_cut_at_the_cap() -> None:
+    """The server streams 1 GiB from a generator; the client stops at the cap."""
+    cap = 8 * MIB
+    with RawServer(endless(1024 * MIB)) as server:
+        result = fetch_one(server.url("/huge.bin"), max_bytes=cap)
+
+    assert result.status is LinkStatus.OK
+    assert result.reason == "200 OK"
+    assert result.truncated and result.exchanges[-1].truncated
+    assert len(result.content) == cap
+    assert len(result.exchanges[-1].body) == cap
+    # A sanity bound, not a measurement: holding the whole body would need over 1 GiB.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_bytes = peak if sys.platform == "darwin" else peak * 1024
+    assert peak_bytes < 1024 * MIB
+
+
 def test_connection_refused() -> None:
     port = unused_port()
 
@@ -555,10 +639,16 @@ def test_missing_ca_bundle_is_a_usage_error() -> None:
         (
             lambda ca: leaf_context(ca, "example.org"),
             True,
-            "certificate is for a different host name",
+            "certificate is for a different host name "
+            "(IP address mismatch, certificate is not valid for '127.0.0.1')",
+        ),
+        (
+            leaf_context,
+            False,
+            "certificate issued by an unknown CA (unable to get local issuer certificate)",
         ),
     ],
-    ids=["self-signed", "expired", "hostname-mismatch"],
+    ids=["self-signed", "expired", "wrong-host", "unknown-ca"],
 )
 def test_certificate_problems_in_words(
     ca: trustme.CA, make_context: Any, trust_ca: bool, words: str
@@ -568,7 +658,33 @@ def test_certificate_problems_in_words(
         result = fetch_one(server.url_for("/"), ca_bundle=bundle if trust_ca else None)
 
     assert result.status is LinkStatus.TLS_ERROR
-    assert words in result.reason
+    assert result.failure is Failure.TLS
+    assert result.reason == f"TLS certificate of 127.0.0.1: {words}"
+    assert result.attempts == 1  # a bad certificate is not retried
+
+
+def test_wrong_host_by_name_with_a_certificate_for_another(
+    ca: trustme.CA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A certificate for www.example.org served for localhost: the name, not the IP."""
+    with ca.cert_pem.tempfile() as bundle, tls_server(leaf_context(ca, "www.example.org")) as s:
+        s.expect_request("/").respond_with_data("secure")
+        url = f"https://localhost:{s.port}/"
+        result = fetch_one(url, ca_bundle=bundle)
+
+    assert result.status is LinkStatus.TLS_ERROR
+    assert result.reason == (
+        "TLS certificate of localhost: certificate is for a different host name "
+        "(Hostname mismatch, certificate is not valid for 'localhost')"
+    )
+
+
+def test_insecure_is_recorded_on_the_result(https_server: HTTPServer) -> None:
+    secure = fetch_one(https_server.url_for("/"))
+    insecure = fetch_one(https_server.url_for("/"), insecure=True)
+
+    assert (secure.status, secure.insecure) == (LinkStatus.TLS_ERROR, False)
+    assert (insecure.status, insecure.insecure) == (LinkStatus.OK, True)
 
 
 # --------------------------------------------------------------------------- URLs and fragments
@@ -617,6 +733,45 @@ def test_empty_input() -> None:
     assert fetch([]) == {}
 
 
+def test_idn_host_goes_on_the_wire_as_punycode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``bücher.test`` cannot resolve here, so a recording HTTP proxy stands in for it:
+    what the client asks the proxy for is exactly what it would send to the host."""
+    with RawServer(answer(html_response("<title>Bücher</title><p>ok</p>"))) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url())
+        url = "http://bücher.test/katalog/straße"
+        result = fetch_one(url)
+        (request,) = proxy.requests
+
+    assert result.status is LinkStatus.OK
+    assert result.url == url and result.final_url == url
+    head = request.decode("ascii")
+    assert head.startswith("GET http://xn--bcher-kva.test/katalog/stra%C3%9Fe HTTP/1.1\r\n")
+    assert "\r\nHost: xn--bcher-kva.test\r\n" in head
+
+
+def test_spaces_are_encoded_and_parentheses_sent_as_they_are() -> None:
+    """The business case's URL: parentheses are legal in a path and must reach the server
+    unchanged; a space is not and goes as %20; an existing escape is not escaped again."""
+    with RawServer(answer(html_response("<p>a page</p>"))) as server:
+        name = "SIM_and_High_Intensity_Network_-_Business_Case_(Commissioner)_v4"
+        urls = [
+            server.url(f"/img/resources/{name}.html"),
+            server.url("/a file (draft).html"),
+            server.url("/already%20escaped%28x%29.html"),
+        ]
+        results = fetch(urls, concurrency=1)
+        lines = sorted(r.split(b"\r\n", 1)[0].decode() for r in server.requests)
+
+    assert all(r.status is LinkStatus.OK for r in results.values())
+    assert lines == sorted(
+        [
+            f"GET /img/resources/{name}.html HTTP/1.1",
+            "GET /a%20file%20(draft).html HTTP/1.1",
+            "GET /already%20escaped%28x%29.html HTTP/1.1",
+        ]
+    )
+
+
 # --------------------------------------------------------------------------- head_first
 
 
@@ -643,6 +798,20 @@ def test_head_first_falls_back_to_get(httpserver: HTTPServer) -> None:
     assert "405" in result.extra["head"]
 
 
+def test_head_first_still_gets_a_page_whose_fragment_is_checked(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/doc").respond_with_data(
+        '<h2 id="intro">Intro</h2>', content_type="text/html"
+    )
+    base = httpserver.url_for("/doc")
+
+    results = fetch([f"{base}#intro", base], head_first=True)
+
+    assert [request.method for request, _ in httpserver.log] == ["GET"]
+    check = results[f"{base}#intro"].fragment
+    assert check is not None and check.found is True
+    assert results[f"{base}#intro"].fragment_problem is None
+
+
 # --------------------------------------------------------------------------- concurrency
 
 
@@ -667,6 +836,120 @@ def test_global_limit_is_respected() -> None:
     assert gauge.peak == 2
 
 
+def test_min_interval_spaces_request_starts_per_host(httpserver: HTTPServer) -> None:
+    """Request starts are stamped at the server; with --min-interval each host's requests
+    start at least that far apart (less a tolerance for the server's own clock reading),
+    while another host (another port) keeps its own schedule."""
+    stamps: list[float] = []
+
+    def stamp(request: Request) -> Response:
+        stamps.append(time.monotonic())
+        return Response("ok")
+
+    httpserver.expect_request(re.compile(r"^/p/\d+$")).respond_with_handler(stamp)
+    interval = 0.3
+    with SlowServer(delay=0.0) as other:
+        urls = [httpserver.url_for(f"/p/{i}") for i in range(4)] + [other.url("/x")]
+        results = fetch(urls, per_host=4, min_interval=interval)
+
+    assert all(r.status is LinkStatus.OK for r in results.values())
+    assert len(stamps) == 4
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    assert min(gaps) >= interval - 0.1, gaps
+    assert other.gauge.total == 1
+
+
+def test_min_interval_applies_to_retries_and_redirect_hops(httpserver: HTTPServer) -> None:
+    stamps: list[float] = []
+
+    def stamp(request: Request) -> Response:
+        stamps.append(time.monotonic())
+        if request.path == "/a":
+            return Response("", 302, {"Location": "/b"})
+        return Response("ok")
+
+    httpserver.expect_request(re.compile("^/[ab]$")).respond_with_handler(stamp)
+
+    result = fetch_one(httpserver.url_for("/a"), min_interval=0.3)
+
+    assert result.status is LinkStatus.REDIRECTED
+    assert len(stamps) == 2
+    assert stamps[1] - stamps[0] >= 0.2
+
+
+def test_a_host_that_keeps_refusing_is_given_up_on(httpserver: HTTPServer) -> None:
+    """Several ports as several hosts: the dead one is tried three times, its other URLs
+    fail at once with the same status and a reason that says so; the live one is fine."""
+    httpserver.expect_request(re.compile(r"^/ok/\d$")).respond_with_data("fine")
+    port = unused_port()
+    dead = [f"http://127.0.0.1:{port}/{i}" for i in range(6)]
+    live = [httpserver.url_for(f"/ok/{i}") for i in range(3)]
+
+    results = fetch(dead + live, per_host=1)
+
+    tried = [results[u] for u in dead[:3]]
+    skipped = [results[u] for u in dead[3:]]
+    assert all(r.status is LinkStatus.OK for r in (results[u] for u in live))
+    for result in tried:
+        assert (result.status, result.failure) == (LinkStatus.UNREACHABLE, Failure.REFUSED)
+        assert result.reason == f"connection refused by 127.0.0.1:{port}"
+        assert result.attempts == 1
+    for result in skipped:
+        assert (result.status, result.failure) == (LinkStatus.UNREACHABLE, Failure.REFUSED)
+        assert result.reason == (
+            f"connection refused by 127.0.0.1:{port} (not tried: 3 URLs in a row on "
+            f"127.0.0.1:{port} failed this way)"
+        )
+        assert result.attempts == 0 and result.exchanges == ()
+
+
+def test_a_silent_host_does_not_hold_up_the_run() -> None:
+    """Without the limit, six URLs on a silent host at two a time would wait three rounds
+    of timeouts; with it, two rounds, and the last two are never sent."""
+    with RawServer(silent) as server:
+        urls = [server.url(f"/{i}") for i in range(6)]
+        results = fetch(urls, per_host=2, read_timeout=0.3, retries=0)
+        connections = server.connections
+
+    assert connections == 4
+    assert all(r.status is LinkStatus.TIMEOUT for r in results.values())
+    skipped = [r for r in results.values() if r.attempts == 0]
+    assert len(skipped) == 2
+    for result in skipped:
+        assert result.failure is Failure.READ_TIMEOUT
+        assert result.reason.endswith("failed this way)")
+        assert "not tried: " in result.reason
+
+
+def test_host_failures_zero_never_gives_up() -> None:
+    port = unused_port()
+    dead = [f"http://127.0.0.1:{port}/{i}" for i in range(5)]
+
+    results = fetch(dead, per_host=1, host_failures=0)
+
+    assert all(r.attempts == 1 for r in results.values())
+    assert all("not tried" not in r.reason for r in results.values())
+
+
+def test_an_answer_resets_the_count_of_failures(httpserver: HTTPServer) -> None:
+    """Only failures *in a row* count: a host that answers in between is not given up on."""
+    flaky = iter([True, True, False, True, True, False, True, True])
+
+    def maybe_reset(conn: socket.socket, server: RawServer) -> None:
+        if next(flaky):
+            reset(conn, server)
+        else:
+            read_request(conn)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+
+    with RawServer(maybe_reset) as server:
+        urls = [server.url(f"/{i}") for i in range(8)]
+        results = fetch(urls, per_host=1, retries=0, concurrency=1)
+
+    assert all(r.attempts == 1 for r in results.values())
+    assert sum(r.status is LinkStatus.OK for r in results.values()) == 2
+
+
 def test_on_result_errors_propagate(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/p").respond_with_data("ok")
 
@@ -682,7 +965,6 @@ async def _fetch_in_running_loop(url: str) -> FetchResult:
 
 
 def test_fetch_all_is_awaitable(httpserver: HTTPServer) -> None:
-    import asyncio
 
     httpserver.expect_request("/p").respond_with_data("ok")
 
@@ -726,3 +1008,37 @@ def test_bad_options_are_usage_errors() -> None:
         FetchOptions(concurrency=0)
     with pytest.raises(UsageError):
         FetchOptions(timeout=0)
+    with pytest.raises(UsageError):
+        FetchOptions(min_interval=-1)
+    with pytest.raises(UsageError):
+        FetchOptions(host_failures=-1)
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("1000", 1000),
+        ("50MB", 50_000_000),
+        ("50mb", 50_000_000),
+        ("1GiB", 1024**3),
+        ("1.5 GB", 1_500_000_000),
+        ("64KiB", 65536),
+        ("7B", 7),
+    ],
+)
+def test_parse_size(text: str, size: int) -> None:
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "big", "1K", "5XB", "0", "-1MB"])
+def test_parse_size_rejects(text: str) -> None:
+    with pytest.raises(UsageError):
+        parse_size(text)
+
+
+def test_parse_status_codes() -> None:
+    assert parse_status_codes("403,429") == {403, 429}
+    assert parse_status_codes(" 403 , 500-502 ") == {403, 500, 501, 502}
+    for bad in ("x", "99", "1000", "502-500", "4o4"):
+        with pytest.raises(UsageError):
+            parse_status_codes(bad)

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from citeaudit import __version__
-from citeaudit.archive import Snapshot, WarcArchive, read_payload
+from citeaudit.archive import RecordRef, Snapshot, WarcArchive, read_payload
 from citeaudit.errors import StoreError
+from citeaudit.extract import Page
 from citeaudit.fetch import Exchange, FetchResult, Hop
 from citeaudit.model import Claim, Evidence
 from citeaudit.store import MIGRATIONS, Store, default_store_dir, new_run_id
@@ -109,9 +110,26 @@ def test_open_creates_the_store_and_schema(tmp_path: Path) -> None:
     assert (store_dir / "archive").is_dir()
     db = sqlite3.connect(store_dir / "citeaudit.sqlite")
     try:
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert tables == {"runs", "fetches", "snapshots", "verdicts"}
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 1
+        names = {
+            r[0]: r[1] for r in db.execute("SELECT name, type FROM sqlite_master WHERE sql != ''")
+        }
+        tables = {
+            name
+            for name, kind in names.items()
+            if kind == "table" and not name.startswith("page_texts_fts")
+        }
+        assert tables == {
+            "runs",
+            "fetches",
+            "snapshots",
+            "verdicts",
+            "page_texts",
+            "warc_files",
+            "warc_repairs",
+        }
+        assert names["page_texts_fts"] == "table"  # the FTS5 virtual table
+        assert names["latest_status"] == names["snapshot_pages"] == "view"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         columns = {
             table: [r[1] for r in db.execute(f"PRAGMA table_info({table})")] for table in tables
@@ -126,6 +144,8 @@ def test_open_creates_the_store_and_schema(tmp_path: Path) -> None:
         "sources_sha256",
         "tool_version",
         "network",
+        "command",
+        "resumed",
     ]
     assert columns["snapshots"][1:] == [
         "run_id",
@@ -139,7 +159,16 @@ def test_open_creates_the_store_and_schema(tmp_path: Path) -> None:
         "sha256",
         "content_type",
         "http_status",
+        "record_type",
+        "payload_digest",
+        "refers_to_record_id",
+        "refers_to_warc",
+        "refers_to_offset",
+        "refers_to_length",
+        "refers_to_date",
+        "metadata_record_id",
     ]
+    assert columns["page_texts"] == ["id", "sha256", "snapshot_id", "page", "label", "text"]
     assert set(columns["verdicts"]) >= {
         "run_id",
         "claim_id",
@@ -189,6 +218,8 @@ def test_run_round_trip(store: Store) -> None:
         "sources_sha256": "ab" * 32,
         "tool_version": __version__,
         "network": "online",
+        "command": "audit",
+        "resumed": 0,
     }
 
 
@@ -440,3 +471,195 @@ def test_a_store_that_cannot_be_created(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(StoreError, match="cannot create the store"):
         Store.open(blocker / ".citeaudit")
+
+
+# -- migrations ----------------------------------------------------------------------------
+
+
+def test_a_first_schema_store_is_migrated_with_its_data(tmp_path: Path) -> None:
+    """A store written by the first release: its rows survive, and gain the new columns."""
+    path = tmp_path / "citeaudit.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(MIGRATIONS[0])
+    db.execute("PRAGMA user_version = 1")
+    db.execute(
+        "INSERT INTO runs (id, started, sources_file, sources_sha256, tool_version)"
+        " VALUES (?, '2024-05-01T12:00:00.000000Z', 'sources.yaml', 'ab', '0.1.0')",
+        (RUN,),
+    )
+    db.execute(
+        'INSERT INTO snapshots (run_id, source_id, url, warc, "offset", length, record_id,'
+        " date, sha256, content_type, http_status) VALUES (?, 's', 'https://example.org/',"
+        " 'archive/a.warc.gz', 10, 20, '<urn:uuid:1>', '2024-05-01T12:00:00.000000Z', 'cd',"
+        " 'text/html', 200)",
+        (RUN,),
+    )
+    db.close()
+    with Store.open(tmp_path) as store:
+        (snap,) = store.snapshots_for("s")
+        assert (snap.record_id, snap.offset, snap.record_type) == ("<urn:uuid:1>", 10, "response")
+        assert snap.payload_digest is None and snap.refers_to is None
+        # the same record may now be recorded for a second source
+        store.record_snapshot(RUN, "s2", snap)
+        assert store.snapshots_for("s2") == [snap]
+    (run,) = rows(path, "SELECT command, resumed FROM runs")
+    assert (run["command"], run["resumed"]) == ("audit", 0)
+
+
+# -- revisits, page texts, resumption, WARC files ------------------------------------------
+
+
+def test_a_snapshot_shared_by_two_sources(store: Store) -> None:
+    """URLs that differ only in their #fragment share one record: both sources point at it."""
+    first = store.record_snapshot(RUN, "a", snapshot(1, T0))
+    second = store.record_snapshot(RUN, "b", snapshot(1, T0))
+    assert first != second
+    assert store.record_snapshot(RUN, "a", snapshot(1, T0)) == first  # recorded once
+
+
+def test_revisit_snapshot_round_trip(store: Store) -> None:
+    original = snapshot(1, T0)
+    ref = RecordRef(original.url, T0, original.warc, original.offset, original.length, "<o>")
+    revisit = Snapshot(
+        **{
+            **snapshot(2, T0 + timedelta(days=1)).__dict__,
+            "record_type": "revisit",
+            "payload_digest": "sha1:ABC",
+            "refers_to": ref,
+            "metadata_id": "<urn:uuid:meta>",
+        }
+    )
+    store.record_snapshot(RUN, "s", revisit)
+    assert store.latest_snapshot("s") == revisit
+
+
+def test_find_original_is_the_earliest_response_of_other_runs(store: Store) -> None:
+    def with_digest(n: int, date: datetime, kind: str = "response") -> Snapshot:
+        return Snapshot(
+            **{**snapshot(n, date).__dict__, "payload_digest": "sha1:SAME", "record_type": kind}
+        )
+
+    url = snapshot(1, T0).url
+    assert store.find_original(url, "sha1:SAME") is None
+    store.record_snapshot(RUN, "s", with_digest(2, T0 + timedelta(days=2)))
+    store.record_snapshot(RUN, "s", with_digest(1, T0 + timedelta(days=1)))
+    store.record_snapshot(RUN, "s", with_digest(3, T0, kind="revisit"))
+    found = store.find_original(url, "sha1:SAME")
+    assert found == RecordRef(
+        url,
+        T0 + timedelta(days=1),
+        snapshot(1, T0).warc,
+        snapshot(1, T0).offset,
+        snapshot(1, T0).length,
+        snapshot(1, T0).record_id,
+    )
+    assert store.find_original(url, "sha1:OTHER") is None
+    assert store.find_original("https://elsewhere.example/", "sha1:SAME") is None
+    assert store.find_original(url, "sha1:SAME", other_than_run=RUN) is None
+
+
+def test_page_texts_are_kept_once_per_body_and_searchable(store: Store) -> None:
+    first = store.record_snapshot(RUN, "report", snapshot(1, T0))
+    pages = [
+        Page(1, "i", "Contents"),
+        Page(2, "1", "The teams were commissioned directly by NHS England."),
+    ]
+    assert not store.has_pages(snapshot(1, T0).sha256)
+    assert store.record_pages(first, snapshot(1, T0).sha256, pages) == 2
+    assert store.has_pages(snapshot(1, T0).sha256)
+    # the same body again (a later, unchanged capture): nothing added
+    later = Snapshot(**{**snapshot(2, T0 + timedelta(days=1)).__dict__, "sha256": f"{1:064x}"})
+    second = store.record_snapshot(RUN, "report", later)
+    assert store.record_pages(second, later.sha256, pages) == 0
+    assert len(rows(store.path, "SELECT id FROM page_texts")) == 2
+    # the view joins every snapshot to its pages
+    joined = rows(store.path, "SELECT snapshot_id, page, label FROM snapshot_pages ORDER BY 1, 2")
+    assert [tuple(r) for r in joined] == [
+        (first, 1, "i"),
+        (first, 2, "1"),
+        (second, 1, "i"),
+        (second, 2, "1"),
+    ]
+    # full text, with porter stemming: "commission" finds "commissioned"
+    found = rows(
+        store.path,
+        "SELECT p.label FROM page_texts_fts JOIN page_texts p ON p.id = page_texts_fts.rowid"
+        " WHERE page_texts_fts MATCH 'commission'",
+    )
+    assert [r["label"] for r in found] == ["1"]
+
+
+def test_control_markers_are_dropped_from_page_texts(store: Store) -> None:
+    snap_id = store.record_snapshot(RUN, "s", snapshot(1, T0))
+    store.record_pages(snap_id, "ab", [Page(1, "1", "a\x01b\x02c")])
+    (row,) = rows(store.path, "SELECT text FROM page_texts")
+    assert row["text"] == "abc"
+
+
+def test_resumable_run(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        assert store.resumable_run("archive", "ab", T0) is None
+        store.begin_run(RUN, T0, "sources.yaml", "ab", "archive")
+        assert store.resumable_run("archive", "ab", T0 + timedelta(hours=1)) == RUN
+        assert store.resumable_run("audit", "ab", T0 + timedelta(hours=1)) is None  # other command
+        assert store.resumable_run("archive", "cd", T0 + timedelta(hours=1)) is None  # other file
+        assert store.resumable_run("archive", "ab", T0 + timedelta(hours=25)) is None  # too old
+        assert store.mark_resumed(RUN) == 1
+        assert store.run_started(RUN) == T0
+        store.finish_run(RUN, T0 + timedelta(hours=1), Network.ONLINE)
+        assert store.resumable_run("archive", "ab", T0 + timedelta(hours=2)) is None  # finished
+
+
+def test_run_captures(store: Store) -> None:
+    store.record_fetch(RUN, "annual-report", redirected())
+    store.record_snapshot(RUN, "annual-report", snapshot(1, T0))
+    store.record_fetch(RUN, "dead-link", unreachable())  # no snapshot: not captured
+    store.record_snapshot(RUN, "letter", snapshot(2, T0))  # a local file: no fetch
+    captured = store.run_captures(RUN)
+    assert set(captured) == {"annual-report", "letter"}
+    fetch, snap = captured["annual-report"]
+    assert snap == snapshot(1, T0)
+    assert fetch is not None
+    expected = redirected()
+    assert (fetch.status, fetch.final_url, fetch.redirects, fetch.permanent) == (
+        expected.status,
+        expected.final_url,
+        expected.redirects,
+        True,
+    )
+    assert fetch.started == T0 and fetch.elapsed == pytest.approx(0.42)
+    assert captured["letter"][0] is None
+
+
+def test_warc_files_are_tracked(store: Store) -> None:
+    store.record_warc_opened("archive/a.warc.gz", RUN, T0)
+    assert store.closed_warcs() == {}
+    store.record_warc_closed("archive/a.warc.gz", T0, 1234)
+    assert store.closed_warcs() == {"archive/a.warc.gz": 1234}
+    store.record_repair("archive/a.warc.gz", T0, 1000, 234, "repaired/a.warc.gz.1000.partial")
+    (row,) = rows(store.path, "SELECT * FROM warc_repairs")
+    assert (row["kept_bytes"], row["cut_bytes"]) == (1000, 234)
+
+
+def test_latest_status_view(store: Store) -> None:
+    later = new_run_id(T0 + timedelta(days=7))
+    store.record_fetch(RUN, "s", redirected())
+    store.begin_run(later, T0 + timedelta(days=7), "sources.yaml", "ab" * 32)
+    gone = FetchResult(
+        url="http://example.org/report",
+        status=LinkStatus.NOT_FOUND,
+        reason="404 Not Found",
+        started=T0 + timedelta(days=7),
+        http_status=404,
+    )
+    store.record_fetch(later, "s", gone)
+    (row,) = rows(store.path, "SELECT * FROM latest_status")
+    assert (row["source_id"], row["status"], row["run_id"]) == ("s", "not_found", later)
+    assert row["last_ok"] == "2024-05-01T12:00:00.000000Z"
+
+
+def test_reading_a_store_that_does_not_exist_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="there is no evidence store at") as caught:
+        Store.open(tmp_path / "nowhere", create=False)
+    assert caught.value.hint and "citeaudit archive" in caught.value.hint
+    assert not (tmp_path / "nowhere").exists()

@@ -51,6 +51,8 @@ WARC_VERSION = "WARC/1.1"
 WARC_FORMAT = "WARC File Format 1.1"
 WARC_CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+#: zlib level of each record's gzip member: 6 is zlib's default, near level 9's size, faster.
+GZIP_LEVEL = 6
 #: Metadata records are filed under this URI prefix and the capture's record UUID.
 CAPTURE_URN = "urn:citeaudit:capture:"
 
@@ -282,7 +284,11 @@ class WarcArchive:
             ) from None
         except OSError as exc:
             raise StoreError(f"cannot create the archive file {self.path}: {exc.strerror}") from exc
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
+        # Records are serialised uncompressed into a buffer, then written as one gzip member
+        # in a single write: faster than warcio's level-9 streaming, and a kill is less
+        # likely to land inside a member.
+        self._buffer = io.BytesIO()
+        self._writer = WARCWriter(self._buffer, gzip=False, warc_version=WARC_VERSION)
         self._closed = False
         try:
             self._write_warcinfo(name, opened, info)
@@ -350,8 +356,15 @@ class WarcArchive:
         if self._closed:
             raise StoreError(f"the archive file {self.path} is already closed")
         start = self._fh.tell()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.write_record(record)
+        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        member = compressor.compress(self._buffer.getbuffer()) + compressor.flush()
+        self._buffer.seek(0)
+        self._buffer.truncate()
         try:
-            self._writer.write_record(record)
+            self._fh.write(member)
             self._fh.flush()
         except OSError as exc:
             try:

@@ -66,7 +66,9 @@ class Exchange:
     status: int
     reason: str
     response_headers: Headers
-    body: bytes
+    # Never in repr(): asyncio puts the result of asyncio.run()'s task in an error message
+    # it builds (and drops) on the way out, and a 100 MB body would be rendered in full.
+    body: bytes = field(repr=False)
     date: datetime
     truncated: bool = False
 
@@ -107,7 +109,14 @@ class Failure(StrEnum):
 
 @dataclass(frozen=True)
 class FetchResult:
-    """What checking one URL came to; failures are data here, not exceptions."""
+    """What checking one URL came to; failures are data here, not exceptions.
+
+    ``fragment`` is the check of the URL's ``#fragment`` against the page (None when the URL
+    has none), ``fragment_problem`` its problem in words; neither changes ``status``.
+    ``soft_kind`` says which page rule made the status ``soft_404`` or a bot-wall
+    ``blocked``. ``insecure`` is True when an HTTPS URL was fetched without verifying its
+    certificate.
+    """
 
     url: str
     status: LinkStatus
@@ -118,7 +127,7 @@ class FetchResult:
     redirects: tuple[Hop, ...] = ()
     permanent: bool = False
     content_type: str | None = None
-    content: bytes = b""
+    content: bytes = field(default=b"", repr=False)  # see Exchange.body
     truncated: bool = False
     exchanges: tuple[Exchange, ...] = ()
     elapsed: float = 0.0
@@ -368,9 +377,9 @@ def classify_response(final: Exchange, hops: Sequence[Hop]) -> Classification:
 
 
 def _judged_codes(code: int) -> bool:
-    """Answers whose page is read: a 2xx may be a soft 404 or a bot wall; a 403 or 5xx may
-    be a bot wall (which must not be retried as a server error)."""
-    return 200 <= code < 300 or code == 403 or 500 <= code < 600
+    """Answers whose page is read: a 2xx may be a soft 404 or a bot wall; a 403, 429 or 5xx
+    may be a bot wall (which must not be retried as a server error or a rate limit)."""
+    return 200 <= code < 300 or code in (403, 429) or 500 <= code < 600
 
 
 def judge_page(

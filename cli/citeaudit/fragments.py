@@ -18,6 +18,13 @@ _WORD = re.compile(r"\S+")
 #: The longest start or end term, in words.
 MAX_TERM_WORDS = 8
 _CONTEXT_WORDS = 4
+# Words of prefix and suffix to try, fewest first, a prefix before a suffix.
+_CONTEXTS = [
+    (before, total - before)
+    for total in range(2 * _CONTEXT_WORDS + 1)
+    for before in range(min(total, _CONTEXT_WORDS), -1, -1)
+    if total - before <= _CONTEXT_WORDS
+]
 
 
 def _encode(term: str) -> str:
@@ -138,8 +145,13 @@ def _select(
         return first, last
 
 
-def _printed(page: _Page, first: int, last: int) -> str:
-    return " ".join(page.words[first:last])
+def _punctuation(word: str, limit: int, *, leading: bool) -> int:
+    """How many of ``word``'s first (or last) ``limit`` characters are punctuation."""
+    chars = word if leading else word[::-1]
+    count = 0
+    while count < min(limit, len(chars)) and not chars[count].isalnum():
+        count += 1
+    return count
 
 
 def text_directive(page_text: str, start: int, end: int) -> str | None:
@@ -150,7 +162,24 @@ def text_directive(page_text: str, start: int, end: int) -> str | None:
     if not chosen:
         return None
     first, last = chosen[0], chosen[-1] + 1
-    target = (page.spans[first][0], page.spans[last - 1][1])
+    # punctuation outside the passage ("accountable." when it ends at "accountable") is left
+    # out of the terms: a browser matches at word boundaries, so it is not needed
+    lead = _punctuation(page.words[first], start - page.source[first][0], leading=True)
+    trail = _punctuation(page.words[last - 1], page.source[last - 1][1] - end, leading=False)
+
+    def term(a: int, b: int, *, printed: bool = False) -> str | None:
+        if not printed and page.term(a, b) is None:
+            return None
+        text = (
+            " ".join(page.words[a:b])
+            if printed
+            else page.folded[page.spans[a][0] : page.spans[b - 1][1]]
+        )
+        cut_start = lead if a == first else 0
+        cut_end = trail if b == last else 0
+        return text[cut_start : len(text) - cut_end]
+
+    target = (page.spans[first][0] + lead, page.spans[last - 1][1] - trail)
     # the first and last blocks of the passage: start and end terms must stay inside them
     first_block_end = next((k for k in range(first + 1, last) if page.breaks[k]), last)
     last_block_start = next((k for k in range(last - 1, first, -1) if page.breaks[k]), first)
@@ -164,35 +193,41 @@ def text_directive(page_text: str, start: int, end: int) -> str | None:
         if head + tail <= last - first and (head, tail) not in shapes:
             shapes.append((head, tail))
     for head, tail in shapes:
-        start_term = page.term(first, first + head)
-        end_term = page.term(last - tail, last) if tail else None
-        if start_term is None or (tail and end_term is None):
+        start_term = term(first, first + head)
+        end_term = term(last - tail, last) if tail else None
+        if not start_term or (tail and not end_term):
             continue
-        for before in range(_CONTEXT_WORDS + 1):
-            prefix = page.term(first - before, first) if 0 < before <= first else None
-            if before and prefix is None:
-                break
-            for after in range(_CONTEXT_WORDS + 1):
-                fits = 0 < after and last + after <= len(page.words)
-                suffix = page.term(last, last + after) if fits else None
-                if after and suffix is None:
-                    break
-                if _select(page.folded, prefix, start_term, end_term, suffix) != target:
-                    continue
-                parts = [_encode(_printed(page, first, first + head))]
-                if tail:
-                    parts.append(_encode(_printed(page, last - tail, last)))
-                if before:
-                    parts.insert(0, _encode(_printed(page, first - before, first)) + "-")
-                if after:
-                    parts.append("-" + _encode(_printed(page, last, last + after)))
-                return ",".join(parts)
+        for before, after in _CONTEXTS:
+            if before > first or last + after > len(page.words):
+                continue
+            if before and page.term(first - before, first) is None:
+                continue
+            if after and page.term(last, last + after) is None:
+                continue
+            # context runs up to the passage itself, punctuation left out of the terms included
+            prefix = page.folded[page.spans[first - before][0] : target[0]].strip() or None
+            suffix = page.folded[target[1] : page.spans[last + after - 1][1]].strip() or None
+            prefix, suffix = (prefix if before else None), (suffix if after else None)
+            if "\n" in (prefix or "") + (suffix or ""):
+                continue  # each term must lie within one block
+            if _select(page.folded, prefix, start_term, end_term, suffix) != target:
+                continue
+            parts = [_encode(term(first, first + head, printed=True) or "")]
+            if tail:
+                parts.append(_encode(term(last - tail, last, printed=True) or ""))
+            if prefix:
+                at = page.source[first - before][0]
+                printed = page_text[at : page.source[first][0] + lead]
+                parts.insert(0, _encode(" ".join(printed.split())) + "-")
+            if suffix:
+                to = page.source[last + after - 1][1]
+                printed = page_text[page.source[last - 1][1] - trail : to]
+                parts.append("-" + _encode(" ".join(printed.split())))
+            return ",".join(parts)
     return None
 
 
-def fragment_link(
-    url: str, page_text: str, start: int, end: int, anchor: str | None = None
-) -> str:
+def fragment_link(url: str, page_text: str, start: int, end: int, anchor: str | None = None) -> str:
     """The URL that opens an HTML page at page_text[start:end]: a checked text fragment,
     else the element id ``anchor`` nearest before the passage, else the page itself."""
     base = url.split("#", 1)[0]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-# Sentence ends; and, where lines are blocks (HTML, .docx), line ends too.
+# Where a sentence ends: after a full stop, question or exclamation mark (and any closing
+# quote or bracket), before white space.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
 _STOPWORDS = frozenset(
     "a an and are as at be been but by for from has have he her his i if in into is it its "
@@ -26,6 +27,8 @@ _STOPWORDS = frozenset(
 #: Words a passage aims for: sentences are gathered until a window holds this many.
 WINDOW_WORDS = 40
 _WINDOW_LIMIT = 90
+#: Fewest words a suggested passage has, when the pages have any passage that long.
+MIN_WORDS = 6
 _K1 = 1.5
 _B = 0.75
 
@@ -52,17 +55,29 @@ def terms(text: str) -> list[str]:
     return out
 
 
-def _sentences(text: str, start: int, end: int, blocks: bool) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    pattern = re.compile(_SENTENCE_END.pattern + (r"|\n" if blocks else ""))
-    position = start
-    for match in pattern.finditer(text, start, end):
-        if text[position : match.start()].strip():
-            spans.append((position, match.start()))
-        position = match.end()
-    if text[position:end].strip():
-        spans.append((position, end))
-    return spans
+def _sentences(text: str, start: int, end: int, blocks: bool) -> list[list[tuple[int, int]]]:
+    """The sentences of text[start:end], grouped by block (one group when lines are not
+    blocks): a passage is never taken across a block boundary."""
+    groups: list[list[tuple[int, int]]] = []
+    chunks = [(start, end)]
+    if blocks:
+        chunks = []
+        position = start
+        for line in text[start:end].split("\n"):
+            chunks.append((position, position + len(line)))
+            position += len(line) + 1
+    for first, last in chunks:
+        spans: list[tuple[int, int]] = []
+        position = first
+        for match in _SENTENCE_END.finditer(text, first, last):
+            if text[position : match.start()].strip():
+                spans.append((position, match.start()))
+            position = match.end()
+        if text[position:last].strip():
+            spans.append((position, last))
+        if spans:
+            groups.append(spans)
+    return groups
 
 
 def _windows(sentences: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
@@ -83,19 +98,37 @@ def _windows(sentences: list[tuple[int, int]], text: str) -> list[tuple[int, int
 
 
 def best_passage(
-    query: str, text: str, ranges: Sequence[tuple[int, int]], *, blocks: bool = False
+    query: str,
+    text: str,
+    ranges: Sequence[tuple[int, int]],
+    *,
+    blocks: bool = False,
+    headings: Sequence[tuple[int, int]] = (),
+    prefer: Callable[[str], bool] | None = None,
 ) -> Passage | None:
     """The window of ``text`` within ``ranges`` that best matches ``query``, or None.
 
     ``blocks`` says each line is a block of its own (HTML, .docx), so a passage never runs
     from one into the next; in a PDF a line break is only where the line was full.
+    ``headings`` are spans that are never suggested on their own (a title repeats the
+    claim's words without supporting it). ``prefer``, when given, picks the windows to
+    rank when any qualify (those in a page's main content, say, rather than its menus).
     """
     wanted = set(terms(query))
     if not wanted:
         return None
     windows: list[tuple[int, int]] = []
     for start, end in ranges:
-        windows.extend(_windows(_sentences(text, start, end, blocks), text))
+        for group in _sentences(text, start, end, blocks):
+            windows.extend(_windows(group, text))
+    # a heading or a caption says little on its own: passages of a few words are passed
+    # over when there are fuller ones
+    titles = set(headings)
+    windows = [w for w in windows if w not in titles] or windows
+    if prefer is not None:
+        windows = [(s, e) for s, e in windows if prefer(text[s:e])] or windows
+    full = [(s, e) for s, e in windows if len(text[s:e].split()) >= MIN_WORDS]
+    windows = full or windows
     if not windows:
         return None
     bags = [Counter(terms(text[s:e])) for s, e in windows]
@@ -114,10 +147,7 @@ def best_passage(
         if len(shared) < needed:
             continue
         score = sum(
-            idf[term]
-            * bag[term]
-            * (_K1 + 1)
-            / (bag[term] + _K1 * (1 - _B + _B * length / average))
+            idf[term] * bag[term] * (_K1 + 1) / (bag[term] + _K1 * (1 - _B + _B * length / average))
             for term in shared
         )
         if best is None or score > best.score:

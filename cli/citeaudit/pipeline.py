@@ -36,7 +36,7 @@ from citeaudit.model import Catalog, Source
 from citeaudit.recovery import recover
 from citeaudit.result import AuditResult, RunInfo, SourceResult
 from citeaudit.store import Store, default_store_dir, new_run_id
-from citeaudit.verify import ClaimResult, SourceCopy, verify_claims
+from citeaudit.verify import ClaimResult, EarlierCopies, SourceCopy, verify_claims
 from citeaudit.vocab import JudgedOn, Network
 
 MAX_LOCAL_FILE = 200 * 1024 * 1024
@@ -420,10 +420,26 @@ def _audit_result(
     return AuditResult(run=info, document=catalog.document, sources=sources, claims=claims)
 
 
+@dataclass(frozen=True)
+class _GoodSnapshots(Snapshot):
+    """The newest good snapshot of a source, carrying the older good ones, newest first:
+    a verdict falls back on the latest copy that still has a quoted passage."""
+
+    older: tuple[Snapshot, ...] = ()
+
+
 def _latest_good(store: Store, source_id: str) -> Snapshot | None:
-    """The newest earlier snapshot whose answer was a success: the one worth judging on."""
+    """The newest earlier snapshot whose answer was a success: the one worth judging on.
+
+    It is a :class:`_GoodSnapshots`, so the older good ones come with it.
+    """
+    from dataclasses import fields
+
     good = [s for s in store.snapshots_for(source_id) if s.http_status and s.http_status < 300]
-    return good[-1] if good else None
+    if not good:
+        return None
+    newest = {f.name: getattr(good[-1], f.name) for f in fields(Snapshot)}
+    return _GoodSnapshots(**newest, older=tuple(reversed(good[:-1])))
 
 
 def _guess_type(path: Path) -> str:
@@ -439,7 +455,11 @@ def _copy_of(
     store_dir: Path,
     network: Network,
 ) -> SourceCopy:
-    """Choose the copy to judge on: live (or the local file), else our latest snapshot."""
+    """Choose the copy to judge on: live (or the local file), else our latest good snapshot.
+
+    Either way the older good snapshots come along (read only if a verdict needs them), so
+    a passage the chosen copy lacks is sought in the latest snapshot that still has it.
+    """
     if not source.has_copy:
         return SourceCopy(source.id, None, unavailable=_no_copy_note(source))
     if source.file:
@@ -451,20 +471,54 @@ def _copy_of(
         return SourceCopy(source.id, extraction, JudgedOn.LIVE, date)
     assert source.url is not None
     result = fetched[source.url]
+    previous = earlier.get(source.id)
+    history: list[Snapshot] = []
+    if previous is not None:
+        history = [previous, *(previous.older if isinstance(previous, _GoodSnapshots) else ())]
     if result.status.alive:
         extraction = extract(result.content, result.content_type, result.final_url)
-        return SourceCopy(source.id, extraction, JudgedOn.LIVE, result.started, source.url)
-    previous = earlier.get(source.id)
-    if previous is not None:
-        kept = _extract_snapshot(store_dir, previous)
-        if kept is not None:
-            return SourceCopy(source.id, kept, JudgedOn.SNAPSHOT, previous.date, source.url)
+        older = _earlier_copies(source, store_dir, history, {result.sha256})
+        return SourceCopy(
+            source.id, extraction, JudgedOn.LIVE, result.started, source.url, earlier=older
+        )
+    while history:
+        newest = history.pop(0)
+        kept = _extract_snapshot(store_dir, newest)
+        if kept is None:
+            continue
+        note = (
+            f"live copy {result.status} ({result.reason}): judged on our snapshot of "
+            f"{newest.date:%Y-%m-%d}"
+        )
+        older = _earlier_copies(source, store_dir, history, {newest.sha256})
+        return SourceCopy(
+            source.id, kept, JudgedOn.SNAPSHOT, newest.date, source.url, note=note, earlier=older
+        )
     why = (
         "the network looks unreachable"
         if network is Network.OFFLINE
         else (f"live copy {result.status} ({result.reason}) and no earlier snapshot")
     )
     return SourceCopy(source.id, None, unavailable=why)
+
+
+def _earlier_copies(
+    source: Source, store_dir: Path, history: list[Snapshot], seen: set[str | None]
+) -> EarlierCopies[Snapshot]:
+    """Older snapshots as copies to judge on, newest first, one per distinct payload."""
+    distinct = []
+    for snapshot in history:
+        if snapshot.sha256 not in seen:
+            seen.add(snapshot.sha256)
+            distinct.append(snapshot)
+
+    def load(snapshot: Snapshot) -> SourceCopy | None:
+        extraction = _extract_snapshot(store_dir, snapshot)
+        if extraction is None:
+            return None
+        return SourceCopy(source.id, extraction, JudgedOn.SNAPSHOT, snapshot.date, source.url)
+
+    return EarlierCopies(distinct, load)
 
 
 def _extract_snapshot(store_dir: Path, snapshot: Snapshot) -> Extraction | None:

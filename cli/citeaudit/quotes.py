@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -34,7 +35,9 @@ __all__ = [
     "Haystack",
     "Normalised",
     "QuoteMatch",
+    "display",
     "find_quote",
+    "fold",
     "haystack",
     "locate_quote",
     "normalise",
@@ -51,10 +54,12 @@ _SPACES = re.compile(r" {2,}|^ | $")
 _LETTER = r"[^\W\d_]"
 # A hyphen (or soft hyphen) that ends a line inside a word: "commis-\nsioning".
 _BREAK = rf"(?<={_LETTER})(?P<hy>[-\u2010\u2011\u00ad])[ \t]*(?:\r\n|\r|\n)\s*(?={_LETTER})"
-# A hyphen inside a word, "two-year": dropped on both sides, so a compound broken at its
-# hyphen at the end of a line ("two-\nyear", mended to "twoyear") still matches.
-_INNER = rf"(?<={_LETTER})[-\u2010\u2011](?={_LETTER})"
-_HYPHEN_CHARS = frozenset("-\u2010\u2011\u00ad")
+# A hyphen or dash inside a word, "two-year": dropped on both sides, so a compound broken
+# at its hyphen at the end of a line ("two-\nyear", mended to "twoyear") still matches, and
+# so does one typed with another dash.
+_DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_INNER = rf"(?<={_LETTER})[{re.escape(_DASH_CHARS)}](?={_LETTER})"
+_HYPHEN_CHARS = frozenset(_DASH_CHARS + "\u00ad")
 
 # Where a quote leaves words out: "…", "...", "[…]", "[...]", "(...)".
 _ELLIPSIS = r"[\[(]\s*(?:…|\.(?:\s*\.){2,})\s*[\])]|…\.?|\.(?:\s*\.){2,}"
@@ -76,6 +81,11 @@ _BRACKET_CHARS = 120
 _ANCHOR_TRIES = 500
 #: Quotes shorter than this many words are only ever matched exactly.
 MIN_FUZZY_WORDS = 4
+#: Longer runs of a quote are aligned in parts of about this many words.
+FUZZY_CHUNK_WORDS = 120
+#: Texts longer than this (in characters) are only searched exactly: a word index of them
+#: would take too much memory.
+WORD_INDEX_LIMIT = 40_000_000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,6 +185,11 @@ def normalise(text: str) -> Normalised:
     return _normalise(text)
 
 
+def fold(text: str) -> str:
+    """``text`` in normal form, without caching it (for many short texts)."""
+    return _normalise(text).text
+
+
 def display(text: str) -> str:
     """Text as a person should read it: line-end hyphenation mended, white space collapsed."""
     mended = re.sub(
@@ -206,7 +221,7 @@ class Haystack:
         starts = array("q")
         ends = array("q")
         for match in _TOKEN.finditer(self.norm.text):
-            words.append(match.group())
+            words.append(sys.intern(match.group()))
             starts.append(match.start())
             ends.append(match.end())
         return words, starts, ends
@@ -285,8 +300,8 @@ class _Segment:
         return spans
 
 
-def _segments(quote: str) -> list[_Segment]:
-    """Split a quote at ellipses and editorial brackets.
+def _segments(quote: str, *, brackets: bool = True) -> list[_Segment]:
+    """Split a quote at ellipses and (unless ``brackets`` is false) editorial brackets.
 
     ``[sic]`` and ``[emphasis added]`` are dropped; a bracket inside a word (``[T]he``) is an
     altered letter, kept as written; a bracket standing alone (``[the council]``) replaces
@@ -323,6 +338,9 @@ def _segments(quote: str) -> list[_Segment]:
             pending = "ellipsis"
             continue
         inside = match.group("inside").strip()
+        if not brackets:
+            add(match.start(), match.end())
+            continue
         if not inside or _EDITORIAL.match(inside):
             continue
         before = quote[match.start() - 1 : match.start()]
@@ -363,6 +381,11 @@ _DATE_WORDS = frozenset(
 )
 
 
+def _plain_words(text: str) -> list[str]:
+    """Words of printed text, split at hyphens too ("three-year": "three", "year")."""
+    return re.findall(r"\w+(?:'\w+)*", text.lower().replace("’", "'"))
+
+
 def _kind_of(word: str) -> DifferenceKind | None:
     if word in _NEGATIONS or word.endswith("n't"):
         return "negation"
@@ -379,9 +402,10 @@ def classify(quote_words: Sequence[str], source_words: Sequence[str]) -> Differe
         Counter(source_words) - Counter(quote_words)
     )
     kinds = {_kind_of(word) for word in changed}
-    for kind in ("negation", "number", "date"):
+    grave: tuple[DifferenceKind, ...] = ("negation", "number", "date")
+    for kind in grave:
         if kind in kinds:
-            return kind  # type: ignore[return-value]
+            return kind
     if quote_words and not changed:
         return "word_order"
     return None
@@ -541,9 +565,9 @@ class _Placement:
 
 def _exact_placements(segment: _Segment, hay: Haystack, cap: int) -> list[_Placement]:
     count = len(segment.words)
-    return [
-        _Placement(p, p + count, (), count) for p in _occurrences(segment.words, hay, 0, None)
-    ][:cap]
+    return [_Placement(p, p + count, (), count) for p in _occurrences(segment.words, hay, 0, None)][
+        :cap
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -628,21 +652,32 @@ def _ops(steps: list[str], q0: int, s0: int) -> tuple[list[tuple[str, int, int, 
 
 
 def _windows(words: list[str], hay: Haystack, lo: int, hi: int, top: int) -> list[int]:
-    """Likely start positions of ``words`` in hay[lo:hi], by votes of the words they share."""
+    """Likely start positions of ``words`` in hay[lo:hi], by votes of the words they share.
+
+    Each shared word votes for the place the quote would start if that word were in its
+    right place; rare words weigh more (inverse document frequency), very common ones are
+    left out. Places within a few words of each other pool their votes, so a quote with a
+    word added or left out still piles its votes up in one place.
+    """
     index = hay.index
     size = max(8, len(words) // 4)
-    cap = max(200, len(hay.words) // 100)
+    count = len(hay.words)
+    cap = max(200, count // 100)
     usable = [(i, index[w]) for i, w in enumerate(words) if w in index]
-    common = [(i, found) for i, found in usable if len(found) <= cap]
-    if not common:
-        common = sorted(usable, key=lambda item: len(item[1]))[:3]
-    votes: Counter[int] = Counter()
-    for i, found in common:
+    informative = [(i, found) for i, found in usable if len(found) <= cap]
+    if not informative:
+        informative = sorted(usable, key=lambda item: len(item[1]))[:3]
+    votes: defaultdict[int, float] = defaultdict(float)
+    total = 0.0
+    for i, found in informative:
+        weight = math.log(1 + count / len(found))
+        total += weight
         for p in found[bisect_left(found, lo + i) : bisect_left(found, hi + i)]:
-            votes[(p - i) // size] += 1
-    needed = max(2, math.ceil(0.3 * len(words)))
+            votes[(p - i) // size] += weight
+    needed = 0.3 * total
     scored = sorted(
-        ((votes[b - 1] + votes[b] + votes[b + 1], b) for b in votes), key=lambda x: (-x[0], x[1])
+        ((votes[b - 1] + votes[b] + votes[b + 1], b) for b in list(votes)),
+        key=lambda x: (-x[0], x[1]),
     )
     chosen: list[int] = []
     for score, bucket in scored:
@@ -728,13 +763,10 @@ def _match(
                     quote, segment.word_spans[q0][0], segment.word_spans[q1 - 1][1]
                 )
                 quoted = display(quote[first:last])
+            source = hay.word_text(s0, s1)
+            kind = classify(qwords, swords) or classify(_plain_words(quoted), _plain_words(source))
             differences.append(
-                Difference(
-                    op=tag,  # type: ignore[arg-type]
-                    quote=quoted,
-                    source=hay.word_text(s0, s1),
-                    kind=classify(qwords, swords),
-                )
+                Difference(op=tag, quote=quoted, source=source, kind=kind)  # type: ignore[arg-type]
             )
     return QuoteMatch(
         start,
@@ -748,9 +780,7 @@ def _match(
     )
 
 
-def locate_quote(
-    quote: str, text: str, *, fuzzy: bool = True, limit: int = 20
-) -> list[QuoteMatch]:
+def locate_quote(quote: str, text: str, *, fuzzy: bool = True, limit: int = 20) -> list[QuoteMatch]:
     """Every place ``quote`` is found in ``text``, best first; empty when it is not there.
 
     Exact matches (stage 1, else stage 2) come in the order they occur, up to ``limit``;
@@ -761,29 +791,58 @@ def locate_quote(
     if not segments:
         return []
     hay = haystack(text)
+    if "[" in quote:  # square brackets printed in the source itself come first
+        literal = _segments(quote, brackets=False)
+        exact = _exact(literal, hay, limit) if literal else []
+        if exact:
+            return exact
     exact = _exact(segments, hay, limit)
     if exact:
         return exact
-    if any(not segment.words for segment in segments):
+    if any(not segment.words for segment in segments) or len(hay.norm.text) > WORD_INDEX_LIMIT:
         return []
     options = [_exact_placements(segment, hay, limit) for segment in segments]
     if all(options):
         chains = sorted(_chain(segments, options), key=lambda c: c[1][0].first)
-        matches = [_match(quote, segments, hay, chain, 1.0) for score, chain in chains if score == 1]
+        matches = [
+            _match(quote, segments, hay, chain, 1.0) for score, chain in chains if score == 1
+        ]
         if matches:
             return matches[:limit]
     words = sum(len(segment.words) for segment in segments)
     if not fuzzy or words < MIN_FUZZY_WORDS:
         return []
     total = len(hay.words)
-    for k, segment in enumerate(segments):
-        if len(segment.words) >= MIN_FUZZY_WORDS:
-            options[k] = options[k] + _fuzzy_placements(segment, hay, 0, total)
-    if not all(options):
-        return []
-    chains = [c for c in _chain(segments, options) if c[0] >= threshold(words)]
+    pieces = [chunk for segment in segments for chunk in _chunks(segment)]
+    options = []
+    for piece in pieces:
+        found = _exact_placements(piece, hay, limit)
+        if len(piece.words) >= MIN_FUZZY_WORDS:
+            found += _fuzzy_placements(piece, hay, 0, total)
+        if not found:
+            return []
+        options.append(found)
+    chains = [c for c in _chain(pieces, options) if c[0] >= threshold(words)]
     chains.sort(key=lambda c: -c[0])
-    return [_match(quote, segments, hay, chain, score) for score, chain in chains[:3]]
+    return [_match(quote, pieces, hay, chain, score) for score, chain in chains[:3]]
+
+
+def _chunks(segment: _Segment) -> list[_Segment]:
+    """A long segment in runs of at most :data:`FUZZY_CHUNK_WORDS` words, aligned one by
+    one (alignment takes time in the square of the length)."""
+    words = list(_TOKEN.finditer(segment.norm.text))
+    if len(words) <= FUZZY_CHUNK_WORDS:
+        return [segment]
+    count = math.ceil(len(words) / FUZZY_CHUNK_WORDS)
+    size = math.ceil(len(words) / count)
+    chunks = []
+    for k in range(0, len(words), size):
+        group = words[k : k + size]
+        start = segment.norm.origin[group[0].start()]
+        end = segment.norm.origin[group[-1].end() - 1] + 1
+        gap: Gap = segment.gap if k == 0 else "bracket"
+        chunks.append(_Segment(segment.text[start:end], segment.origin[start:end], gap))
+    return chunks
 
 
 def find_quote(quote: str, text: str, normalised: Normalised | None = None) -> QuoteMatch | None:

@@ -70,20 +70,57 @@ def _quote(text: str, limit: int = 80) -> str:
     return f"'{text}'"
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_INVISIBLE = re.compile(
-    r"<(script|style|template|svg|noscript|head)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE
-)
-_TAG = re.compile(r"<[^>]*>")
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.DOTALL | re.IGNORECASE)
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.DOTALL | re.IGNORECASE)
-_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
-_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+# Every pattern here runs in linear time on hostile markup: no ``.*?`` that could rescan
+# the rest of the page from each of thousands of unclosed ``<`` or ``<!--``.
+_TAG = re.compile(r"<[^<>]*>")
+_NAMES = ("script", "style", "template", "svg", "noscript", "head", "title", "h1")
+_OPENING = {name: re.compile(rf"<{name}\b[^<>]*>", re.IGNORECASE) for name in _NAMES}
+_CLOSING = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _NAMES}
+_INVISIBLE = re.compile(r"<(script|style|template|svg|noscript|head|title)\b[^<>]*>", re.IGNORECASE)
+_META_TAG = re.compile(r"<meta\b[^<>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""(?<![\w:-])([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""")
 _BODY = re.compile(r"<body\b", re.IGNORECASE)
 
 
 def _inner_text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def _without_comments(text: str) -> str:
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        parts.append(text[position:start])
+        end = text.find("-->", start + 4)
+        if end == -1:
+            return " ".join(parts)
+        position = end + 3
+    parts.append(text[position:])
+    return " ".join(parts)
+
+
+def _element(text: str, name: str) -> str | None:
+    """The markup inside the first ``<name>`` element (to the end if never closed)."""
+    opening = _OPENING[name].search(text)
+    if opening is None:
+        return None
+    closing = _CLOSING[name].search(text, opening.end())
+    return text[opening.end() : closing.start() if closing else len(text)]
+
+
+def _visible(text: str) -> str:
+    """The markup without the elements a reader never sees: one pass, each closing tag
+    sought once from where its element opened."""
+    parts: list[str] = []
+    position = 0
+    while (opening := _INVISIBLE.search(text, position)) is not None:
+        parts.append(text[position : opening.start()])
+        closing = _CLOSING[opening.group(1).lower()].search(text, opening.end())
+        if closing is None:
+            return " ".join(parts)
+        position = closing.end()
+    parts.append(text[position:])
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -107,26 +144,24 @@ class PageHead:
 
 def read_head(content: bytes, content_type: str | None) -> PageHead:
     """Title, ``og:title``, first ``<h1>`` and visible text of an HTML page's start."""
-    text = decode_text(content, content_type, SCAN_BYTES)
-    text = _COMMENT.sub(" ", text)
+    text = _without_comments(decode_text(content, content_type, SCAN_BYTES))
     body_at = _BODY.search(text)
     head = text[: body_at.start()] if body_at else text
-    title_match = _TITLE.search(head) or (None if body_at else _TITLE.search(text))
+    body = text[body_at.start() :] if body_at else text
     og_title = None
     for tag in _META_TAG.findall(head):
         attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in _ATTR.findall(tag)}
         if (attrs.get("property") or attrs.get("name") or "").lower() == "og:title":
             og_title = _inner_text(attrs.get("content", "")) or None
             break
-    body = text[body_at.start() :] if body_at else text
-    h1_match = _H1.search(body)
-    visible = _inner_text(_INVISIBLE.sub(" ", body))
+    title, h1 = _element(head, "title"), _element(body, "h1")
+    visible = _inner_text(_visible(body))
     return PageHead(
-        title=_inner_text(title_match.group(1)) or None if title_match else None,
+        title=(_inner_text(title) or None) if title else None,
         og_title=og_title,
-        h1=_inner_text(h1_match.group(1)) or None if h1_match else None,
+        h1=(_inner_text(h1) or None) if h1 else None,
         text=visible,
-        words=len(visible.split()),
+        words=visible.count(" ") + 1 if visible else 0,  # spaces already collapsed
         raw=text.lower(),
         complete=len(content) <= SCAN_BYTES,
     )
@@ -270,7 +305,7 @@ _PARKING_HOSTS = (
     ("sedo.com/search/details", "Sedo"),
     ("parkingcrew.net", "ParkingCrew"),
     ("bodis.com", "Bodis"),
-    ("window.park", "a parking service"),
+    ("window.park", "Bodis or ParkingCrew"),
     ("dan.com/buy-domain", "Dan.com"),
     ("afternic.com", "Afternic"),
     ("hugedomains.com", "HugeDomains"),

@@ -10,16 +10,17 @@ reported as drift. A claim's verdict is derived from its evidence's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from citeaudit.extract import Extraction
 from citeaudit.extract.base import Heading, Layout
 from citeaudit.fragments import fragment_link, page_link
 from citeaudit.model import Catalog, Claim, Evidence, Locator, Span
 from citeaudit.passages import best_passage
-from citeaudit.quotes import Difference, QuoteMatch, display, locate_quote
+from citeaudit.quotes import Difference, QuoteMatch, display, fold, locate_quote, normalise
 from citeaudit.vocab import ClaimVerdict, JudgedOn, Verdict
 
 
@@ -41,6 +42,38 @@ class SourceCopy:
     unavailable: str | None = None
     note: str | None = None
     earlier: Iterable[SourceCopy] = field(default=(), compare=False, repr=False)
+
+
+T = TypeVar("T")
+
+
+class EarlierCopies(Generic[T]):
+    """Older copies of a source, newest first, each loaded only when a verdict needs it.
+
+    ``load`` turns an item (a snapshot, say) into a copy, or None when it cannot be read;
+    each is loaded at most once however many pieces of evidence look, and at most
+    ``limit`` are ever loaded.
+    """
+
+    def __init__(
+        self, items: Iterable[T], load: Callable[[T], SourceCopy | None], limit: int = 10
+    ) -> None:
+        self._pending = list(items)[:limit]
+        self._load = load
+        self._loaded: list[SourceCopy] = []
+
+    def __iter__(self) -> Iterator[SourceCopy]:
+        index = 0
+        while True:
+            if index < len(self._loaded):
+                yield self._loaded[index]
+                index += 1
+                continue
+            if not self._pending:
+                return
+            copy = self._load(self._pending.pop(0))
+            if copy is not None:
+                self._loaded.append(copy)
 
 
 @dataclass(frozen=True)
@@ -158,27 +191,30 @@ def _found_at(extraction: Extraction, place: _Place, locator: Locator | None) ->
     slides = bool(locator and locator.slides and not locator.pages)
     parts = [_pages_text(extraction, place, slides)]
     if place.chain:
-        parts.append(f"section '{place.chain[-1].text}'")
+        parts.append("section " + " > ".join(f"'{h.text}'" for h in place.chain[-2:]))
     return ", ".join(p for p in parts if p) or None
 
 
+_SECTION_WORD = r"(?:section|part|chapter|§)"
 _SECTION_NUMBER = re.compile(
-    r"^(?:(?:section|part|chapter|§)\s*)?(\d+(?:\.\d+)*[a-z]?|[ivxlcdm]+)(?=[\s.:)\-–—]|$)",
+    rf"^(?P<word>{_SECTION_WORD}\s*)?(?P<number>\d+(?:\.\d+)*[a-z]?|[ivxlcdm]+)"
+    r"(?=[\s.:)\-–—]|$)",
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*[a-z]?|[ivxlcdm]+)$", re.IGNORECASE)
 
 
-def section_matches(heading: str, wanted: str) -> bool:
+def section_matches(heading: str, wanted: str, *, worded: bool = False) -> bool:
     """Whether a heading is the cited section: "1" is "Section 1: ..." or "1.2 ...";
-    a name is any heading that contains it."""
+    a name is any heading that contains it. ``worded``: the document names its sections
+    ("Section 1"), so a number matches only those, not a "1." numbering within one."""
     target = " ".join(wanted.lower().split()).rstrip(".")
     text = " ".join(heading.lower().split())
     if _NUMBERED.match(target):
         number = _SECTION_NUMBER.match(text)
-        if number is None:
+        if number is None or (worded and not number.group("word")):
             return False
-        found = number.group(1).rstrip(".")
+        found = number.group("number").rstrip(".")
         return found == target or found.startswith(target + ".")
     return target in text
 
@@ -187,13 +223,23 @@ def _cited_pages(extraction: Extraction, locator: Locator) -> list[int]:
     """Indexes of the pages (or slides) a locator cites that the copy has."""
     if locator.pages:
         return [
-            i for i, p in enumerate(extraction.pages) if any(s.contains(p.label) for s in locator.pages)
+            i
+            for i, p in enumerate(extraction.pages)
+            if any(s.contains(p.label) for s in locator.pages)
         ]
     return [
         i
         for i, p in enumerate(extraction.pages)
         if any(s.contains(str(p.number)) for s in locator.slides)
     ]
+
+
+_KIND_NAMES = {"pdf": "PDF", "docx": ".docx file", "html": "web page", "text": "text file"}
+
+
+def _name(extraction: Extraction) -> str:
+    """What kind of document a copy is, in words."""
+    return _KIND_NAMES.get(extraction.kind, f"{extraction.kind} file")
 
 
 def _spans(spans: tuple[Span, ...]) -> str:
@@ -208,13 +254,13 @@ def _check_pages(
         return None, None
     if locator.slides and not locator.pages:
         if extraction.kind != "pdf":
-            return None, f"slide locators are checked in PDFs only, not in {extraction.kind}"
+            return None, f"slide locators are checked in PDFs only, not in a {_name(extraction)}"
         numbers = {extraction.pages[i].number for i in range(place.first, place.last + 1)}
         return any(s.contains(str(n)) for s in locator.slides for n in numbers), None
     if not extraction.paged:
         if extraction.kind == "docx":
             return None, extraction.note
-        return None, f"page locators are not checked in {extraction.kind} (it has no pages)"
+        return None, f"page locators are not checked in a {_name(extraction)} (it has no pages)"
     labels = [extraction.pages[i].label for i in range(place.first, place.last + 1)]
     on_page = any(s.contains(label) for s in locator.pages for label in labels)
     if on_page or extraction.page_basis != "breaks":
@@ -235,12 +281,15 @@ def _check_sections(
     if not locator.sections:
         return None, None
     if not extraction.headings:
-        return None, f"sections are not checked in a {extraction.kind} without headings"
+        return None, f"sections are not checked in a {_name(extraction)} without headings"
     names = locator.sections
-    if not any(section_matches(h.text, n) for h in extraction.headings for n in names):
+    worded = any(re.match(rf"{_SECTION_WORD}\s", h.text, re.I) for h in extraction.headings)
+    if not any(
+        section_matches(h.text, n, worded=worded) for h in extraction.headings for n in names
+    ):
         listed = ", ".join(names)
         return None, f"no heading matches section {listed}; the section was not checked"
-    return any(section_matches(h.text, n) for h in place.chain for n in names), None
+    return any(section_matches(h.text, n, worded=worded) for h in place.chain for n in names), None
 
 
 def _check(
@@ -319,12 +368,30 @@ def _suggest(
     if locator is not None and (locator.pages or locator.slides) and extraction.paged:
         cited = _cited_pages(extraction, locator)
         if cited:
-            ranges = [
-                (layout.starts[i], layout.starts[i] + len(extraction.pages[i].body))
-                for i in cited
-            ]
+            ranges = []
+            for i in cited:  # a run of pages is one range: a sentence may go on overleaf
+                end = layout.starts[i] + len(extraction.pages[i].body)
+                if ranges and i - 1 in cited:
+                    ranges[-1] = (ranges[-1][0], end)
+                else:
+                    ranges.append((layout.starts[i], end))
+    headings = []
+    for heading in extraction.headings:
+        at = layout.starts[heading.page] + heading.offset - layout.skips[heading.page]
+        headings.append((at, at + len(heading.text)))
+    main = normalise(extraction.main_text).text if extraction.main_text else None
+
+    def in_main(passage: str) -> bool:
+        """Whether a passage is in the page's main content, not its menus and footers."""
+        return main is not None and fold(passage) in main
+
     found = best_passage(
-        claim_text, layout.text, ranges, blocks=extraction.kind in ("html", "docx")
+        claim_text,
+        layout.text,
+        ranges,
+        blocks=extraction.kind in ("html", "docx"),
+        headings=headings,
+        prefer=in_main if main else None,
     )
     if found is None:
         return None
@@ -342,7 +409,7 @@ def _missing_pages(extraction: Extraction, locator: Locator | None) -> str | Non
     if _cited_pages(extraction, locator):
         return None
     what = "page" if locator.pages else "slide"
-    return f"the {extraction.kind} has no {what} {locator.text.split(maxsplit=1)[-1]}"
+    return f"the {_name(extraction)} has no {what} {_spans(locator.pages or locator.slides)}"
 
 
 def _join(*notes: str | None) -> str | None:
@@ -369,7 +436,7 @@ def _judge_copy(evidence: Evidence, copy: SourceCopy, claim_text: str | None) ->
         note = _join(copy.note, _missing_pages(extraction, locator))
         return replace(result, suggestion=suggestion, note=note)
     if not extraction.has_text:
-        note = extraction.note or f"the {extraction.kind} copy has no text to search"
+        note = extraction.note or f"the {_name(extraction)} has no text to search"
         return replace(result, verdict=Verdict.NO_TEXT, note=_join(copy.note, note))
 
     layout, matches = _search(evidence.quote, extraction)

@@ -6,6 +6,7 @@ stripped of control characters, so page text cannot restyle or take over the ter
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -23,6 +24,11 @@ _KEPT = {
     "resource": "local file",
     None: "nothing kept",
 }
+
+
+def _flat(text: str) -> str:
+    """Safe text on one line, keeping the spaces at its ends (it is joined to its pieces)."""
+    return re.sub(r"\s+", " ", plain(text, one_line=False))
 
 
 def _when(moment: datetime | None) -> str:
@@ -108,7 +114,7 @@ def search_view(hits: list[Hit]) -> RenderableType:
         )
         snippet = Text("  ")
         for piece, matched in hit.snippet:
-            snippet.append(plain(piece), style="bold reverse" if matched else "")
+            snippet.append(_flat(piece), style="bold reverse" if matched else "")
         parts.extend([head, snippet, Text("")])
     return Group(*parts)
 

@@ -6,7 +6,16 @@ is always reached on the same bytes that were kept as evidence.
 
 from __future__ import annotations
 
-from citeaudit.extract.base import Extraction, Page
+from citeaudit.extract.base import Anchor, Extraction, Heading, Layout, Page, PageBasis
 from citeaudit.extract.sniff import detect_kind, extract
 
-__all__ = ["Extraction", "Page", "detect_kind", "extract"]
+__all__ = [
+    "Anchor",
+    "Extraction",
+    "Heading",
+    "Layout",
+    "Page",
+    "PageBasis",
+    "detect_kind",
+    "extract",
+]

@@ -19,7 +19,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from citeaudit.extract.base import Extraction, Heading, Page, PageBasis
 
@@ -209,8 +209,7 @@ def extract_docx(content: bytes) -> Extraction:
     if furniture:
         texts[0] = f"{furniture}\n{texts[0]}"
         headings = [
-            Heading(h.page, h.offset + top, h.text, h.level) if h.page == 0 else h
-            for h in headings
+            Heading(h.page, h.offset + top, h.text, h.level) if h.page == 0 else h for h in headings
         ]
     basis: PageBasis = "rendered" if out.rendered else "breaks" if out.explicit else "none"
     note = {"rendered": NOTE_RENDERED, "breaks": NOTE_BREAKS, "none": NOTE_NO_PAGES}[basis]

@@ -84,6 +84,15 @@ def running_margins(texts: list[str]) -> list[tuple[int, int]]:
     return margins
 
 
+def _label(pdf: pdfium.PdfDocument, index: int) -> str:
+    """The page's printed label (``/PageLabels``), else its physical number."""
+    try:
+        label = pdf.get_page_label(index)
+    except (pdfium.PdfiumError, ValueError, UnicodeDecodeError):
+        label = ""
+    return " ".join(str(label).split()) or str(index + 1)
+
+
 def extract_pdf(content: bytes) -> Extraction:
     """Extract each page's text; a PDF with no text layer yields pages with empty text."""
     try:
@@ -99,7 +108,7 @@ def extract_pdf(content: bytes) -> Extraction:
             texts.append(_clean(textpage.get_text_bounded()))
             textpage.close()
             page.close()
-            labels.append(pdf.get_page_label(index) or str(index + 1))
+            labels.append(_label(pdf, index))
         title = pdf.get_metadata_dict().get("Title") or None
     finally:
         pdf.close()
@@ -108,9 +117,7 @@ def extract_pdf(content: bytes) -> Extraction:
         Page(number=i + 1, label=labels[i], text=texts[i], margins=margins[i])
         for i in range(len(texts))
     )
-    extraction = Extraction(
-        kind="pdf", pages=pages, title=title, paged=True, page_basis="printed"
-    )
+    extraction = Extraction(kind="pdf", pages=pages, title=title, paged=True, page_basis="printed")
     if pages and not extraction.has_text:
         return Extraction(
             kind="pdf",

@@ -85,9 +85,23 @@ def evidence_dict(item: EvidenceResult) -> dict[str, Any]:
         "copy_date": _time(item.copy_date),
         "found_at": item.found_at,
         "passage": item.passage,
-        "differences": [],
+        "differences": [
+            {"op": d.op, "quote": d.quote, "source": d.source, "kind": d.kind}
+            for d in item.differences
+        ],
+        "similarity": item.similarity,
         "link": item.link,
         "note": item.note,
+        "suggested_passage": {
+            "text": item.suggestion.passage,
+            "found_at": item.suggestion.found_at,
+            "link": item.suggestion.link,
+        }
+        if item.suggestion
+        else None,
+        "drift": {"snapshot_date": _time(item.drift.snapshot_date), "note": item.drift.note}
+        if item.drift
+        else None,
     }
 
 

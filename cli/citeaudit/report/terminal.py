@@ -106,6 +106,11 @@ def claims_table(result: AuditResult) -> Table:
                 where = f"{where} ({ev.judged_on}{date})".strip()
             if ev.note:
                 where = f"{where} {ev.note}".strip()
+            for diff in ev.differences:
+                where += f"; {_difference_text(diff.op, diff.quote, diff.source, diff.kind)}"
+            if ev.suggestion:
+                at = f" ({ev.suggestion.found_at})" if ev.suggestion.found_at else ""
+                where += f"; likeliest passage{at}: “{_clip(ev.suggestion.passage)}”"
             table.add_row(
                 head,
                 Text(cited),
@@ -113,6 +118,21 @@ def claims_table(result: AuditResult) -> Table:
                 _cell(where),
             )
     return table
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _difference_text(op: str, quote: str, source: str, kind: str | None) -> str:
+    """One difference between quote and source, in words: 'added “(AHSN)”'."""
+    if op == "insert":
+        text = f"added “{_clip(quote, 60)}”"
+    elif op == "delete":
+        text = f"left out “{_clip(source, 60)}”"
+    else:
+        text = f"“{_clip(quote, 60)}” for “{_clip(source, 60)}”"
+    return f"{text} ({kind.replace('_', ' ')})" if kind else text
 
 
 def summary_line(result: AuditResult) -> str:
