@@ -78,7 +78,10 @@ def bundled(
     folder = tmp_path_factory.mktemp("bundled")
     sources = folder / "sources.yaml"
     sources.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    result = CliRunner().invoke(app, ["audit", str(sources), "--format", "json"])
+    try:
+        result = CliRunner().invoke(app, ["audit", str(sources), "--format", "json"])
+    finally:
+        httpserver.clear()  # the server is shared with the rest of the session
     assert result.exit_code == 1, result.stderr  # findings: a misquotation
     report: dict[str, Any] = json.loads(result.stdout)
     return report, base

@@ -16,6 +16,7 @@ A quote is sought in three stages, each only when the one before found nothing:
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import sys
@@ -662,11 +663,12 @@ def _windows(words: list[str], hay: Haystack, lo: int, hi: int, top: int) -> lis
     index = hay.index
     size = max(8, len(words) // 4)
     count = len(hay.words)
-    cap = max(200, count // 100)
-    usable = [(i, index[w]) for i, w in enumerate(words) if w in index]
+    cap = max(100, count // 2000)
+    usable = sorted(
+        ((i, index[w]) for i, w in enumerate(words) if w in index), key=lambda x: len(x[1])
+    )
     informative = [(i, found) for i, found in usable if len(found) <= cap]
-    if not informative:
-        informative = sorted(usable, key=lambda item: len(item[1]))[:3]
+    informative = informative[: max(8, len(words) // 2)] or usable[:3]
     votes: defaultdict[int, float] = defaultdict(float)
     total = 0.0
     for i, found in informative:
@@ -675,13 +677,14 @@ def _windows(words: list[str], hay: Haystack, lo: int, hi: int, top: int) -> lis
         for p in found[bisect_left(found, lo + i) : bisect_left(found, hi + i)]:
             votes[(p - i) // size] += weight
     needed = 0.3 * total
-    scored = sorted(
-        ((votes[b - 1] + votes[b] + votes[b + 1], b) for b in list(votes)),
-        key=lambda x: (-x[0], x[1]),
-    )
+    pooled = {
+        b: score
+        for b in votes
+        if (score := votes.get(b - 1, 0.0) + votes[b] + votes.get(b + 1, 0.0)) >= needed
+    }
     chosen: list[int] = []
-    for score, bucket in scored:
-        if score < needed or len(chosen) >= top:
+    for bucket in heapq.nlargest(top * 4, pooled, key=lambda b: (pooled[b], -b)):
+        if len(chosen) >= top:
             break
         if all(abs(bucket - other) > 2 for other in chosen):
             chosen.append(bucket)
@@ -780,12 +783,14 @@ def _match(
     )
 
 
-def locate_quote(quote: str, text: str, *, fuzzy: bool = True, limit: int = 20) -> list[QuoteMatch]:
+def locate_quote(
+    quote: str, text: str, *, fuzzy: bool = True, words: bool = True, limit: int = 20
+) -> list[QuoteMatch]:
     """Every place ``quote`` is found in ``text``, best first; empty when it is not there.
 
     Exact matches (stage 1, else stage 2) come in the order they occur, up to ``limit``;
     when there is none, the close matches (stage 3) come best first, each with its
-    differences. ``fuzzy=False`` stops after stage 2.
+    differences. ``fuzzy=False`` stops after stage 2, ``words=False`` after stage 1.
     """
     segments = _segments(quote)
     if not segments:
@@ -799,7 +804,9 @@ def locate_quote(quote: str, text: str, *, fuzzy: bool = True, limit: int = 20) 
     exact = _exact(segments, hay, limit)
     if exact:
         return exact
-    if any(not segment.words for segment in segments) or len(hay.norm.text) > WORD_INDEX_LIMIT:
+    if not words or len(hay.norm.text) > WORD_INDEX_LIMIT:
+        return []
+    if any(not segment.words for segment in segments):
         return []
     options = [_exact_placements(segment, hay, limit) for segment in segments]
     if all(options):
@@ -809,8 +816,8 @@ def locate_quote(quote: str, text: str, *, fuzzy: bool = True, limit: int = 20) 
         ]
         if matches:
             return matches[:limit]
-    words = sum(len(segment.words) for segment in segments)
-    if not fuzzy or words < MIN_FUZZY_WORDS:
+    count = sum(len(segment.words) for segment in segments)
+    if not fuzzy or count < MIN_FUZZY_WORDS:
         return []
     total = len(hay.words)
     pieces = [chunk for segment in segments for chunk in _chunks(segment)]
@@ -822,7 +829,7 @@ def locate_quote(quote: str, text: str, *, fuzzy: bool = True, limit: int = 20) 
         if not found:
             return []
         options.append(found)
-    chains = [c for c in _chain(pieces, options) if c[0] >= threshold(words)]
+    chains = [c for c in _chain(pieces, options) if c[0] >= threshold(count)]
     chains.sort(key=lambda c: -c[0])
     return [_match(quote, pieces, hay, chain, score) for score, chain in chains[:3]]
 

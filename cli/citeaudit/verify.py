@@ -221,17 +221,20 @@ def section_matches(heading: str, wanted: str, *, worded: bool = False) -> bool:
 
 def _cited_pages(extraction: Extraction, locator: Locator) -> list[int]:
     """Indexes of the pages (or slides) a locator cites that the copy has."""
+    pages = extraction.pages
     if locator.pages:
-        return [
-            i
-            for i, p in enumerate(extraction.pages)
-            if any(s.contains(p.label) for s in locator.pages)
-        ]
-    return [
-        i
-        for i, p in enumerate(extraction.pages)
-        if any(s.contains(str(p.number)) for s in locator.slides)
-    ]
+        spans, key = locator.pages, extraction.label_index
+    else:
+        spans, key = locator.slides, {str(p.number): [i] for i, p in enumerate(pages)}
+    found: set[int] = set()
+    for span in spans:
+        numbers = span.numbers()
+        if numbers is not None and len(numbers) <= len(pages):
+            for number in numbers:
+                found.update(key.get(str(number), ()))
+        else:
+            found.update(i for label, at in key.items() if span.contains(label) for i in at)
+    return sorted(found)
 
 
 _KIND_NAMES = {"pdf": "PDF", "docx": ".docx file", "html": "web page", "text": "text file"}
@@ -326,7 +329,7 @@ def _search(quote: str, extraction: Extraction) -> tuple[Layout, list[QuoteMatch
     if matches or not _has_margins(extraction):
         return layout, matches
     full = extraction.full_layout
-    return full, locate_quote(quote, full.text, fuzzy=False)
+    return full, locate_quote(quote, full.text, fuzzy=False, words=False)
 
 
 def _link(
@@ -371,7 +374,7 @@ def _suggest(
             ranges = []
             for i in cited:  # a run of pages is one range: a sentence may go on overleaf
                 end = layout.starts[i] + len(extraction.pages[i].body)
-                if ranges and i - 1 in cited:
+                if ranges and ranges[-1][1] + 1 == layout.starts[i]:
                     ranges[-1] = (ranges[-1][0], end)
                 else:
                     ranges.append((layout.starts[i], end))

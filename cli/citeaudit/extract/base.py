@@ -112,6 +112,14 @@ class Extraction:
         return "\n".join(page.text for page in self.pages)
 
     @cached_property
+    def label_index(self) -> dict[str, list[int]]:
+        """Each printed page label, and the indexes of the pages that carry it."""
+        found: dict[str, list[int]] = {}
+        for index, page in enumerate(self.pages):
+            found.setdefault(page.label, []).append(index)
+        return found
+
+    @cached_property
     def body_layout(self) -> Layout:
         """Pages joined without running headers and footers: where quotes are sought."""
         return _join(self.pages, bodies=True)
