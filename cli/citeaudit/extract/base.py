@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
@@ -98,8 +99,13 @@ class Extraction:
     note: str | None = None
     headings: tuple[Heading, ...] = ()
     anchors: tuple[Anchor, ...] = ()
-    main_text: str | None = None
     page_basis: PageBasis = "none"
+    main_view: Callable[[], str | None] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def main_text(self) -> str | None:
+        """The main content, extracted only when first asked for (it is slow)."""
+        return self.main_view() if self.main_view is not None else None
 
     @property
     def has_text(self) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from functools import partial
 
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
@@ -31,6 +32,8 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 #: Largest page handed to the main-content extractor (it is far slower than the walk).
 MAIN_TEXT_LIMIT = 4 * 1024 * 1024
+#: Longest heading text kept: enough to name a section.
+HEADING_LIMIT = 300
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
@@ -81,22 +84,45 @@ class _Text:
     def value(self) -> str:
         return "".join(self.parts)
 
+    def since(self, first_part: int, limit: int) -> str:
+        """The text collected from part ``first_part`` on, at most about ``limit`` chars."""
+        taken: list[str] = []
+        size = 0
+        for part in self.parts[first_part:]:
+            taken.append(part)
+            size += len(part)
+            if size >= limit:
+                break
+        return " ".join("".join(taken).split())[:limit]
+
 
 def _children(tag: Tag) -> Iterator[object]:
     return iter(list(tag.children))
 
 
 def _walk(root: Tag) -> tuple[str, list[Heading], list[Anchor]]:
-    """Depth-first without recursion (deep markup must not overflow the stack)."""
+    """Depth-first without recursion (deep markup must not overflow the stack).
+
+    A heading's text is read from what the walk collected between its start and its end,
+    so nested headings cost no more than flat ones.
+    """
     out = _Text()
     headings: list[Heading] = []
     anchors: list[Anchor] = []
-    stack: list[tuple[Iterator[object], Tag]] = [(_children(root), root)]
+    # (children, element, heading being collected: (level, anchor, start part, start mark))
+    stack: list[tuple[Iterator[object], Tag, tuple[int, str | None, int, int] | None]] = [
+        (_children(root), root, None)
+    ]
     while stack:
-        children, parent = stack[-1]
+        children, parent, heading = stack[-1]
         node = next(children, None)
         if node is None:
             stack.pop()
+            if heading is not None:
+                depth, name, first_part, start = heading
+                text = out.since(first_part, HEADING_LIMIT)
+                if text:
+                    headings.append(Heading(0, start, text, depth, name))
             if parent.name in _BLOCKS:
                 out.block()
             continue
@@ -110,18 +136,16 @@ def _walk(root: Tag) -> tuple[str, list[Heading], list[Anchor]]:
         if node.name in _BLOCKS:
             out.block()
         ident = node.get("id") or (node.get("name") if node.name == "a" else None)
-        if isinstance(ident, str) and ident.strip():
-            anchors.append(Anchor(page=0, offset=out.mark(), id=ident.strip()))
+        anchor = ident.strip() if isinstance(ident, str) and ident.strip() else None
+        if anchor is not None:
+            anchors.append(Anchor(page=0, offset=out.mark(), id=anchor))
         level = _HEADINGS.get(node.name)
         if level is None and node.get("role") == "heading":
             aria = str(node.get("aria-level", "2"))
             level = int(aria) if aria.isdigit() else 2
-        if level is not None:
-            text = " ".join(node.get_text(" ").split())
-            if text:
-                anchor = ident.strip() if isinstance(ident, str) and ident.strip() else None
-                headings.append(Heading(0, out.mark(), text, level, anchor))
-        stack.append((_children(node), node))
+        collecting = None if level is None else (level, anchor, len(out.parts), out.mark())
+        stack.append((_children(node), node, collecting))
+    headings.sort(key=lambda h: h.offset)
     return out.value(), headings, anchors
 
 
@@ -156,5 +180,5 @@ def extract_html(content: bytes, charset: str | None = None) -> Extraction:
         title=title or None,
         headings=tuple(headings),
         anchors=tuple(anchors),
-        main_text=main_content(content),
+        main_view=partial(main_content, content),
     )
