@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from citeaudit.app import app
 from citeaudit.extract import Extraction, extract
+from citeaudit.fragment_check import find_text_directive, parse_text_directive
 from citeaudit.fragments import (
     _Page,
-    _select,
     fragment_link,
     text_directive,
     text_fragment_link,
@@ -369,18 +369,10 @@ def test_a_text_directive_selects_exactly_its_passage(case: tuple[str, int, int]
     directive = text_directive(text, start, end)
     if directive is None:
         return
-    terms = [unquote(term) for term in directive.split(",")]
-    prefix = terms.pop(0)[:-1] if terms[0].endswith("-") else None
-    suffix = terms.pop()[1:] if terms[-1].startswith("-") else None
+    parsed = parse_text_directive(directive)
+    assert parsed is not None
     page = _Page.of(text)
-    fold = lambda term: " ".join(term.lower().split())  # noqa: E731
-    selected = _select(
-        page.folded,
-        fold(prefix) if prefix else None,
-        fold(terms[0]),
-        fold(terms[1]) if len(terms) > 1 else None,
-        fold(suffix) if suffix else None,
-    )
+    selected = find_text_directive(parsed, page.folded)
     assert selected is not None
     # the very words of the passage are selected, whatever repeats around them
     chosen = [k for k, (a, b) in enumerate(page.source) if b > start and a < end]

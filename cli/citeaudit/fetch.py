@@ -32,7 +32,8 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -733,6 +734,81 @@ _HOST_FAILURES = frozenset(
 )
 
 
+_Origin = tuple[bytes, bytes, int | None]
+
+
+class _CountedStream(httpx.AsyncByteStream):
+    """A response body that tells its pool when it is closed (the request is over)."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, done: Callable[[], Awaitable[None]]) -> None:
+        self._stream = stream
+        self._done: Callable[[], Awaitable[None]] | None = done
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            done, self._done = self._done, None
+            if done is not None:
+                await done()
+
+
+class _PoolPerHost(httpx.AsyncBaseTransport):
+    """One connection pool per origin (scheme, host, port) instead of one for all.
+
+    httpcore's pool looks at every connection it holds on each request and each release,
+    so one pool of hundreds of connections spends more time choosing a connection than
+    using it (quadratic). A pool per host holds a handful. At most ``keep`` pools are kept;
+    beyond that, pools with nothing in flight are closed, oldest use first, so a run over
+    thousands of hosts does not keep thousands of idle sockets open.
+    """
+
+    def __init__(self, make: Callable[[], httpx.AsyncHTTPTransport], keep: int) -> None:
+        self._make = make
+        self._keep = keep
+        self._pools: OrderedDict[_Origin, httpx.AsyncHTTPTransport] = OrderedDict()
+        self._busy: Counter[_Origin] = Counter()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        origin = (url.raw_scheme, url.raw_host, url.port)
+        pool = self._pools.get(origin)
+        if pool is None:
+            pool = self._pools[origin] = self._make()
+        else:
+            self._pools.move_to_end(origin)
+        self._busy[origin] += 1
+        try:
+            response = await pool.handle_async_request(request)
+        except BaseException:
+            await self._release(origin)
+            raise
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        response.stream = _CountedStream(response.stream, lambda: self._release(origin))
+        return response
+
+    async def _release(self, origin: _Origin) -> None:
+        self._busy[origin] -= 1
+        if self._busy[origin] <= 0:
+            del self._busy[origin]
+        if len(self._pools) <= self._keep:
+            return
+        for idle in [o for o in self._pools if o not in self._busy]:
+            await self._pools.pop(idle).aclose()
+            if len(self._pools) <= self._keep:
+                break
+
+    async def aclose(self) -> None:
+        pools = list(self._pools.values())
+        self._pools.clear()
+        for pool in pools:
+            await pool.aclose()
+
+
 class _Fetcher:
     """One shared client and the limits around it; ``check`` never raises for a URL."""
 
@@ -750,10 +826,21 @@ class _Fetcher:
         try:
             if options.ca_bundle and not options.insecure:
                 verify = ssl.create_default_context(cafile=options.ca_bundle)
+            # One SSL context for every pool: loading the CA bundle takes tens of ms.
+            context = httpx.create_ssl_context(verify=verify, trust_env=True)
+            per_host = httpx.Limits(
+                max_connections=options.concurrency,
+                max_keepalive_connections=options.per_host,
+            )
+            pools = _PoolPerHost(
+                lambda: httpx.AsyncHTTPTransport(verify=context, http2=True, limits=per_host),
+                keep=options.concurrency,
+            )
             return httpx.AsyncClient(
                 http2=True,
-                verify=verify,
+                verify=context,
                 trust_env=True,
+                transport=pools,
                 follow_redirects=False,
                 cookies=_no_cookies(),
                 event_hooks={"response": [_hide_location]},

@@ -5,7 +5,8 @@ first ``textStart`` (right after ``prefix`` when one is given), then the first `
 after it, then checks ``suffix`` follows; each term must lie within one block of the page
 and match at word boundaries, case-insensitively. So a directive is built, then tried here
 against the page's own text the way a browser would try it, and made more specific (longer
-terms, a prefix, a suffix) until it selects exactly the passage.
+terms, a prefix, a suffix) until it selects exactly the passage. The matching is
+:mod:`citeaudit.fragment_check`'s, the same that checks the fragments of cited URLs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
+
+from citeaudit.fragment_check import TextDirective, find_text_directive
+from citeaudit.soft404 import fold
 
 _WORD = re.compile(r"\S+")
 #: The longest start or end term, in words.
@@ -53,7 +57,7 @@ def text_fragment_link(url: str, passage: str, *, max_words: int = MAX_TERM_WORD
 
 @dataclass(frozen=True)
 class _Page:
-    """A page as a browser matches it: words folded to lower case, blocks on their own line."""
+    """A page as a browser matches it: words folded (case, accents), blocks on their own line."""
 
     folded: str  # words joined by " ", or "\n" where a block boundary falls between them
     spans: list[tuple[int, int]]  # each word's span in ``folded``
@@ -76,7 +80,7 @@ class _Page:
             if parts:
                 parts.append("\n" if block else " ")
                 length += 1
-            folded = word.lower()
+            folded = fold(word)
             parts.append(folded)
             spans.append((length, length + len(folded)))
             length += len(folded)
@@ -91,58 +95,6 @@ class _Page:
         if first >= last or any(self.breaks[k] for k in range(first + 1, last)):
             return None
         return self.folded[self.spans[first][0] : self.spans[last - 1][1]]
-
-
-def _bounded(text: str, start: int, end: int) -> bool:
-    before = start == 0 or not text[start - 1].isalnum() or not text[start].isalnum()
-    after = end >= len(text) or not text[end].isalnum() or not text[end - 1].isalnum()
-    return before and after
-
-
-def _find(text: str, term: str, position: int) -> int:
-    while True:
-        found = text.find(term, position)
-        if found < 0 or _bounded(text, found, found + len(term)):
-            return found
-        position = found + 1
-
-
-def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position].isspace():
-        position += 1
-    return position
-
-
-def _select(
-    text: str, prefix: str | None, start: str, end: str | None, suffix: str | None
-) -> tuple[int, int] | None:
-    """What a browser would select for this directive in ``text``: a span, or None."""
-    position = 0
-    while True:
-        if prefix:
-            before = _find(text, prefix, position)
-            if before < 0:
-                return None
-            position = before + 1
-            first = _skip_space(text, before + len(prefix))
-            if not (text.startswith(start, first) and _bounded(text, first, first + len(start))):
-                continue
-        else:
-            first = _find(text, start, position)
-            if first < 0:
-                return None
-            position = first + 1
-        last = first + len(start)
-        if end:
-            at = _find(text, end, last)
-            if at < 0:
-                return None
-            last = at + len(end)
-        if suffix:
-            after = _skip_space(text, last)
-            if not (text.startswith(suffix, after) and _bounded(text, after, after + len(suffix))):
-                continue
-        return first, last
 
 
 def _punctuation(word: str, limit: int, *, leading: bool) -> int:
@@ -210,7 +162,8 @@ def text_directive(page_text: str, start: int, end: int) -> str | None:
             prefix, suffix = (prefix if before else None), (suffix if after else None)
             if "\n" in (prefix or "") + (suffix or ""):
                 continue  # each term must lie within one block
-            if _select(page.folded, prefix, start_term, end_term, suffix) != target:
+            directive = TextDirective(start_term, end_term, prefix, suffix)
+            if find_text_directive(directive, page.folded) != target:
                 continue
             parts = [_encode(term(first, first + head, printed=True) or "")]
             if tail:
