@@ -377,3 +377,24 @@ def test_bundled_sources_file_validates() -> None:
     result = CliRunner().invoke(app, ["validate", str(bundled)])
     assert result.exit_code == 0, result.stderr
     assert "valid:" in result.stdout
+
+
+def test_a_soft_404_capture_is_never_judged_on(tmp_path: Path, httpserver: HTTPServer) -> None:
+    serve(httpserver)
+    path = write_sources(tmp_path, httpserver.url_for("").rstrip("/"))
+    run_json(path)  # run 1: the page is there
+
+    httpserver.clear()
+    serve_missing = html_page("Page not found", "<h1>Page not found</h1><p>Sorry.</p>")
+    httpserver.expect_request("/sim").respond_with_data(serve_missing, content_type="text/html")
+    _, second = run_json(path)  # run 2: a 200 that says "not found"
+    assert by_id(second["sources"])["sim"]["status"] == "soft_404"
+
+    httpserver.clear()
+    httpserver.expect_request("/sim").respond_with_data("gone", status=404)
+    _, third = run_json(path)  # run 3: gone; judged on run 1's copy, not run 2's
+    evidence = by_id(third["claims"])["twenty-teams"]["evidence"][0]
+    assert evidence["verdict"] == "verified"
+    assert evidence["judged_on"] == "snapshot"
+    first_copy = by_id(second["claims"])["twenty-teams"]["evidence"][0]["copy_date"]
+    assert evidence["copy_date"] == first_copy

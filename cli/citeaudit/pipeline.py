@@ -193,7 +193,7 @@ class _Run:
     local: dict[str, bytes]
     snapshots: dict[str, Snapshot | None]
     snapshot_ids: dict[str, int]
-    earlier: dict[str, Snapshot | None]
+    earlier: dict[str, list[Snapshot]]  # good snapshots from before this run, newest first
     network: Network
 
 
@@ -273,7 +273,7 @@ class _Session:
     def capture(self, on_start: OnStart | None, on_fetch: OnFetch | None) -> _Run:
         """Fetch what is not captured yet and archive it; record every fetch and snapshot."""
         catalog, store = self.catalog, self.store
-        earlier = {s.id: _latest_good(store, s.id) for s in catalog.sources if s.url}
+        earlier = {s.id: store.good_snapshots(s.id) for s in catalog.sources if s.url}
         run_id, started, part, done = self._begin()
         run = _Run(run_id, started, self.store_dir, {}, self.local, {}, {}, earlier, Network.ONLINE)
         urls = _urls(catalog)
@@ -420,28 +420,6 @@ def _audit_result(
     return AuditResult(run=info, document=catalog.document, sources=sources, claims=claims)
 
 
-@dataclass(frozen=True)
-class _GoodSnapshots(Snapshot):
-    """The newest good snapshot of a source, carrying the older good ones, newest first:
-    a verdict falls back on the latest copy that still has a quoted passage."""
-
-    older: tuple[Snapshot, ...] = ()
-
-
-def _latest_good(store: Store, source_id: str) -> Snapshot | None:
-    """The newest earlier snapshot whose answer was a success: the one worth judging on.
-
-    It is a :class:`_GoodSnapshots`, so the older good ones come with it.
-    """
-    from dataclasses import fields
-
-    good = [s for s in store.snapshots_for(source_id) if s.http_status and s.http_status < 300]
-    if not good:
-        return None
-    newest = {f.name: getattr(good[-1], f.name) for f in fields(Snapshot)}
-    return _GoodSnapshots(**newest, older=tuple(reversed(good[:-1])))
-
-
 def _guess_type(path: Path) -> str:
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
@@ -451,7 +429,7 @@ def _copy_of(
     fetched: dict[str, FetchResult],
     local: dict[str, bytes],
     snapshots: dict[str, Snapshot | None],
-    earlier: dict[str, Snapshot | None],
+    earlier: dict[str, list[Snapshot]],
     store_dir: Path,
     network: Network,
 ) -> SourceCopy:
@@ -471,10 +449,7 @@ def _copy_of(
         return SourceCopy(source.id, extraction, JudgedOn.LIVE, date)
     assert source.url is not None
     result = fetched[source.url]
-    previous = earlier.get(source.id)
-    history: list[Snapshot] = []
-    if previous is not None:
-        history = [previous, *(previous.older if isinstance(previous, _GoodSnapshots) else ())]
+    history = list(earlier.get(source.id, []))
     if result.status.alive:
         extraction = extract(result.content, result.content_type, result.final_url)
         older = _earlier_copies(source, store_dir, history, {result.sha256})

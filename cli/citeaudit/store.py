@@ -663,6 +663,20 @@ class Store:
             ).fetchall()
         return [_snapshot(row) for row in rows]
 
+    def good_snapshots(self, source_id: str) -> list[Snapshot]:
+        """Copies of a source worth judging on, newest first: captures whose fetch came back
+        ``ok`` or ``redirected`` (so not a soft 404 or a bot wall served with 200)."""
+        columns = ", ".join(f"s.{c.strip()}" for c in _SNAPSHOT_COLUMNS.split(","))
+        with self._errors():
+            rows = self._db.execute(
+                f"SELECT {columns} FROM snapshots s JOIN fetches f"
+                " ON f.run_id = s.run_id AND f.source_id = s.source_id"
+                " WHERE s.source_id = ? AND f.status IN ('ok', 'redirected')"
+                " ORDER BY s.date DESC, s.id DESC",
+                (source_id,),
+            ).fetchall()
+        return [_snapshot(row) for row in rows]
+
     def latest_snapshot(self, source_id: str) -> Snapshot | None:
         """The most recently captured copy of a source, from any run."""
         with self._errors():
