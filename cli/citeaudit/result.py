@@ -30,13 +30,35 @@ class RunInfo:
 
 
 @dataclass(frozen=True)
+class ArchivedCopy:
+    """A public web archive's copy of a source (a Memento), or why none was found.
+
+    ``url`` is the memento as the archive shows it; ``raw_url`` the unrewritten bytes
+    (Wayback's ``id_`` form) that were fetched, kept and judged on. ``found`` is False when
+    the archive answered but had nothing, None when it could not be asked (``note`` says
+    why: a timeout, a rate limit): unknown, never "never archived".
+    """
+
+    timegate: str
+    found: bool | None
+    url: str | None = None
+    raw_url: str | None = None
+    date: datetime | None = None
+    http_status: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class SourceResult:
-    """One source: its fetch (None when it has no URL) and the snapshot kept of it."""
+    """One source: its fetch (None when it has no URL), the snapshot kept of it, and the
+    public archive's copy when one was looked up."""
 
     source: Source
     fetch: FetchResult | None = None
     snapshot: Snapshot | None = None
     note: str | None = None
+    archived: ArchivedCopy | None = None
+    saved: ArchivedCopy | None = None  # what Save Page Now archived on this run (--save)
 
     @property
     def status(self) -> LinkStatus | None:
