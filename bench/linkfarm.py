@@ -29,6 +29,7 @@ import socket
 import stat
 import sys
 from collections import Counter
+from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
 DEAD_EVERY = 20
@@ -128,8 +129,7 @@ class Connection(asyncio.Protocol):
         self.closing = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
         sock = transport.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

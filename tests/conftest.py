@@ -19,3 +19,9 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.delenv("CITEAUDIT_DEBUG", raising=False)
+    # Public web archives: a test that forgets to name its own TimeGate or Save Page Now
+    # endpoint gets a refused connection on 127.0.0.1, never the Wayback Machine.
+    monkeypatch.setenv("CITEAUDIT_TIMEGATE", "http://127.0.0.1:9/web/")
+    monkeypatch.setenv("CITEAUDIT_SPN_ENDPOINT", "http://127.0.0.1:9/save")
+    for name in ("IA_ACCESS_KEY", "IA_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)

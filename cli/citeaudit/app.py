@@ -20,9 +20,10 @@ from citeaudit.catalog import load_catalog
 from citeaudit.errors import CiteauditError, UsageError
 from citeaudit.fetch import FetchOptions, FetchResult, parse_size, parse_status_codes
 from citeaudit.pipeline import AuditOptions, audit, check_links
-from citeaudit.report import Format, renderer
+from citeaudit.report import Format, RenderOptions, renderer
+from citeaudit.report.model import ReportModel
 from citeaudit.report.terminal import summary_line
-from citeaudit.result import AuditResult, findings
+from citeaudit.result import FAIL_ON_VALUES, AuditResult, Outcome, findings, parse_fail_on
 
 
 class _Group(TyperGroup):
@@ -62,7 +63,12 @@ FileArg = Annotated[
 ]
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Report format.", case_sensitive=False),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Report format: " + ", ".join(Format) + ".",
+        case_sensitive=False,
+    ),
 ]
 OutputOpt = Annotated[
     Path | None,
@@ -156,6 +162,41 @@ CaBundleOpt = Annotated[
     ),
 ]
 
+
+
+def _fail_on_values(values: list[str] | None) -> list[str] | None:
+    """Refuse an unknown --fail-on value before any work is done."""
+    try:
+        parse_fail_on(values or ())
+    except UsageError as exc:
+        message = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
+        raise typer.BadParameter(message) from None
+    return values
+
+
+FailOnOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-on",
+        metavar="WHAT",
+        callback=_fail_on_values,
+        show_default="default",
+        help="What makes the exit code 1 (repeat it, or separate with commas): default "
+        "(rotted links, claims unsupported or partly_supported), any, none, rotted, or any "
+        "claim verdict, evidence verdict or link status, e.g. unsupported,misquoted,blocked. "
+        "Values: " + ", ".join(FAIL_ON_VALUES) + ".",
+    ),
+]
+ReviewerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--reviewer",
+        metavar="NAME",
+        envvar="CITEAUDIT_REVIEWER",
+        help="Who publishes the check: the author of each ClaimReview (--format claimreview).",
+    ),
+]
+
 DEFAULTS = FetchOptions()
 
 
@@ -212,13 +253,27 @@ def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[Fet
         yield (lambda total: bar.update(task, total=total)), (lambda _: bar.advance(task))
 
 
-def _emit(result: AuditResult, fmt: Format, output: Path | None) -> None:
+def _emit(
+    report: ReportModel,
+    fmt: Format,
+    output: Path | None,
+    *,
+    reviewer: str | None = None,
+    store_dir: Path | None = None,
+) -> None:
     """Write the report to --output (atomically) or stdout; the summary to stderr."""
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     columns = os.environ.get("COLUMNS", "")
     width = int(columns) if columns.isdigit() else (Console().width if to_terminal else None)
-    text = renderer(fmt, width=width, color=color).render(result)
+    options = RenderOptions(
+        width=width,
+        color=color,
+        reviewer=reviewer,
+        output_dir=output.parent if output is not None else None,
+        store_dir=store_dir,
+    )
+    text = renderer(fmt, options).render(report)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -233,11 +288,12 @@ def _emit(result: AuditResult, fmt: Format, output: Path | None) -> None:
                 hint="check that the directory exists and is writable",
             ) from None
         err.print(f"report written to {output}")
-    err.print(summary_line(result))
+    err.print(summary_line(report))
 
 
-def _exit_code(result: AuditResult) -> int:
-    return 1 if findings(result) else 0
+def _exit_code(result: AuditResult | Outcome, fail_on: list[str] | None = None) -> int:
+    """1 when the run has findings (what counts is --fail-on's choice), else 0."""
+    return 1 if findings(result, parse_fail_on(fail_on or ())) else 0
 
 
 @app.command()
@@ -267,6 +323,8 @@ def check(
     user_agent: UserAgentOpt = DEFAULTS.user_agent,
     insecure: InsecureOpt = False,
     ca_bundle: CaBundleOpt = None,
+    fail_on: FailOnOpt = None,
+    reviewer: ReviewerOpt = None,
 ) -> None:
     """Check every source's link, and keep nothing. Fast; no quotes are verified."""
     catalog = load_catalog(file)
@@ -285,8 +343,8 @@ def check(
     with _progress("checking links") as (on_start, on_fetch):
         result = check_links(catalog, file, options, on_start, on_fetch)
     result = _as_run(result, accept, insecure)
-    _emit(result, fmt, output)
-    raise typer.Exit(_exit_code(result))
+    _emit(ReportModel.from_result(result), fmt, output, reviewer=reviewer)
+    raise typer.Exit(_exit_code(result, fail_on))
 
 
 @app.command(name="audit")
@@ -305,6 +363,8 @@ def audit_command(
     user_agent: UserAgentOpt = DEFAULTS.user_agent,
     insecure: InsecureOpt = False,
     ca_bundle: CaBundleOpt = None,
+    fail_on: FailOnOpt = None,
+    reviewer: ReviewerOpt = None,
 ) -> None:
     """Fetch and archive every source, find every quote, and report on every claim."""
     catalog = load_catalog(file)
@@ -323,8 +383,10 @@ def audit_command(
     with _progress("fetching sources") as (on_start, on_fetch):
         result = audit(catalog, file, options, on_start, on_fetch)
     result = _as_run(result, accept, insecure)
-    _emit(result, fmt, output)
-    raise typer.Exit(_exit_code(result))
+    from citeaudit.report.saved import save_report
+
+    _emit(save_report(result), fmt, output, reviewer=reviewer)  # kept for `citeaudit report`
+    raise typer.Exit(_exit_code(result, fail_on))
 
 
 # -- the evidence store: archive, history, search, export ----------------------------------
@@ -379,12 +441,37 @@ def archive_command(
     )
     with _progress("archiving sources") as (on_start, on_fetch):
         result = archive(catalog, file, options, on_start, on_fetch, on_note=_note)
-    _emit(result, Format.TERMINAL, None)
+    _emit(ReportModel.from_result(result), Format.TERMINAL, None)
     raise typer.Exit(_exit_code(result))
 
 
 def _note(text: str) -> None:
     err.print(f"citeaudit: {text}")
+
+
+@app.command(name="report")
+def report_command(
+    file: FileArg = Path("sources.yaml"),
+    fmt: FormatOpt = Format.TERMINAL,
+    output: OutputOpt = None,
+    store: StoreOpt = None,
+    run: Annotated[
+        str | None,
+        typer.Option(
+            "--run", metavar="RUN-ID", help="The run whose report to render (default: the latest)."
+        ),
+    ] = None,
+    fail_on: FailOnOpt = None,
+    reviewer: ReviewerOpt = None,
+) -> None:
+    """Render the report an audit kept in the store, in any format, without the network."""
+    from citeaudit.report.saved import load_report
+    from citeaudit.store import default_store_dir
+
+    where = store if store is not None else default_store_dir(file)
+    report = load_report(where, run)
+    _emit(report, fmt, output, reviewer=reviewer, store_dir=where)
+    raise typer.Exit(_exit_code(report.outcome(), fail_on))
 
 
 @app.command(name="history")

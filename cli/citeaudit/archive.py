@@ -532,6 +532,68 @@ class WarcArchive:
         offset, length = self._write(response)
         return response_id, offset, length
 
+    def write_memento(
+        self,
+        exchange: Exchange,
+        *,
+        original: str,
+        archived: datetime,
+        content: bytes,
+        facts: Facts | None = None,
+    ) -> Snapshot:
+        """Keep a public web archive's copy of ``original`` (a memento fetched raw).
+
+        As pywb records a memento it loads from another archive: a ``response`` record
+        filed under the original URL and dated when the archive captured it (WARC-Date:
+        its Memento-Datetime), with ``WARC-Source-URI`` the memento it was fetched from and
+        ``WARC-Creation-Date`` when. So it replays as the page was then, under the address
+        the citation gives, and says where it came from; the HTTP headers are the
+        archive's, as received (its Memento-Datetime and Link among them). ``content`` is
+        the decoded body; ``facts`` go in a metadata record after it.
+        """
+        created = utc(self._now())
+        uri = _target_uri(original)
+        record_id = self._record_id()
+        status_line = f"{exchange.status} {_reason(exchange.status, exchange.reason)}".rstrip()
+        http_headers = _HttpHeaders(
+            status_line,
+            _header_list(exchange.response_headers),
+            protocol=_http1(exchange.http_version),
+        )
+        headers = self._warc_headers("response", record_id, warc_date(archived))
+        headers.add_header("WARC-Target-URI", uri)
+        headers.add_header("WARC-Source-URI", _clean(exchange.url))
+        headers.add_header("WARC-Creation-Date", warc_date(created))
+        if exchange.truncated:
+            headers.add_header("WARC-Truncated", "length")
+        record = self._writer.create_warc_record(
+            uri,
+            "response",
+            payload=io.BytesIO(exchange.body),
+            length=len(exchange.body),
+            warc_headers=headers,
+            http_headers=http_headers,
+        )
+        with self._lock:
+            offset, length = self._write(record)
+            metadata_id = None
+            if facts is not None:
+                metadata_id = self._write_metadata(record_id, created, self._describe(facts))
+            self._sync()
+        return Snapshot(
+            url=uri,
+            warc=self.relative_path,
+            offset=offset,
+            length=length,
+            record_id=record_id,
+            date=utc(archived),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content_type=_header(exchange.response_headers, "content-type"),
+            http_status=exchange.status,
+            payload_digest=payload_digest(exchange.body),
+            metadata_id=metadata_id,
+        )
+
     def write_file(
         self, path: Path, data: bytes, content_type: str, *, facts: Facts | None = None
     ) -> Snapshot:

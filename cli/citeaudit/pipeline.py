@@ -22,6 +22,7 @@ from citeaudit.archive import (
     read_exchange,
     read_payload,
 )
+from citeaudit.archive_http import host_of
 from citeaudit.errors import CiteauditError, StoreError
 from citeaudit.extract import Extraction, extract
 from citeaudit.fetch import (
@@ -31,13 +32,22 @@ from citeaudit.fetch import (
     network_state,
     strip_fragment,
 )
+from citeaudit.linkformat import format_http_date
 from citeaudit.lock import DEFAULT_LOCK_WAIT, StoreLock
 from citeaudit.model import Catalog, Source
 from citeaudit.recovery import recover
-from citeaudit.result import AuditResult, RunInfo, SourceResult
+from citeaudit.result import ArchivedCopy, AuditResult, RunInfo, SourceResult
+from citeaudit.spn import SaveOptions, save_pages_sync
 from citeaudit.store import Store, default_store_dir, new_run_id
 from citeaudit.verify import ClaimResult, EarlierCopies, SourceCopy, verify_claims
 from citeaudit.vocab import JudgedOn, Network
+from citeaudit.wayback import (
+    ArchivedMode,
+    Lookup,
+    MementoOptions,
+    find_archived_sync,
+    sought_date,
+)
 
 MAX_LOCAL_FILE = 200 * 1024 * 1024
 
@@ -53,6 +63,10 @@ class AuditOptions:
     ``resume``: continue the latest run on the same sources file if it was interrupted
     (see :meth:`Store.resumable_run`), without fetching again what it already captured.
     ``lock_wait``: seconds to wait for another run on the same store to finish.
+    ``archived``: which sources are looked up in public web archives (by default those
+    whose live copy is not ok or redirected); ``memento``: which archives (None: the
+    TimeGates in ``CITEAUDIT_TIMEGATE``, else the Wayback Machine's); ``save``: ask Save
+    Page Now to capture every live source (None, the default: never).
     """
 
     fetch: FetchOptions = field(default_factory=FetchOptions)
@@ -60,6 +74,9 @@ class AuditOptions:
     verify: bool = True
     resume: bool = True
     lock_wait: float = DEFAULT_LOCK_WAIT
+    archived: ArchivedMode = ArchivedMode.MISSING
+    memento: MementoOptions | None = None
+    save: SaveOptions | None = None
 
 
 def _now() -> datetime:
@@ -136,7 +153,15 @@ def audit(
         store = session.store
         copies = {
             s.id: _copy_of(
-                s, run.fetched, run.local, run.snapshots, run.earlier, run.store_dir, run.network
+                s,
+                run.fetched,
+                run.local,
+                run.snapshots,
+                run.earlier,
+                run.store_dir,
+                run.network,
+                run.archived.get(s.id),
+                run.archived_content.get(s.id),
             )
             for s in catalog.sources
         }
@@ -195,6 +220,11 @@ class _Run:
     snapshot_ids: dict[str, int]
     earlier: dict[str, list[Snapshot]]  # good snapshots from before this run, newest first
     network: Network
+    # Public web archives: the copy found near each source's accessed date (its memento
+    # kept in this run's WARC), the memento's decoded body, and what Save Page Now made.
+    archived: dict[str, ArchivedCopy] = field(default_factory=dict)
+    archived_content: dict[str, bytes] = field(default_factory=dict)
+    saved: dict[str, ArchivedCopy] = field(default_factory=dict)
 
 
 class _Session:
@@ -350,10 +380,102 @@ class _Session:
                     path, data, _guess_type(path), facts=facts([source], None)
                 )
                 keep_snapshot(source_id, snapshot)
+            self._look_up(run, warc, facts)
         store.record_warc_closed(warc.relative_path, _now(), warc.size)
         fetched = run.fetched
         run.network = network_state(fetched.values()) if fetched else Network.ONLINE
+        self._save(run)
         return run
+
+    def _look_up(
+        self,
+        run: _Run,
+        warc: WarcArchive,
+        facts: Callable[[list[Source], FetchResult | None], list[tuple[str, str]]],
+    ) -> None:
+        """Ask the public web archives for each source's copy nearest its accessed date
+        (by default only for sources whose live copy failed), keep each memento found in
+        the WARC, and record every answer. Offline, or when an archive cannot be asked,
+        a memento kept by an earlier look-up stands in."""
+        mode = self.options.archived
+        if mode is ArchivedMode.NEVER:
+            return
+        document, store = self.catalog.document, self.store
+        offline = bool(run.fetched) and network_state(run.fetched.values()) is Network.OFFLINE
+        options = self.options.memento or MementoOptions.from_env()
+        wanted: dict[tuple[str, datetime], list[Source]] = {}
+        for source in self.catalog.sources:
+            if not source.url:
+                continue
+            if mode is ArchivedMode.MISSING and run.fetched[source.url].status.alive:
+                continue
+            key = (strip_fragment(source.url), sought_date(source, document))
+            wanted.setdefault(key, []).append(source)
+        if not wanted:
+            return
+
+        def keep(key: tuple[str, datetime], lookup: Lookup) -> None:
+            sources, copy = wanted[key], lookup.copy
+            memento = lookup.memento
+            if memento is not None:
+                about = facts(sources, None) + [
+                    ("memento-of", memento.original),
+                    ("memento-url", memento.url),
+                    ("memento-datetime", format_http_date(memento.date)),
+                    ("archived-http-status", str(memento.status)),
+                    ("timegate", memento.timegate),
+                    ("sought-near", format_http_date(key[1])),
+                ]
+                snapshot = warc.write_memento(
+                    memento.exchange,
+                    original=memento.original,
+                    archived=memento.date,
+                    content=memento.content,
+                    facts=about,
+                )
+                copy = replace(copy, snapshot=snapshot)
+            for source in sources:
+                assert source.url is not None
+                store.record_archived_copy(run.id, source.id, source.url, "lookup", copy)
+                if memento is not None:
+                    run.archived[source.id] = copy
+                    run.archived_content[source.id] = memento.content
+                else:
+                    run.archived[source.id] = _kept_instead(store, source.id, key[1], copy) or copy
+
+        if offline or not options.timegates:
+            for key, sources in wanted.items():
+                for source in sources:
+                    kept = _kept_instead(store, source.id, key[1], None)
+                    if kept is not None:
+                        run.archived[source.id] = kept
+            return
+        hosts = ", ".join(host_of(g) for g in options.timegates)
+        self.note(f"looking for archived copies of {len(wanted)} sources at {hosts}")
+        find_archived_sync(list(wanted), options, self.options.fetch, keep)
+
+    def _save(self, run: _Run) -> None:
+        """Ask Save Page Now to capture every live source (only with ``--save``)."""
+        options = self.options.save
+        if options is None:
+            return
+        live = [
+            s
+            for s in self.catalog.sources
+            if s.url and run.fetched.get(s.url) and run.fetched[s.url].status.alive
+        ]
+        if not live:
+            return
+        self.note(
+            f"asking Save Page Now ({host_of(options.endpoint)}) to capture "
+            f"{len(live)} live sources"
+        )
+        saved = save_pages_sync([s.url for s in live if s.url], options, self.options.fetch)
+        for source in live:
+            assert source.url is not None
+            copy = saved[source.url]
+            run.saved[source.id] = copy
+            self.store.record_archived_copy(run.id, source.id, source.url, "saved", copy)
 
     def _reuse(
         self,
@@ -406,6 +528,8 @@ def _audit_result(
             fetch=run.fetched.get(s.url) if s.url else None,
             snapshot=run.snapshots.get(s.id),
             note=None if s.has_copy else _no_copy_note(s),
+            archived=run.archived.get(s.id),
+            saved=run.saved.get(s.id),
         )
         for s in catalog.sources
     )
@@ -432,11 +556,16 @@ def _copy_of(
     earlier: dict[str, list[Snapshot]],
     store_dir: Path,
     network: Network,
+    archived: ArchivedCopy | None = None,
+    archived_content: bytes | None = None,
 ) -> SourceCopy:
-    """Choose the copy to judge on: live (or the local file), else our latest good snapshot.
+    """Choose the copy to judge on: live (or the local file), else our latest good snapshot,
+    else the public archive's copy nearest the source's accessed date.
 
-    Either way the older good snapshots come along (read only if a verdict needs them), so
-    a passage the chosen copy lacks is sought in the latest snapshot that still has it.
+    Whichever is chosen, the older copies come along (read only if a verdict needs them):
+    our older good snapshots, newest first, and the archive's copy in its place by date.
+    So a passage the chosen copy lacks is sought in the latest copy that still has it, and
+    the archive's copy, close to when the author read the page, is the last word.
     """
     if not source.has_copy:
         return SourceCopy(source.id, None, unavailable=_no_copy_note(source))
@@ -450,48 +579,132 @@ def _copy_of(
     assert source.url is not None
     result = fetched[source.url]
     history = list(earlier.get(source.id, []))
+    memento = _Archived(archived, archived_content) if archived and archived.found else None
     if result.status.alive:
         extraction = extract(result.content, result.content_type, result.final_url)
-        older = _earlier_copies(source, store_dir, history, {result.sha256})
+        older = _earlier_copies(source, store_dir, history, {result.sha256}, memento)
         return SourceCopy(
             source.id, extraction, JudgedOn.LIVE, result.started, source.url, earlier=older
         )
+    dead = f"live copy {result.status} ({result.reason})"
     while history:
         newest = history.pop(0)
         kept = _extract_snapshot(store_dir, newest)
         if kept is None:
             continue
-        note = (
-            f"live copy {result.status} ({result.reason}): judged on our snapshot of "
-            f"{newest.date:%Y-%m-%d}"
-        )
-        older = _earlier_copies(source, store_dir, history, {newest.sha256})
+        note = f"{dead}: judged on our snapshot of {newest.date:%Y-%m-%d}"
+        older = _earlier_copies(source, store_dir, history, {newest.sha256}, memento)
         return SourceCopy(
             source.id, kept, JudgedOn.SNAPSHOT, newest.date, source.url, note=note, earlier=older
         )
+    if memento is not None:
+        copy = _archive_copy(source, store_dir, memento, dead)
+        if copy is not None:
+            return copy
     why = (
         "the network looks unreachable"
         if network is Network.OFFLINE
-        else (f"live copy {result.status} ({result.reason}) and no earlier snapshot")
+        else f"{dead} and no earlier snapshot"
     )
+    if archived is not None and not archived.found:
+        missing = "no archived copy" if archived.found is False else "archived copy unknown"
+        why += f"; {missing}" + (f" ({archived.note})" if archived.note else "")
     return SourceCopy(source.id, None, unavailable=why)
 
 
+@dataclass(frozen=True)
+class _Archived:
+    """A public archive's copy to judge on: where it is kept, and its body when in hand."""
+
+    copy: ArchivedCopy
+    content: bytes | None = None
+
+    @property
+    def date(self) -> datetime | None:
+        return self.copy.date
+
+
+def _archive_copy(
+    source: Source, store_dir: Path, archived: _Archived, why: str | None = None
+) -> SourceCopy | None:
+    """The archive's copy as a copy to judge on (None if it cannot be read back)."""
+    copy = archived.copy
+    content = archived.content
+    if content is None:
+        if copy.snapshot is None:
+            return None
+        try:
+            content = read_payload(store_dir, copy.snapshot)
+        except StoreError:
+            return None
+    content_type = copy.snapshot.content_type if copy.snapshot else None
+    extraction = extract(content, content_type, source.url or copy.url or "")
+    where = host_of(copy.timegate)
+    note = None
+    if why is not None:
+        note = f"{why}: judged on the archived copy of {_day(copy.date)} at {where} ({copy.url})"
+    return SourceCopy(
+        source.id, extraction, JudgedOn.ARCHIVE, copy.date, copy.url or source.url, note=note
+    )
+
+
+def _day(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d}" if moment else "an unknown date"
+
+
+def _kept_instead(
+    store: Store, source_id: str, sought: datetime, fresh: ArchivedCopy | None
+) -> ArchivedCopy | None:
+    """The archive copy to report and judge on: the one just found; failing that (none
+    found, an archive down, or offline) the memento an earlier look-up kept in our store,
+    the closest on or before the date sought, saying so."""
+    if fresh is not None and fresh.found:
+        return fresh
+    kept = [(c.date, c) for c in store.kept_mementos(source_id) if c.date is not None]
+    if not kept:
+        return fresh
+    before = [(d, c) for d, c in kept if d <= sought]
+    choice = max(before, key=lambda x: x[0])[1] if before else min(kept, key=lambda x: x[0])[1]
+    now = fresh.note if fresh is not None and fresh.note else "the archives were not asked"
+    note = f"kept in our store by an earlier look-up; this time: {now}"
+    return replace(choice, note=note)
+
+
 def _earlier_copies(
-    source: Source, store_dir: Path, history: list[Snapshot], seen: set[str | None]
-) -> EarlierCopies[Snapshot]:
-    """Older snapshots as copies to judge on, newest first, one per distinct payload."""
-    distinct = []
+    source: Source,
+    store_dir: Path,
+    history: list[Snapshot],
+    seen: set[str | None],
+    archived: _Archived | None = None,
+) -> EarlierCopies[Snapshot | _Archived]:
+    """Older copies as copies to judge on, newest first, one per distinct payload: our
+    snapshots, and the public archive's copy in its place by date."""
+    distinct: list[Snapshot | _Archived] = []
     for snapshot in history:
         if snapshot.sha256 not in seen:
             seen.add(snapshot.sha256)
             distinct.append(snapshot)
+    if archived is not None:
+        snap = archived.copy.snapshot
+        if snap is None or snap.sha256 not in seen:
+            when = archived.date
+            at = next(
+                (
+                    i
+                    for i, item in enumerate(distinct)
+                    if when is not None and item.date is not None and item.date < when
+                ),
+                len(distinct),
+            )
+            distinct.insert(at, archived)
 
-    def load(snapshot: Snapshot) -> SourceCopy | None:
-        extraction = _extract_snapshot(store_dir, snapshot)
+    def load(item: Snapshot | _Archived) -> SourceCopy | None:
+        if isinstance(item, _Archived):
+            return _archive_copy(source, store_dir, item)
+        extraction = _extract_snapshot(store_dir, item)
         if extraction is None:
             return None
-        return SourceCopy(source.id, extraction, JudgedOn.SNAPSHOT, snapshot.date, source.url)
+        return SourceCopy(source.id, extraction, JudgedOn.SNAPSHOT, item.date, source.url)
 
     return EarlierCopies(distinct, load)
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from citeaudit.archive import Snapshot
+from citeaudit.errors import UsageError
 from citeaudit.fetch import FetchResult
 from citeaudit.model import Document, Source
+from citeaudit.robustlinks import robust_link
 from citeaudit.verify import ClaimResult
-from citeaudit.vocab import ClaimVerdict, LinkStatus, Network
+from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,18 @@ class ArchivedCopy:
     """A public web archive's copy of a source (a Memento), or why none was found.
 
     ``url`` is the memento as the archive shows it; ``raw_url`` the unrewritten bytes
-    (Wayback's ``id_`` form) that were fetched, kept and judged on. ``found`` is False when
-    the archive answered but had nothing, None when it could not be asked (``note`` says
-    why: a timeout, a rate limit): unknown, never "never archived".
+    (Wayback's ``id_`` form) that were fetched, kept and judged on; ``date`` its
+    Memento-Datetime. ``found`` is True when a usable copy was found; False when every
+    archive asked answered and had no usable copy (none, or only archived errors: that
+    archive's answer, not proof the page was never archived anywhere); None when an
+    archive could not be asked or failed to answer (``note`` says why: a timeout, a rate
+    limit, a 5xx): unknown. ``timegate`` is the archive that had the copy, or every one
+    asked, comma-separated. ``sought`` is the moment the copy was sought near (the
+    source's accessed date); ``snapshot`` where the memento was kept in our WARC.
+
+    For Save Page Now (``SourceResult.saved``), ``timegate`` is the endpoint, ``found``
+    whether the page was saved (None: not known, the job did not finish in time), and
+    ``url``/``date`` the new capture.
     """
 
     timegate: str
@@ -46,6 +59,8 @@ class ArchivedCopy:
     date: datetime | None = None
     http_status: int | None = None
     note: str | None = None
+    sought: datetime | None = None
+    snapshot: Snapshot | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,16 @@ class SourceResult:
     def status(self) -> LinkStatus | None:
         """The link status, or None for a source with nothing to fetch."""
         return self.fetch.status if self.fetch else None
+
+    @property
+    def robust_link(self) -> str | None:
+        """The Robust Links ``<a>`` element for this source (see
+        :func:`citeaudit.robustlinks.robust_link`): with the archived copy found near the
+        accessed date, else the one Save Page Now made; None when the source has no URL."""
+        copy = self.archived if self.archived is not None and self.archived.found else None
+        if copy is None and self.saved is not None and self.saved.found:
+            copy = self.saved
+        return robust_link(self.source, copy)
 
 
 @dataclass(frozen=True)
@@ -100,25 +125,121 @@ def accepted(item: SourceResult, codes: frozenset[int]) -> bool:
     )
 
 
-def findings(result: AuditResult) -> list[str]:
-    """What makes a run fail (exit code 1): rotted links, claims that do not stand.
+class FailOn(StrEnum):
+    """What a run may count as a finding (``--fail-on``), besides the vocabulary's values.
 
-    Links that were refused (``blocked``, ``rate_limited``) are not proof of rot and are
-    not findings; nor are claims that nothing could check (``unverifiable``), nor links
-    whose HTTP code the user accepted (``RunInfo.accept``).
+    ``default`` is rotted links and claims ``unsupported`` or ``partly_supported``;
+    ``rotted`` is any rotted link; ``any`` is every link that did not answer and every
+    claim not ``supported``; ``none`` is nothing. Every link status (but ``ok``), evidence
+    verdict (but ``verified``) and claim verdict (but ``supported``) may also be named.
     """
+
+    DEFAULT = "default"
+    ANY = "any"
+    NONE = "none"
+    ROTTED = "rotted"
+
+
+#: Every value ``--fail-on`` takes, in the order help texts list them.
+FAIL_ON_VALUES: tuple[str, ...] = (
+    *(str(v) for v in FailOn),
+    *(str(v) for v in ClaimVerdict if v is not ClaimVerdict.SUPPORTED),
+    *(str(v) for v in Verdict if v is not Verdict.VERIFIED),
+    *(str(s) for s in LinkStatus if s is not LinkStatus.OK),
+)
+
+
+def parse_fail_on(values: Iterable[str]) -> frozenset[str]:
+    """``--fail-on`` values (each may be comma-separated) as a set; raises UsageError on an
+    unknown one. Nothing given means ``default``."""
+    chosen = {part.strip().lower() for value in values for part in value.split(",")}
+    chosen.discard("")
+    unknown = sorted(chosen - set(FAIL_ON_VALUES))
+    if unknown:
+        raise UsageError(
+            f"--fail-on: unknown value {', '.join(map(repr, unknown))}",
+            hint="choose from " + ", ".join(FAIL_ON_VALUES),
+        )
+    if FailOn.NONE in chosen and len(chosen) > 1:
+        raise UsageError("--fail-on: 'none' cannot be combined with other values")
+    return frozenset(chosen or {FailOn.DEFAULT})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What findings are decided on: every source's status, every claim's verdicts.
+
+    Both a fresh :class:`AuditResult` and a report read back from the store give one, so
+    ``audit``, ``check`` and ``report`` judge a run the same way. A source's ``accepted``
+    says its HTTP code was one of ``--accept``: never a finding.
+    """
+
+    network: Network
+    sources: tuple[tuple[str, LinkStatus | None, bool], ...]
+    claims: tuple[tuple[str, ClaimVerdict, tuple[Verdict, ...]], ...]
+
+
+def outcome(result: AuditResult) -> Outcome:
+    """The facts of a run that findings are decided on."""
+    return Outcome(
+        network=result.run.network,
+        sources=tuple(
+            (s.source.id, s.status, accepted(s, result.run.accept)) for s in result.sources
+        ),
+        claims=tuple(
+            (c.claim.id, c.verdict, tuple(e.verdict for e in c.evidence)) for c in result.claims
+        ),
+    )
+
+
+_DEFAULT_CLAIMS = frozenset({ClaimVerdict.UNSUPPORTED, ClaimVerdict.PARTLY_SUPPORTED})
+
+
+def _source_fails(status: LinkStatus, fail_on: frozenset[str]) -> bool:
+    if FailOn.ANY in fail_on:
+        return not status.alive
+    if status.rotted and ({FailOn.DEFAULT, FailOn.ROTTED} & fail_on):
+        return True
+    return str(status) in fail_on
+
+
+def _claim_fails(verdict: ClaimVerdict, fail_on: frozenset[str]) -> bool:
+    if FailOn.ANY in fail_on:
+        return verdict is not ClaimVerdict.SUPPORTED
+    return (FailOn.DEFAULT in fail_on and verdict in _DEFAULT_CLAIMS) or str(verdict) in fail_on
+
+
+def findings(
+    result: AuditResult | Outcome, fail_on: Iterable[str] = (FailOn.DEFAULT,)
+) -> list[str]:
+    """What makes a run fail (exit code 1), one line each.
+
+    By default (``fail_on`` of ``default``): rotted links and claims that do not stand
+    (``unsupported``, ``partly_supported``). Links that were refused (``blocked``,
+    ``rate_limited``) are not proof of rot and are not findings by default; nor are claims
+    that nothing could check (``unverifiable``). ``fail_on`` chooses otherwise (see
+    :class:`FailOn`). Links whose HTTP code the user accepted (``RunInfo.accept``) are never
+    findings, and a run with no network at all is one under every choice but ``none``.
+    """
+    facts = outcome(result) if isinstance(result, AuditResult) else result
+    chosen = frozenset(str(v) for v in fail_on) or frozenset({FailOn.DEFAULT})
+    if FailOn.NONE in chosen:
+        return []
     found: list[str] = []
-    if result.run.network is Network.OFFLINE:
+    if facts.network is Network.OFFLINE:
         found.append("the network looks unreachable: no source could be checked")
         return found
     found.extend(
-        f"source {s.source.id}: {s.status}"
-        for s in result.sources
-        if s.status is not None and s.status.rotted and not accepted(s, result.run.accept)
+        f"source {source_id}: {status}"
+        for source_id, status, was_accepted in facts.sources
+        if status is not None and not was_accepted and _source_fails(status, chosen)
     )
-    found.extend(
-        f"claim {c.claim.id}: {c.verdict}"
-        for c in result.claims
-        if c.verdict in (ClaimVerdict.UNSUPPORTED, ClaimVerdict.PARTLY_SUPPORTED)
-    )
+    for claim_id, verdict, verdicts in facts.claims:
+        if _claim_fails(verdict, chosen):
+            found.append(f"claim {claim_id}: {verdict}")
+        found.extend(
+            f"claim {claim_id}, evidence {index + 1}: {v}"
+            for index, v in enumerate(verdicts)
+            if str(v) in chosen
+        )
     return found

@@ -31,6 +31,7 @@ from citeaudit.vocab import LinkStatus
 
 if TYPE_CHECKING:  # verify pulls in the extractors; the store only needs the types
     from citeaudit.extract import Page
+    from citeaudit.result import ArchivedCopy
     from citeaudit.verify import ClaimResult
 
 STORE_DIR_NAME = ".citeaudit"
@@ -210,6 +211,47 @@ MIGRATIONS: list[str] = [
         FROM fetches f
         WHERE f.id = (SELECT g.id FROM fetches g WHERE g.source_id = f.source_id
             ORDER BY g.fetched DESC, g.id DESC LIMIT 1);
+    """,
+    # 3: each audit's report, so `citeaudit report` renders it again without the network.
+    """
+    CREATE TABLE reports (
+        run_id TEXT PRIMARY KEY REFERENCES runs (id),
+        created TEXT NOT NULL,               -- when the report was saved (UTC)
+        report TEXT NOT NULL                 -- the JSON report (the --format json contract)
+    );
+    """,
+    # 4: copies of sources in public web archives (Memento look-ups near the accessed date)
+    # and captures asked of Save Page Now; a memento judged on is kept in our WARC.
+    """
+    CREATE TABLE archived_copies (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        source_id TEXT NOT NULL,             -- the source's id in the sources file
+        url TEXT NOT NULL,                   -- the source's URL, as cited
+        kind TEXT NOT NULL CHECK (kind IN ('lookup', 'saved')),
+            -- lookup: found by asking TimeGates; saved: captured by Save Page Now
+        sought TEXT,                         -- lookup: the moment sought near (UTC)
+        archive TEXT NOT NULL,               -- the TimeGate (or SPN endpoint) that had it;
+                                             -- when none had it, every one asked
+        found INTEGER CHECK (found IN (0, 1)),  -- 1: a copy; 0: none (the archives said);
+                                             -- empty: unknown (an archive failed)
+        memento_url TEXT,                    -- the copy as the archive shows it
+        raw_url TEXT,                        -- the unrewritten copy that was fetched
+        memento_date TEXT,                   -- when the archive captured it (UTC)
+        http_status INTEGER,                 -- the archived HTTP status
+        note TEXT,                           -- copies skipped, or why none was found
+        warc TEXT,                           -- where the memento is kept: WARC file,
+        "offset" INTEGER,                    --   its record's offset and length,
+        length INTEGER,
+        record_id TEXT,                      --   WARC-Record-ID (filed under url, dated
+                                             --   memento_date, WARC-Source-URI raw_url)
+        sha256 TEXT,                         -- SHA-256 of the decoded body
+        content_type TEXT,
+        metadata_record_id TEXT,             -- the metadata record: who cites it
+        recorded TEXT NOT NULL,              -- when this row was written (UTC)
+        UNIQUE (run_id, source_id, kind)
+    );
+    CREATE INDEX archived_copies_by_source ON archived_copies (source_id, kind, recorded);
     """,
 ]
 
@@ -652,6 +694,29 @@ class Store:
         with self._transaction():
             self._db.executemany(_UPSERT_VERDICT, rows)
 
+    def save_report(self, run_id: str, created: datetime, report: str) -> None:
+        """Keep a run's JSON report (replacing one saved before for that run)."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO reports (run_id, created, report) VALUES (?, ?, ?)"
+                " ON CONFLICT (run_id) DO UPDATE SET created = excluded.created,"
+                " report = excluded.report",
+                (run_id, _time(created), report),
+            )
+
+    def load_report(self, run_id: str | None = None) -> tuple[str, str] | None:
+        """A run's saved JSON report as ``(run_id, report)``: the latest run's when
+        ``run_id`` is None; None when there is no such report."""
+        query = "SELECT run_id, report FROM reports"
+        params: tuple[str, ...] = ()
+        if run_id is not None:
+            query, params = query + " WHERE run_id = ?", (run_id,)
+        with self._errors():
+            row = self._db.execute(
+                query + " ORDER BY created DESC, run_id DESC LIMIT 1", params
+            ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
     # -- reading ---------------------------------------------------------------------------
 
     def snapshots_for(self, source_id: str) -> list[Snapshot]:
@@ -686,6 +751,97 @@ class Store:
                 (source_id,),
             ).fetchone()
         return None if row is None else _snapshot(row)
+
+    # -- public web archives ---------------------------------------------------------------
+
+    def record_archived_copy(
+        self, run_id: str, source_id: str, url: str, kind: str, copy: ArchivedCopy
+    ) -> None:
+        """Record a Memento look-up (``kind`` ``lookup``) or a Save Page Now capture
+        (``saved``) for a source, replacing one recorded before in the run; call after the
+        memento's WARC record (``copy.snapshot``) is written."""
+        snap = copy.snapshot
+        row = (
+            run_id,
+            source_id,
+            url,
+            kind,
+            _time(copy.sought) if copy.sought else None,
+            copy.timegate,
+            None if copy.found is None else int(copy.found),
+            copy.url,
+            copy.raw_url,
+            _time(copy.date) if copy.date else None,
+            copy.http_status,
+            copy.note,
+            snap.warc if snap else None,
+            snap.offset if snap else None,
+            snap.length if snap else None,
+            snap.record_id if snap else None,
+            snap.sha256 if snap else None,
+            snap.content_type if snap else None,
+            snap.metadata_id if snap else None,
+            _time(datetime.now(UTC)),
+        )
+        columns = (
+            'run_id, source_id, url, kind, sought, archive, found, memento_url, raw_url,'
+            ' memento_date, http_status, note, warc, "offset", length, record_id, sha256,'
+            " content_type, metadata_record_id, recorded"
+        )
+        updates = ", ".join(
+            f"{c.strip()} = excluded.{c.strip()}" for c in columns.split(",")[3:]
+        )
+        with self._transaction():
+            self._db.execute(
+                f"INSERT INTO archived_copies ({columns})"
+                f" VALUES ({', '.join('?' * len(row))})"
+                f" ON CONFLICT (run_id, source_id, kind) DO UPDATE SET {updates}",
+                row,
+            )
+
+    def kept_mementos(self, source_id: str) -> list[ArchivedCopy]:
+        """The public archives' copies of a source kept in our WARC files by earlier
+        look-ups, latest look-up first, each with its ``snapshot`` (to read it back)."""
+        from citeaudit.result import ArchivedCopy
+
+        with self._errors():
+            rows = self._db.execute(
+                'SELECT archive, memento_url, raw_url, memento_date, http_status, sought, url,'
+                ' warc, "offset", length, record_id, sha256, content_type, metadata_record_id'
+                " FROM archived_copies WHERE source_id = ? AND kind = 'lookup' AND found = 1"
+                " AND record_id IS NOT NULL ORDER BY recorded DESC, id DESC",
+                (source_id,),
+            ).fetchall()
+        kept = []
+        for row in rows:
+            (archive, memento, raw, date, status, sought, url) = row[:7]
+            (warc, offset, length, record_id, sha256, content_type, metadata_id) = row[7:]
+            moment = _parse_time(str(date))
+            snapshot = Snapshot(
+                url=str(url),
+                warc=str(warc),
+                offset=int(offset),
+                length=int(length),
+                record_id=str(record_id),
+                date=moment,
+                sha256=str(sha256),
+                content_type=content_type,
+                http_status=status,
+                metadata_id=metadata_id,
+            )
+            kept.append(
+                ArchivedCopy(
+                    timegate=str(archive),
+                    found=True,
+                    url=memento,
+                    raw_url=raw,
+                    date=moment,
+                    http_status=status,
+                    sought=_parse_time(str(sought)) if sought else None,
+                    snapshot=snapshot,
+                )
+            )
+        return kept
 
 
 _UPSERT_VERDICT = (

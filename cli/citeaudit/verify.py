@@ -518,12 +518,11 @@ def judge(evidence: Evidence, copy: SourceCopy, claim_text: str | None = None) -
         again = _judge_copy(evidence, older, claim_text)
         if again.verdict not in _FOUND:
             continue
-        when = f"{older.copy_date:%Y-%m-%d}" if older.copy_date else "an earlier date"
         drift = Drift(
             snapshot_date=older.copy_date,
             note=(
                 f"{_copy_name(copy)} no longer has this passage ({result.verdict}); "
-                f"our snapshot of {when} has it"
+                f"{_copy_name(older)} has it"
             ),
         )
         return replace(again, drift=drift, note=_join(drift.note, again.note))

@@ -1,17 +1,25 @@
-"""Render an :class:`~citeaudit.result.AuditResult` in one of several formats.
+"""Render a run's report in one of several formats.
 
-Each format is a class with one ``render(result) -> str``, chosen by the :class:`Format`
-enum, so adding a format is adding a class and an enum member.
+Every format renders the one :class:`~citeaudit.report.model.ReportModel` (built from an
+:class:`~citeaudit.result.AuditResult`, or read back from the store), with a class per
+format that has ``render(report) -> str``, chosen by the :class:`Format` enum: adding a
+format is adding a class and an enum member.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Protocol
 
+from citeaudit.report.claimreview import ClaimReviewReport
+from citeaudit.report.csv import CsvReport
+from citeaudit.report.html import HtmlReport
 from citeaudit.report.json import JsonReport
+from citeaudit.report.markdown import MarkdownReport
+from citeaudit.report.model import ReportModel
 from citeaudit.report.terminal import TerminalReport
-from citeaudit.result import AuditResult
 
 
 class Format(StrEnum):
@@ -19,21 +27,52 @@ class Format(StrEnum):
 
     TERMINAL = "terminal"
     JSON = "json"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    CSV = "csv"
+    CLAIMREVIEW = "claimreview"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What some formats need besides the report.
+
+    ``width`` and ``color``: the terminal's. ``reviewer``: who publishes a ClaimReview
+    (its ``author``). ``output_dir`` and ``store_dir``: where the report is written and
+    where the evidence store is, so the HTML can link to snapshots relatively.
+    """
+
+    width: int | None = None
+    color: bool = False
+    reviewer: str | None = None
+    output_dir: Path | None = None
+    store_dir: Path | None = None
 
 
 class Renderer(Protocol):
     """What every format provides."""
 
-    def render(self, result: AuditResult) -> str:
+    def render(self, report: ReportModel) -> str:
         """The whole report as text."""
         ...
 
 
-def renderer(fmt: Format, *, width: int | None = None, color: bool = False) -> Renderer:
-    """The renderer for a format; ``width`` and ``color`` matter to the terminal only."""
-    if fmt is Format.JSON:
-        return JsonReport()
-    return TerminalReport(width=width, color=color)
+def renderer(fmt: Format, options: RenderOptions | None = None) -> Renderer:
+    """The renderer of a format."""
+    options = options or RenderOptions()
+    match fmt:
+        case Format.TERMINAL:
+            return TerminalReport(width=options.width, color=options.color)
+        case Format.JSON:
+            return JsonReport()
+        case Format.MARKDOWN:
+            return MarkdownReport()
+        case Format.HTML:
+            return HtmlReport(output_dir=options.output_dir, store_dir=options.store_dir)
+        case Format.CSV:
+            return CsvReport()
+        case Format.CLAIMREVIEW:
+            return ClaimReviewReport(reviewer=options.reviewer)
 
 
-__all__ = ["Format", "Renderer", "renderer"]
+__all__ = ["Format", "RenderOptions", "Renderer", "ReportModel", "renderer"]

@@ -1,0 +1,92 @@
+"""The CSV report: one row per claim-evidence pair, for a spreadsheet.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) would be
+read by a spreadsheet as a formula, so text from the web could run one; such a cell is
+prefixed with an apostrophe, which spreadsheets show as text (OWASP's CSV injection advice).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from citeaudit.report.model import EvidenceModel, ReportModel
+from citeaudit.report.words import difference_text, plain
+
+COLUMNS: tuple[str, ...] = (
+    "claim_id",
+    "claim_text",
+    "claim_verdict",
+    "evidence_number",
+    "source_id",
+    "source_title",
+    "source_url",
+    "source_status",
+    "ref",
+    "locator",
+    "quote",
+    "verdict",
+    "judged_on",
+    "copy_date",
+    "found_at",
+    "passage",
+    "differences",
+    "similarity",
+    "link",
+    "archived_copy",
+    "snapshot_warc",
+    "snapshot_record_id",
+    "note",
+)
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> str:
+    """A value as a CSV cell: text without control characters, never a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    text = plain(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+class CsvReport:
+    """Renders one row per claim-evidence pair, after a header row."""
+
+    def row(self, report: ReportModel, index: int, ev: EvidenceModel) -> list[str]:
+        source = report.source(ev.source)
+        values: list[object] = [
+            ev.source,
+            source.title if source else None,
+            source.url if source else None,
+            (source.status or ("local file" if source.file else "no copy")) if source else None,
+            ev.ref,
+            ev.locator,
+            ev.quote,
+            ev.verdict,
+            ev.judged_on,
+            ev.copy_date.isoformat().replace("+00:00", "Z") if ev.copy_date else None,
+            ev.found_at,
+            ev.passage,
+            "; ".join(difference_text(d) for d in ev.differences),
+            ev.similarity,
+            ev.link,
+            source.archive_url if source else None,
+            ev.snapshot.warc if ev.snapshot else None,
+            ev.snapshot.record_id if ev.snapshot else None,
+            ev.note,
+        ]
+        return [cell(index + 1), *(cell(v) for v in values)]
+
+    def render(self, report: ReportModel) -> str:
+        """The CSV text (RFC 4180: CRLF line ends, quoted where needed)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        for claim in report.claims:
+            head = [cell(claim.id), cell(claim.text), cell(claim.verdict)]
+            for index, ev in enumerate(claim.evidence):
+                writer.writerow(head + self.row(report, index, ev))
+        return buffer.getvalue()

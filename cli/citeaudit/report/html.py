@@ -1,0 +1,143 @@
+"""The HTML report: one self-contained page a journalist can send, print or read on a phone.
+
+Rendered with Jinja2 from the templates shipped in ``report/templates/``, with autoescape
+on: every value from the web or the sources file is escaped, so a ``<script>`` in a page
+title or passage is shown as text. The page loads nothing (its styles are inline, it has no
+script, and its Content-Security-Policy forbids fetching anything), so it works offline.
+
+Links: each passage opens the live page at the passage (a text fragment, or ``#page=N``
+for a PDF); the snapshot a verdict was reached on is linked as a relative path from the
+report to the WARC file in the evidence store, with its record id (open it in a WARC
+viewer, or export the store with ``citeaudit export --wacz`` for ReplayWeb.page); the
+public archive's copy (a Memento) is linked where one was found.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import pathname2url
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from citeaudit.report.model import CaptureModel, ReportModel, SnapshotModel, SourceModel
+from citeaudit.report.words import (
+    CLAIM_LABEL,
+    CLAIM_MEANING,
+    EVIDENCE_LABEL,
+    EVIDENCE_MEANING,
+    cited,
+    clip,
+    copy_phrase,
+    day,
+    difference_text,
+    moment,
+    plain,
+    since_text,
+    source_details,
+    status_text,
+)
+from citeaudit.vocab import ClaimVerdict, LinkStatus
+
+_ENV = Environment(
+    loader=PackageLoader("citeaudit.report", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def href(url: str | None) -> str | None:
+    """A URL safe to put in ``href``: http(s) only (never ``javascript:`` or ``data:``)."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return plain(url) if scheme in ("http", "https") else None
+
+
+def status_class(status: LinkStatus | None, file: str | None = None) -> str:
+    """The CSS class of a link status: ok, rotted, blocked or none."""
+    if status is None:
+        return "local" if file else "none"
+    if status.alive:
+        return "ok"
+    return "rotted" if status.rotted else "blocked"
+
+
+def capture_title(capture: CaptureModel) -> str:
+    """A capture in words, for the tooltip of its square in the history strip."""
+    status = str(capture.status) if capture.status else "local file"
+    code = f" ({capture.http_status})" if capture.http_status else ""
+    kept = {"revisit": ", unchanged", "response": ", copy kept", "resource": ", copy kept"}
+    return f"{moment(capture.date)}: {status}{code}{kept.get(capture.kept or '', '')}"
+
+
+def archived_date(source: SourceModel) -> str:
+    """The date of the public archive's copy of a source ('' when there is none)."""
+    copy = source.archive_copy
+    return day(copy.date) if copy else ""
+
+
+class HtmlReport:
+    """Renders the report as one HTML page.
+
+    ``output_dir`` is where the page will be written and ``store_dir`` where the evidence
+    store is (default: the run's): links to snapshots are relative from one to the other.
+    """
+
+    def __init__(self, *, output_dir: Path | None = None, store_dir: Path | None = None) -> None:
+        self.output_dir = output_dir
+        self.store_dir = store_dir
+
+    def snapshot_href(self, report: ReportModel, snapshot: SnapshotModel | None) -> str | None:
+        """A relative link from the report to the WARC file holding a snapshot."""
+        store = self.store_dir or (Path(report.run.store) if report.run.store else None)
+        if snapshot is None or store is None:
+            return None
+        target = (store / snapshot.warc).absolute()
+        base = (self.output_dir or Path.cwd()).absolute()
+        try:
+            relative = os.path.relpath(target, base)
+        except ValueError:  # another drive, on Windows
+            return Path(target).as_uri()
+        return pathname2url(relative)
+
+    def render(self, report: ReportModel) -> str:
+        """The page, as one string of HTML."""
+        template = _ENV.get_template("report.html.j2")
+        doc = report.document
+        title = plain(doc.title) if doc and doc.title else plain(report.run.sources_file)
+        return template.render(
+            report=report,
+            title=title,
+            sources={s.id: s for s in report.sources},
+            claim_tally=report.claim_tally() if report.claims else {},
+            source_tally=report.source_tally(),
+            attention=report.attention(),
+            ClaimVerdict=ClaimVerdict,
+            CLAIM_LABEL=CLAIM_LABEL,
+            CLAIM_MEANING=CLAIM_MEANING,
+            EVIDENCE_LABEL=EVIDENCE_LABEL,
+            EVIDENCE_MEANING=EVIDENCE_MEANING,
+            href=href,
+            snapshot_href=lambda snapshot: self.snapshot_href(report, snapshot),
+            archived_date=archived_date,
+            status_class=status_class,
+            status_text=status_text,
+            source_details=source_details,
+            since_text=since_text,
+            capture_title=capture_title,
+            copy_phrase=copy_phrase,
+            difference_text=difference_text,
+            cited=cited,
+            clip=clip,
+            day=day,
+            moment=moment,
+            plain=plain,
+        )

@@ -1,0 +1,685 @@
+"""The report model: one typed document that every format renders.
+
+It mirrors the JSON report (the contract for scripts, README "The JSON report") field by
+field: the JSON format is this model dumped as it is, the JSON Schema shipped in
+``report/schema/`` is generated from it, and ``audit`` keeps it in the store so ``citeaudit
+report`` can render any format again without the network. Fields may be added (with a
+default, so reports saved earlier still load); never renamed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from citeaudit import __version__
+from citeaudit.fragment_check import FragmentCheck
+from citeaudit.quotes import Difference, fold
+from citeaudit.result import (
+    ArchivedCopy,
+    AuditResult,
+    Outcome,
+    SourceResult,
+    accepted,
+)
+from citeaudit.verify import ClaimResult, EvidenceResult
+from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Network, Verdict
+
+if TYPE_CHECKING:
+    from citeaudit.archive import Snapshot
+    from citeaudit.history import SourceHistory
+    from citeaudit.store import Store
+
+#: The most captures of one source a report lists (the newest); the store keeps them all.
+HISTORY_LIMIT = 50
+
+
+class _Model(BaseModel):
+    # Unknown fields are ignored, not refused: a report saved by a newer citeaudit still
+    # loads, and the schema allows fields added later. Every field is in every report, so
+    # the schema (of the output) lists them all as required.
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+
+
+class ToolModel(_Model):
+    """The program that made the report."""
+
+    name: str = "citeaudit"
+    version: str = __version__
+
+
+class RunModel(_Model):
+    """When and on what the run happened."""
+
+    id: str
+    started: datetime
+    finished: datetime
+    sources_file: str
+    network: Network
+    store: str | None = None
+    accept: list[int] = []
+    insecure: bool = False
+
+
+class DocumentModel(_Model):
+    """The document whose claims were audited."""
+
+    title: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    published: date | None = None
+    url: str | None = None
+
+
+class RedirectModel(_Model):
+    """One hop of a redirect chain."""
+
+    url: str
+    status: int
+
+
+class SnapshotModel(_Model):
+    """Where a copy is kept in the store: a WARC record (``warc`` is relative to the store)."""
+
+    warc: str
+    offset: int
+    record_id: str
+    date: datetime
+
+
+class ArchivedCopyModel(_Model):
+    """A public web archive's copy (a Memento), or why none was found: ``found`` is False
+    when the archive had none, None when it could not be asked (``note`` says why)."""
+
+    url: str | None = None
+    date: datetime | None = None
+    raw_url: str | None = None
+    timegate: str | None = None
+    found: bool | None = None
+    note: str | None = None
+    http_status: int | None = None
+
+
+class FragmentModel(_Model):
+    """The check of a cited URL's ``#fragment`` against the page."""
+
+    fragment: str
+    found: bool | None
+    problem: str | None = None
+    note: str | None = None
+
+
+class CaptureModel(_Model):
+    """One earlier look at a source, from the store: when, what came back, what was kept."""
+
+    run_id: str
+    date: datetime
+    status: LinkStatus | None  # None for a local file, which is not fetched
+    http_status: int | None = None
+    #: ``response`` (a new copy), ``revisit`` (unchanged), ``resource`` (a local file), or
+    #: None (nothing came back to keep).
+    kept: str | None = None
+
+
+class SourceModel(_Model):
+    """One source: its link status, the copy kept of it, and its history in the store."""
+
+    id: str
+    title: str | None = None
+    kind: str | None = None
+    url: str | None = None
+    file: str | None = None
+    accessed: date | None = None
+    status: LinkStatus | None = None
+    reason: str | None = None
+    http_status: int | None = None
+    final_url: str | None = None
+    redirects: list[RedirectModel] = []
+    permanent: bool | None = None
+    content_type: str | None = None
+    sha256: str | None = None
+    truncated: bool = False
+    fetched: datetime | None = None
+    elapsed: float | None = None
+    error: str | None = None
+    snapshot: SnapshotModel | None = None
+    archived_copy: ArchivedCopyModel | None = None
+    note: str | None = None
+    soft_kind: str | None = None
+    accepted: bool = False
+    insecure: bool = False
+    fragment: FragmentModel | None = None
+    fragment_problem: str | None = None
+    # Added with the report formats:
+    publisher: str | None = None
+    #: What Save Page Now archived on this run (``--save``), when it was asked to.
+    saved: ArchivedCopyModel | None = None
+    #: Every look at the source in the store, oldest first (at most the newest 50).
+    history: list[CaptureModel] = []
+    #: When the current run of failures began (None when the latest look did not fail).
+    failing_since: datetime | None = None
+    #: When the source last answered with its content.
+    last_answered: datetime | None = None
+    #: A Robust Link (robustlinks.mementoweb.org) to paste where the source is cited: the
+    #: live URL with the public archive's copy as ``data-versionurl``.
+    robust_link: str | None = None
+
+    @property
+    def rotted(self) -> bool:
+        """Whether the link is evidence of rot (and the user did not accept its code)."""
+        return self.status is not None and self.status.rotted and not self.accepted
+
+    @property
+    def refused(self) -> bool:
+        """Refused (``blocked``, ``rate_limited``): not proof of rot."""
+        return self.status in (LinkStatus.BLOCKED, LinkStatus.RATE_LIMITED)
+
+    @property
+    def needs_attention(self) -> bool:
+        """Whether a reader should look at this source: it did not answer, or answered with
+        a caveat (a fragment missing, a body cut short, no TLS check, a code accepted)."""
+        return bool(
+            (self.status is not None and not self.status.alive)
+            or (self.status is None and not self.file)
+            or self.fragment_problem
+            or self.truncated
+            or self.insecure
+            or self.accepted
+        )
+
+    @property
+    def archive_copy(self) -> ArchivedCopyModel | None:
+        """The public archive's copy to link to: the one looked up, else one saved now."""
+        for copy in (self.archived_copy, self.saved):
+            if copy is not None and copy.found and copy.url:
+                return copy
+        return None
+
+    @property
+    def archive_url(self) -> str | None:
+        """The URL of :attr:`archive_copy`."""
+        copy = self.archive_copy
+        return copy.url if copy else None
+
+
+class DifferenceModel(_Model):
+    """One way the quote differs from the source, word by word (see ``quotes.Difference``)."""
+
+    op: Literal["insert", "delete", "replace"]
+    quote: str
+    source: str
+    kind: str | None = None
+
+
+class SegmentModel(_Model):
+    """A run of words of the quote set against the passage: ``equal`` (as the source has
+    it), ``delete`` (the source's words the quote left out or changed), ``insert`` (the
+    quote's words the source does not have), ``elided`` (cut with an ellipsis)."""
+
+    op: Literal["equal", "insert", "delete", "elided"]
+    text: str
+
+
+class SuggestionModel(_Model):
+    """For evidence that quotes nothing: the passage likeliest to support the claim."""
+
+    text: str
+    found_at: str | None = None
+    link: str | None = None
+
+
+class DriftModel(_Model):
+    """The copy judged first lacks the passage; an older snapshot has it."""
+
+    snapshot_date: datetime | None = None
+    note: str
+
+
+class EvidenceModel(_Model):
+    """One piece of evidence, its verdict, and where it was found."""
+
+    source: str
+    ref: int | str | None = None
+    locator: str | None = None
+    quote: str | None = None
+    verdict: Verdict
+    judged_on: JudgedOn | None = None
+    copy_date: datetime | None = None
+    found_at: str | None = None
+    passage: str | None = None
+    differences: list[DifferenceModel] = []
+    similarity: float | None = None
+    link: str | None = None
+    note: str | None = None
+    suggested_passage: SuggestionModel | None = None
+    drift: DriftModel | None = None
+    # Added with the report formats:
+    #: The record in our store of the copy the verdict was reached on.
+    snapshot: SnapshotModel | None = None
+    #: That record's WARC file, as the run named its store (``<store>/archive/...warc.gz``).
+    snapshot_link: str | None = None
+    #: The quote set word by word against the passage, for a misquotation (else empty).
+    comparison: list[SegmentModel] = []
+
+
+class ClaimModel(_Model):
+    """One claim, its verdict, and its evidence."""
+
+    id: str
+    text: str
+    verdict: ClaimVerdict
+    evidence: list[EvidenceModel]
+
+
+class SummaryModel(_Model):
+    """How many sources ended in each status ('no_copy' for none), claims in each verdict."""
+
+    sources: dict[str, int] = {}
+    claims: dict[str, int] = {}
+
+
+class ReportModel(_Model):
+    """The whole report: what every format renders, and what the JSON format is."""
+
+    tool: ToolModel = ToolModel()
+    run: RunModel
+    document: DocumentModel | None = None
+    sources: list[SourceModel] = []
+    claims: list[ClaimModel] = []
+    summary: SummaryModel = SummaryModel()
+
+    @classmethod
+    def from_result(cls, result: AuditResult, store: Store | None = None) -> ReportModel:
+        """The report of a run; with its ``store``, each source's history and the record of
+        each copy judged on are filled in from it."""
+        histories = _histories(store) if store is not None else {}
+        run = result.run
+        sources = [_source(s, run.accept, histories.get(s.source.id)) for s in result.sources]
+        copies = _Copies(
+            live={s.source.id: s.snapshot for s in result.sources},
+            archived={
+                s.source.id: s.archived.snapshot
+                for s in result.sources
+                if s.archived is not None and s.archived.found
+            },
+            store=store,
+            store_name=run.store,
+        )
+        claims = [_claim(c, copies) for c in result.claims]
+        return cls(
+            run=RunModel(
+                id=run.id,
+                started=run.started,
+                finished=run.finished,
+                sources_file=run.sources_file,
+                network=run.network,
+                store=run.store,
+                accept=sorted(run.accept),
+                insecure=run.insecure,
+            ),
+            document=DocumentModel(**result.document.model_dump()) if result.document else None,
+            sources=sources,
+            claims=claims,
+            summary=SummaryModel(
+                sources=dict(sorted(result.source_counts().items())),
+                claims={str(k): v for k, v in sorted(result.claim_counts().items())},
+            ),
+        )
+
+    # -- what renderers ask of it ------------------------------------------------------
+
+    def source(self, source_id: str) -> SourceModel | None:
+        """The source with this id, if the report has it."""
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def outcome(self) -> Outcome:
+        """The facts findings are decided on (``result.findings``), as the run had them."""
+        return Outcome(
+            network=self.run.network,
+            sources=tuple((s.id, s.status, s.accepted) for s in self.sources),
+            claims=tuple(
+                (c.id, c.verdict, tuple(e.verdict for e in c.evidence)) for c in self.claims
+            ),
+        )
+
+    def claim_tally(self) -> dict[ClaimVerdict, int]:
+        """Claims in each verdict, every verdict listed, best first."""
+        counts = Counter(c.verdict for c in self.claims)
+        return {v: counts[v] for v in ClaimVerdict}
+
+    def source_tally(self) -> dict[str, int]:
+        """Sources by what a reader cares about: ``ok`` (answered, perhaps after redirects),
+        ``rotted``, ``blocked`` (refused: not proof of rot), ``other`` (an HTTP code the
+        user accepted), ``local`` (a local file), ``no_copy`` (nothing public to check)."""
+        tally = dict.fromkeys(("ok", "rotted", "blocked", "other", "local", "no_copy"), 0)
+        for s in self.sources:
+            if s.status is None:
+                tally["local" if s.file else "no_copy"] += 1
+            elif s.status.alive:
+                tally["ok"] += 1
+            elif s.accepted:
+                tally["other"] += 1
+            elif s.status.rotted:
+                tally["rotted"] += 1
+            else:
+                tally["blocked"] += 1
+        return tally
+
+    def attention(self) -> list[SourceModel]:
+        """The sources a reader should look at, in the order of the sources file."""
+        return [s for s in self.sources if s.needs_attention]
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the model from a run
+
+
+def _histories(store: Store) -> dict[str, SourceHistory]:
+    from citeaudit.history import all_histories
+
+    return {h.source_id: h for h in all_histories(store.dir)}
+
+
+def _snapshot(snapshot: Snapshot | None) -> SnapshotModel | None:
+    if snapshot is None:
+        return None
+    return SnapshotModel(
+        warc=snapshot.warc, offset=snapshot.offset, record_id=snapshot.record_id, date=snapshot.date
+    )
+
+
+def _fragment(check: FragmentCheck | None) -> FragmentModel | None:
+    if check is None:
+        return None
+    return FragmentModel(
+        fragment=check.fragment, found=check.found, problem=check.problem, note=check.note
+    )
+
+
+def _archived(copy: ArchivedCopy | None) -> ArchivedCopyModel | None:
+    if copy is None:
+        return None
+    return ArchivedCopyModel(
+        url=copy.url,
+        date=copy.date,
+        raw_url=copy.raw_url,
+        timegate=copy.timegate,
+        found=copy.found,
+        note=copy.note,
+        http_status=copy.http_status,
+    )
+
+
+def _source(
+    item: SourceResult, accept: frozenset[int], history: SourceHistory | None
+) -> SourceModel:
+    source, fetch, snapshot = item.source, item.fetch, item.snapshot
+    captures = history.captures[-HISTORY_LIMIT:] if history else ()
+    failing = history.first_failed if history else None
+    answered = history.last_answered if history else None
+    return SourceModel(
+        id=source.id,
+        title=source.title,
+        kind=source.kind,
+        url=source.url,
+        file=source.file,
+        accessed=source.accessed,
+        status=fetch.status if fetch else None,
+        reason=fetch.reason if fetch else item.note,
+        http_status=fetch.http_status if fetch else None,
+        final_url=fetch.final_url if fetch else None,
+        redirects=[RedirectModel(url=h.url, status=h.status) for h in fetch.redirects]
+        if fetch
+        else [],
+        permanent=fetch.permanent if fetch else None,
+        content_type=fetch.content_type if fetch else (snapshot.content_type if snapshot else None),
+        sha256=fetch.sha256 if fetch else (snapshot.sha256 if snapshot else None),
+        truncated=fetch.truncated if fetch else False,
+        fetched=fetch.started if fetch else None,
+        elapsed=round(fetch.elapsed, 3) if fetch else None,
+        error=fetch.error if fetch else None,
+        snapshot=_snapshot(snapshot),
+        archived_copy=_archived(item.archived),
+        note=item.note,
+        soft_kind=str(fetch.soft_kind) if fetch and fetch.soft_kind else None,
+        accepted=accepted(item, accept),
+        insecure=fetch.insecure if fetch else False,
+        fragment=_fragment(fetch.fragment) if fetch else None,
+        fragment_problem=fetch.fragment_problem if fetch else None,
+        publisher=source.publisher,
+        saved=_archived(item.saved),
+        history=[
+            CaptureModel(
+                run_id=c.run_id,
+                date=c.date,
+                status=c.status,
+                http_status=c.http_status,
+                kept=c.record_type,
+            )
+            for c in captures
+        ],
+        failing_since=failing.date if failing else None,
+        last_answered=answered.date if answered else None,
+        robust_link=item.robust_link,
+    )
+
+
+@dataclass(frozen=True)
+class _Copies:
+    """Where the copies a run judged on are kept: this run's snapshot of each source, the
+    public archive's copy kept in our WARC, and the store (for older snapshots)."""
+
+    live: dict[str, Snapshot | None]
+    archived: dict[str, Snapshot | None]
+    store: Store | None
+    store_name: str | None
+
+    def judged(self, item: EvidenceResult) -> Snapshot | None:
+        """The record in our store of the copy a verdict was reached on, if there is one."""
+        source_id = item.evidence.source
+        if item.judged_on is None:
+            return None
+        if item.judged_on is JudgedOn.LIVE:
+            return self.live.get(source_id)  # the live copy, archived by this very run
+        if item.judged_on is JudgedOn.ARCHIVE and self.archived.get(source_id) is not None:
+            return self.archived[source_id]
+        if self.store is None or item.copy_date is None:
+            return None
+        snapshots = self.store.snapshots_for(source_id)
+        return next((s for s in snapshots if s.date == item.copy_date), None)
+
+
+def _link(store_name: str | None, snapshot: SnapshotModel | None) -> str | None:
+    if snapshot is None:
+        return None
+    if not store_name:
+        return snapshot.warc
+    return f"{store_name.rstrip('/')}/{snapshot.warc}"
+
+
+def _difference(item: Difference) -> DifferenceModel:
+    return DifferenceModel(op=item.op, quote=item.quote, source=item.source, kind=item.kind)
+
+
+def _evidence(item: EvidenceResult, copies: _Copies) -> EvidenceModel:
+    ev = item.evidence
+    snapshot = _snapshot(copies.judged(item))
+    return EvidenceModel(
+        source=ev.source,
+        ref=ev.ref,
+        locator=ev.locator.text if ev.locator else None,
+        quote=ev.quote,
+        verdict=item.verdict,
+        judged_on=item.judged_on,
+        copy_date=item.copy_date,
+        found_at=item.found_at,
+        passage=item.passage,
+        differences=[_difference(d) for d in item.differences],
+        similarity=item.similarity,
+        link=item.link,
+        note=item.note,
+        suggested_passage=SuggestionModel(
+            text=item.suggestion.passage,
+            found_at=item.suggestion.found_at,
+            link=item.suggestion.link,
+        )
+        if item.suggestion
+        else None,
+        drift=DriftModel(snapshot_date=item.drift.snapshot_date, note=item.drift.note)
+        if item.drift
+        else None,
+        snapshot=snapshot,
+        snapshot_link=_link(copies.store_name, snapshot),
+        comparison=compare_words(ev.quote, item.passage, item.differences)
+        if item.differences and ev.quote and item.passage
+        else [],
+    )
+
+
+def _claim(item: ClaimResult, copies: _Copies) -> ClaimModel:
+    return ClaimModel(
+        id=item.claim.id,
+        text=item.claim.text,
+        verdict=item.verdict,
+        evidence=[_evidence(e, copies) for e in item.evidence],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The quote set against the passage, word by word
+
+_WORD = re.compile(r"\S+\s*")
+_ELLIPSIS = re.compile(r"^(?:…|\.\.\.|\[…\]|\[\.\.\.\])[.,;:]?$")
+_SIC = re.compile(r"^\[sic\][.,;:]?$", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def _key(token: str) -> str:
+    folded = fold(token.strip())
+    return _NOT_WORD.sub("", folded) or folded
+
+
+_CUT = "\x00…"
+SegmentOp = Literal["equal", "insert", "delete", "elided"]
+
+
+class _Segments(list[SegmentModel]):
+    """Segments being built: runs of one kind are joined."""
+
+    def add(self, op: SegmentOp, tokens: list[str]) -> None:
+        text = "".join(tokens).strip()
+        if not text:
+            return
+        if self and self[-1].op == op:
+            self[-1] = SegmentModel(op=op, text=f"{self[-1].text} {text}")
+        else:
+            self.append(SegmentModel(op=op, text=text))
+
+
+def _find(keys: list[str], part: list[str], start: int) -> int:
+    """Where ``part`` next occurs in ``keys`` from ``start``, or -1."""
+    for at in range(start, len(keys) - len(part) + 1):
+        if keys[at : at + len(part)] == part:
+            return at
+    return -1
+
+
+def _guided(
+    quote: tuple[list[str], list[str]],
+    passage: tuple[list[str], list[str]],
+    differences: Sequence[DifferenceModel | Difference],
+) -> list[SegmentModel] | None:
+    """The segments the quote finder's own differences describe, in passage order; None
+    when they cannot be laid over the words (then a plain word diff is used)."""
+    (q_tokens, q_keys), (p_tokens, p_keys) = quote, passage
+    segments = _Segments()
+    qi = pi = 0
+    for diff in differences:
+        dq = [_key(t) for t in _WORD.findall(diff.quote)]
+        ds = [_key(t) for t in _WORD.findall(diff.source)]
+        if diff.op == "insert":
+            at = _find(q_keys, dq, qi)
+            same = at - qi
+        else:
+            at = _find(p_keys, ds, pi)
+            same = at - pi
+        if at < 0 or q_keys[qi : qi + same] != p_keys[pi : pi + same]:
+            return None
+        segments.add("equal", p_tokens[pi : pi + same])
+        qi, pi = qi + same, pi + same
+        if diff.op != "insert":
+            segments.add("delete", p_tokens[pi : pi + len(ds)])
+            pi += len(ds)
+        if diff.op != "delete":
+            if q_keys[qi : qi + len(dq)] != dq:
+                return None
+            segments.add("insert", q_tokens[qi : qi + len(dq)])
+            qi += len(dq)
+    if q_keys[qi:] != p_keys[pi:]:
+        return None
+    segments.add("equal", p_tokens[pi:])
+    return list(segments)
+
+
+def compare_words(
+    quote: str, passage: str, differences: Sequence[DifferenceModel | Difference] = ()
+) -> list[SegmentModel]:
+    """The quote set against the passage it was matched to, word by word: the passage's
+    words as printed where they agree, with what the quote left out or changed (``delete``)
+    and what it added (``insert``). Case, typography and punctuation are not differences
+    here, as they are not for the verdict; a cut marked with an ellipsis is ``elided``.
+
+    The quote finder's ``differences`` are followed where they fit the words (so a swap of
+    two words reads as one change, as the verdict says); else the words are diffed here.
+    """
+    q_tokens = [t for t in _WORD.findall(" ".join(quote.split())) if not _SIC.match(t.strip())]
+    p_tokens = _WORD.findall(" ".join(passage.split()))
+    q_keys = [_CUT if _ELLIPSIS.match(t.strip()) else _key(t) for t in q_tokens]
+    p_keys = [_key(t) for t in p_tokens]
+    if differences:
+        guided = _guided((q_tokens, q_keys), (p_tokens, p_keys), differences)
+        if guided is not None:
+            return guided
+    segments = _Segments()
+    matcher = difflib.SequenceMatcher(None, q_keys, p_keys, autojunk=False)
+    for tag, q0, q1, p0, p1 in matcher.get_opcodes():
+        quoted, printed = q_tokens[q0:q1], p_tokens[p0:p1]
+        if tag == "equal":
+            segments.add("equal", printed)
+        elif quoted and all(k == _CUT for k in q_keys[q0:q1]):
+            segments.add("elided", printed)
+        else:
+            segments.add("delete", printed)
+            segments.add(
+                "insert", [t for t, k in zip(quoted, q_keys[q0:q1], strict=True) if k != _CUT]
+            )
+    return list(segments)
+
+
+__all__ = [
+    "ArchivedCopyModel",
+    "CaptureModel",
+    "ClaimModel",
+    "DifferenceModel",
+    "DocumentModel",
+    "DriftModel",
+    "EvidenceModel",
+    "FragmentModel",
+    "RedirectModel",
+    "ReportModel",
+    "RunModel",
+    "SegmentModel",
+    "SnapshotModel",
+    "SourceModel",
+    "SuggestionModel",
+    "SummaryModel",
+    "ToolModel",
+    "compare_words",
+]
