@@ -161,12 +161,14 @@ def write_inputs(scenario: Scenario, port: int, folder: Path) -> None:
     lines = ["sources:"]
     lines += [f"  - id: s{i}\n    url: {url}" for i, url in enumerate(urls)]
     (folder / "sources.yaml").write_text("\n".join(lines) + "\n")
-    # LinkChecker's only per-host control is a rate: the rate the per-host limit allows.
-    rate = scenario.per_host / scenario.latency if scenario.latency else 1_000_000
+    # LinkChecker's only per-host control is a rate: it waits a random 1 to 6 times
+    # 1/maxrequestspersecond between two requests to a host (3.5 on average), so this
+    # makes its average rate the one the per-host limit allows.
+    rate = 3.5 * scenario.per_host / scenario.latency if scenario.latency else 1_000_000
     threads = scenario.hosts * scenario.per_host
     (folder / "linkcheckerrc").write_text(
         f"[checking]\nthreads={threads}\nmaxrequestspersecond={rate:g}\ntimeout=30\n"
-        "recursionlevel=0\nrobotstxt=0\n[output]\nstatus=0\n"
+        "recursionlevel=0\nrobotstxt=0\n[output]\nstatus=0\nverbose=1\n"
     )
     # LinkChecker drops root privileges to "nobody", who must be able to read these.
     folder.chmod(0o755)

@@ -126,10 +126,12 @@ def test_open_creates_the_store_and_schema(tmp_path: Path) -> None:
             "page_texts",
             "warc_files",
             "warc_repairs",
+            "reports",
+            "archived_copies",
         }
         assert names["page_texts_fts"] == "table"  # the FTS5 virtual table
         assert names["latest_status"] == names["snapshot_pages"] == "view"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 4
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         columns = {
             table: [r[1] for r in db.execute(f"PRAGMA table_info({table})")] for table in tables

@@ -24,6 +24,7 @@ from citeaudit.report import Format, RenderOptions, renderer
 from citeaudit.report.model import ReportModel
 from citeaudit.report.terminal import summary_line
 from citeaudit.result import FAIL_ON_VALUES, AuditResult, Outcome, findings, parse_fail_on
+from citeaudit.wayback import ArchivedMode
 
 
 class _Group(TyperGroup):
@@ -163,7 +164,6 @@ CaBundleOpt = Annotated[
 ]
 
 
-
 def _fail_on_values(values: list[str] | None) -> list[str] | None:
     """Refuse an unknown --fail-on value before any work is done."""
     try:
@@ -196,6 +196,56 @@ ReviewerOpt = Annotated[
         help="Who publishes the check: the author of each ClaimReview (--format claimreview).",
     ),
 ]
+TimegateOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--timegate",
+        metavar="URL",
+        show_default="CITEAUDIT_TIMEGATE, else https://web.archive.org/web/",
+        help="A Memento TimeGate to ask for archived copies near each source's accessed "
+        "date; repeat it to ask several, in order.",
+    ),
+]
+ArchivedOpt = Annotated[
+    ArchivedMode,
+    typer.Option(
+        "--archived",
+        case_sensitive=False,
+        help="Which sources to look up in public web archives: never, missing (those whose "
+        "live copy failed) or always (drift is then also sought in the archived copy).",
+    ),
+]
+SaveOpt = Annotated[
+    bool,
+    typer.Option(
+        "--save",
+        help="Ask the Wayback Machine's Save Page Now to capture every live source (with "
+        "IA_ACCESS_KEY and IA_SECRET_KEY from the environment, else anonymously).",
+    ),
+]
+SaveEndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--save-endpoint",
+        metavar="URL",
+        show_default="CITEAUDIT_SPN_ENDPOINT, else https://web.archive.org/save",
+        help="The Save Page Now endpoint used with --save.",
+    ),
+]
+
+
+def _archive_options(
+    timegate: list[str] | None, archived: ArchivedMode, save: bool, save_endpoint: str | None
+) -> dict[str, Any]:
+    """AuditOptions' public web archive fields from --timegate, --archived and --save."""
+    from citeaudit.spn import SaveOptions
+    from citeaudit.wayback import MementoOptions
+
+    return {
+        "archived": archived,
+        "memento": MementoOptions(timegates=tuple(timegate)) if timegate else None,
+        "save": SaveOptions.from_env(save_endpoint) if save else None,
+    }
 
 DEFAULTS = FetchOptions()
 
@@ -365,6 +415,10 @@ def audit_command(
     ca_bundle: CaBundleOpt = None,
     fail_on: FailOnOpt = None,
     reviewer: ReviewerOpt = None,
+    timegate: TimegateOpt = None,
+    archived: ArchivedOpt = ArchivedMode.MISSING,
+    save: SaveOpt = False,
+    save_endpoint: SaveEndpointOpt = None,
 ) -> None:
     """Fetch and archive every source, find every quote, and report on every claim."""
     catalog = load_catalog(file)
@@ -379,9 +433,13 @@ def audit_command(
         insecure=insecure,
         ca_bundle=ca_bundle,
     )
-    options = AuditOptions(fetch=fetch_options, store_dir=store)
+    options = AuditOptions(
+        fetch=fetch_options,
+        store_dir=store,
+        **_archive_options(timegate, archived, save, save_endpoint),
+    )
     with _progress("fetching sources") as (on_start, on_fetch):
-        result = audit(catalog, file, options, on_start, on_fetch)
+        result = audit(catalog, file, options, on_start, on_fetch, on_note=_note)
     result = _as_run(result, accept, insecure)
     from citeaudit.report.saved import save_report
 
@@ -428,6 +486,10 @@ def archive_command(
             help="How long to wait for another run using the same store to finish.",
         ),
     ] = 5.0,
+    timegate: TimegateOpt = None,
+    archived: ArchivedOpt = ArchivedMode.MISSING,
+    save: SaveOpt = False,
+    save_endpoint: SaveEndpointOpt = None,
 ) -> None:
     """Fetch and keep every source in the store (WARC and page text); verify nothing."""
     from citeaudit.pipeline import archive
@@ -438,6 +500,7 @@ def archive_command(
         store_dir=store,
         resume=not refetch,
         lock_wait=wait,
+        **_archive_options(timegate, archived, save, save_endpoint),
     )
     with _progress("archiving sources") as (on_start, on_fetch):
         result = archive(catalog, file, options, on_start, on_fetch, on_note=_note)

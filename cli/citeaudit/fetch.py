@@ -31,6 +31,7 @@ import re
 import socket
 import ssl
 import time
+import urllib.request
 import zlib
 from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
@@ -682,9 +683,27 @@ def _cookie_state(cookies: httpx.Cookies) -> tuple[tuple[str, str, str, str | No
     return tuple(sorted((c.domain, c.path, c.name, c.value) for c in cookies.jar))
 
 
+class _NoCookies(http.cookiejar.CookieJar):
+    """A jar that keeps nothing: cookies live per redirect chain, never across URLs.
+
+    Its policy accepts no domain, and it does not even read the Set-Cookie headers it
+    would refuse (httpx hands it every response, and parsing them costs time).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+    def extract_cookies(self, response: object, request: object) -> None:
+        return None
+
+
 def _no_cookies() -> http.cookiejar.CookieJar:
-    """A jar that keeps nothing: cookies live per redirect chain, never across URLs."""
-    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    return _NoCookies()
+
+
+def _sets_cookies(response: httpx.Response) -> bool:
+    """Whether a response sets any cookie (the only headers a cookie jar reads)."""
+    return any(name.lower() in (b"set-cookie", b"set-cookie2") for name, _ in response.headers.raw)
 
 
 _RAW_HEADERS = "citeaudit.raw_headers"
@@ -764,10 +783,12 @@ class _PoolPerHost(httpx.AsyncBaseTransport):
     so one pool of hundreds of connections spends more time choosing a connection than
     using it (quadratic). A pool per host holds a handful. At most ``keep`` pools are kept;
     beyond that, pools with nothing in flight are closed, oldest use first, so a run over
-    thousands of hosts does not keep thousands of idle sockets open.
+    thousands of hosts does not keep thousands of idle sockets open. ``make`` gets the
+    scheme: HTTP/2 is only ever negotiated over TLS, so plain-HTTP pools do without it
+    (and a run of http: links never imports the h2 package, a tenth of a second).
     """
 
-    def __init__(self, make: Callable[[], httpx.AsyncHTTPTransport], keep: int) -> None:
+    def __init__(self, make: Callable[[bytes], httpx.AsyncHTTPTransport], keep: int) -> None:
         self._make = make
         self._keep = keep
         self._pools: OrderedDict[_Origin, httpx.AsyncHTTPTransport] = OrderedDict()
@@ -778,7 +799,7 @@ class _PoolPerHost(httpx.AsyncBaseTransport):
         origin = (url.raw_scheme, url.raw_host, url.port)
         pool = self._pools.get(origin)
         if pool is None:
-            pool = self._pools[origin] = self._make()
+            pool = self._pools[origin] = self._make(url.raw_scheme)
         else:
             self._pools.move_to_end(origin)
         self._busy[origin] += 1
@@ -809,6 +830,12 @@ class _PoolPerHost(httpx.AsyncBaseTransport):
             await pool.aclose()
 
 
+def _proxied() -> bool:
+    """Whether the environment names an HTTP(S) proxy, as httpx reads it."""
+    found = urllib.request.getproxies()
+    return any(found.get(scheme) for scheme in ("http", "https", "all"))
+
+
 class _Fetcher:
     """One shared client and the limits around it; ``check`` never raises for a URL."""
 
@@ -832,9 +859,17 @@ class _Fetcher:
                 max_connections=options.concurrency,
                 max_keepalive_connections=options.per_host,
             )
-            pools = _PoolPerHost(
-                lambda: httpx.AsyncHTTPTransport(verify=context, http2=True, limits=per_host),
-                keep=options.concurrency,
+            # Through a proxy every request goes to one host, the proxy, and httpx's own
+            # set-up (which a transport of ours would switch off) is the right one.
+            pools = (
+                None
+                if _proxied()
+                else _PoolPerHost(
+                    lambda scheme: httpx.AsyncHTTPTransport(
+                        verify=context, http2=scheme == b"https", limits=per_host
+                    ),
+                    keep=options.concurrency,
+                )
             )
             return httpx.AsyncClient(
                 http2=True,
@@ -1082,11 +1117,13 @@ class _Fetcher:
         else:
             await self._pace(url)
         request = self._client.build_request(method, url)
-        cookies.set_cookie_header(request)
+        if cookies.jar:  # the chain's cookies; an empty jar would add nothing
+            cookies.set_cookie_header(request)
         date = datetime.now(UTC)
         response = await self._client.send(request, stream=True)
         try:
-            cookies.extract_cookies(response)
+            if _sets_cookies(response):
+                cookies.extract_cookies(response)
             body, truncated = await self._read_capped(response)
         finally:
             await response.aclose()
@@ -1239,8 +1276,19 @@ def fetch_all_sync(
     options: FetchOptions | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> dict[str, FetchResult]:
-    """:func:`fetch_all` for callers without an event loop (the CLI)."""
-    return asyncio.run(fetch_all(urls, options, on_result))
+    """:func:`fetch_all` for callers without an event loop (the CLI), on uvloop where it
+    is installed (Linux and macOS): the same engine, with less time spent per request."""
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        return runner.run(fetch_all(urls, options, on_result))
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop when it is installed, else None (asyncio's own)."""
+    try:
+        import uvloop
+    except ImportError:  # Windows, or an install without it
+        return None
+    return uvloop.new_event_loop
 
 
 _OFFLINE_FAILURES = frozenset({Failure.DNS, Failure.NO_ROUTE})

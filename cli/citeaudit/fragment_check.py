@@ -23,7 +23,6 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from citeaudit.charset import decode_text
-from citeaudit.extract.html import extract_html
 from citeaudit.soft404 import fold, is_html
 
 DIRECTIVE_DELIMITER = ":~:"
@@ -255,6 +254,10 @@ class PageAnchors:
     def text(self) -> str:
         """The page's visible text as extracted for quotes, folded, one line per block."""
         if self._text is None:
+            # Imported here: the HTML extractor (and BeautifulSoup) is only needed for a
+            # text fragment, and `check` should not pay for importing it.
+            from citeaudit.extract.html import extract_html
+
             page = decode_text(self.content, self.content_type).encode("utf-8")
             lines = extract_html(page, "utf-8").text.split("\n")
             self._text = "\n".join(fold(line) for line in lines)

@@ -10,8 +10,10 @@ read, and stops at ``limit`` links.
 from __future__ import annotations
 
 import email.utils
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 
 #: Most links read from one header or TimeMap: a hostile archive cannot make us hold more.
 MAX_LINKS = 200_000
@@ -52,23 +54,28 @@ def format_http_date(moment: datetime) -> str:
 
 
 def parse_links(text: str | None, limit: int = MAX_LINKS) -> list[Link]:
-    """Every link in a ``Link`` header value or a link-format document, in order."""
+    """Every link in a ``Link`` header value or a link-format document, in order (at most
+    ``limit``)."""
+    return list(islice(iter_links(text), limit))
+
+
+def iter_links(text: str | None) -> Iterator[Link]:
+    """The links of a ``Link`` header value or link-format document, one at a time: a
+    TimeMap of hundreds of thousands of copies is read without holding them all."""
     if not text:
-        return []
-    links: list[Link] = []
+        return
     at, end = 0, len(text)
-    while at < end and len(links) < limit:
+    while at < end:
         start = text.find("<", at)
         if start < 0:
-            break
+            return
         close = text.find(">", start + 1)
         if close < 0:
-            break
+            return
         url = text[start + 1 : close].strip()
         params, at = _params(text, close + 1)
         rel = frozenset(params.get("rel", "").lower().split())
-        links.append(Link(url, rel, params))
-    return links
+        yield Link(url, rel, params)
 
 
 def _params(text: str, at: int) -> tuple[dict[str, str], int]:

@@ -157,11 +157,11 @@ def parse_fail_on(values: Iterable[str]) -> frozenset[str]:
     unknown = sorted(chosen - set(FAIL_ON_VALUES))
     if unknown:
         raise UsageError(
-            f"--fail-on: unknown value {', '.join(map(repr, unknown))}",
+            f"unknown --fail-on value {', '.join(map(repr, unknown))}",
             hint="choose from " + ", ".join(FAIL_ON_VALUES),
         )
     if FailOn.NONE in chosen and len(chosen) > 1:
-        raise UsageError("--fail-on: 'none' cannot be combined with other values")
+        raise UsageError("--fail-on none cannot be combined with other values")
     return frozenset(chosen or {FailOn.DEFAULT})
 
 

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from citeaudit.charset import decode_text
@@ -57,6 +58,8 @@ class Judgement:
 def fold(text: str) -> str:
     """Lower case, accents and compatibility forms removed, curly quotes straightened,
     white space collapsed: the form every pattern here is written against."""
+    if text.isascii():  # the common case, and the same result: nothing to decompose
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.casefold().split())
@@ -134,6 +137,11 @@ class PageHead:
     words: int
     raw: str
     complete: bool
+
+    @cached_property
+    def folded(self) -> str:
+        """The visible text :func:`fold`-ed, once for all the rules that read it."""
+        return fold(self.text)
 
     @property
     def labels(self) -> list[tuple[str, str]]:
@@ -292,7 +300,7 @@ def not_found_page(page: PageHead) -> str | None:
         if says_not_found(label):
             return f"the page says it was not found ({where} {_quote(label)})"
     if page.complete and page.words <= SHORT_PAGE_WORDS and page.text:
-        folded = fold(page.text)
+        folded = page.folded
         if not _ABOUT.search(folded) and (_NOT_FOUND.search(folded) or _BARE_404.search(folded)):
             return f"the page says it was not found (its whole text: {_quote(page.text)})"
     return None
@@ -340,7 +348,7 @@ def parked_domain(page: PageHead) -> str | None:
             return f"a parked domain ({where} {_quote(label)})"
     if page.words > WALL_PAGE_WORDS:
         return None
-    match = _PARKED.search(fold(page.text))
+    match = _PARKED.search(page.folded)
     if match is not None:
         return f"a parked domain (the page says {_quote(match.group(0))})"
     for marker, provider in _PARKING_HOSTS:
@@ -419,8 +427,7 @@ def bot_wall(headers: Headers, page: PageHead | None, code: int) -> str | None:
             return _named(provider)
     if title == "access denied" and _AKAMAI_REFERENCE.search(page.raw):
         return _named("Akamai", "access-denied page")
-    folded = fold(page.text)
-    phrase = _WALL_PHRASES.search(folded)
+    phrase = _WALL_PHRASES.search(page.folded)
     if phrase is not None:
         return f"{_named('')} (the page says {_quote(phrase.group(0))})"
     return None

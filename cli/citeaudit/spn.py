@@ -49,7 +49,8 @@ _TIMESTAMP = re.compile(r"^\d{14}$")
 class SaveOptions:
     """Where and how to ask for captures.
 
-    ``poll_interval``: seconds between two looks at a job's status; ``max_wait``: seconds
+    ``poll_interval``: most seconds between two looks at a job's status (the first looks
+    come sooner: half a second, then twice as long each time); ``max_wait``: seconds
     a job is waited for before it is reported as not finished (it may still finish);
     ``concurrency``: captures asked for at once; ``if_not_archived_within``: SPN2's option
     to return a capture made that recently instead of making another (None: always capture).
@@ -183,8 +184,11 @@ class _Saver:
     async def _poll(self, job: str, url: str, message: str | None) -> ArchivedCopy:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.options.max_wait
+        polls = 0
         while True:
-            await asyncio.sleep(self.options.poll_interval)
+            # Soon at first (a page already saved is done at once), then every poll_interval.
+            await asyncio.sleep(min(self.options.poll_interval, 0.5 * 2**polls))
+            polls += 1
             answer = await self.client.request(
                 "GET",
                 self.options.status_url(job),

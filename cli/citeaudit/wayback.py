@@ -22,6 +22,7 @@ never "never archived".
 from __future__ import annotations
 
 import asyncio
+import heapq
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -42,7 +43,14 @@ from citeaudit.fetch import (
     strip_fragment,
     url_problem,
 )
-from citeaudit.linkformat import Link, format_http_date, http_date, parse_links, with_rel
+from citeaudit.linkformat import (
+    Link,
+    format_http_date,
+    http_date,
+    iter_links,
+    parse_links,
+    with_rel,
+)
 from citeaudit.model import Document, Source
 from citeaudit.result import ArchivedCopy
 from citeaudit.robustlinks import robust_link
@@ -318,13 +326,13 @@ class _Finder:
         notes: list[str] = []
         unknown = False
         for gate in gates:
-            skipped = self._given_up(gate)
-            if skipped is not None:
-                notes.append(skipped)
-                unknown = True
-                continue
             try:
                 async with self._slot(gate):
+                    skipped = self._given_up(gate)
+                    if skipped is not None:
+                        notes.append(skipped)
+                        unknown = True
+                        continue
                     found = await self._ask(gate, url, sought)
             except ArchiveUnavailable as exc:
                 count, _ = self._failing.get(gate, (0, ""))
@@ -408,7 +416,8 @@ class _Finder:
             try:
                 answer = await self.client.request("GET", timemap, cap=TIMEMAP_BYTES)
                 if 200 <= answer.status < 300:
-                    learn(parse_links(answer.content.decode("utf-8", "replace")))
+                    text = answer.content.decode("utf-8", "replace")
+                    learn(_nearest(iter_links(text), sought, self.options.tries + 1))
                 elif answer.status not in (404, 410):
                     timemap_note = f"its TimeMap answered {answer.line}"
             except ArchiveUnavailable as exc:
@@ -443,7 +452,7 @@ class _Finder:
         """Fetch one memento raw and judge whether it is the page as archived."""
         raw = raw_memento_url(where)
         answer, hops = await self._follow(raw)
-        if answer.header("memento-datetime") is None and raw != where:
+        if answer.header("memento-datetime") is None and raw != where and not hops:
             answer, hops = await self._follow(where)  # the archive has no raw form
         stamp = http_date(answer.header("memento-datetime"))
         moment = stamp or hint or memento_timestamp(answer.url)
@@ -452,7 +461,15 @@ class _Finder:
         if stamp is None and (not 200 <= answer.status < 300 or moment is None):
             if answer.status >= 500:
                 raise ArchiveUnavailable(f"{host_of(where)} answered {answer.line} for {where}")
-            reason = f"{where} answered {answer.line}, not an archived copy"
+            if hops:
+                target = _original_of(answer.url) or answer.url
+                first = hint or memento_timestamp(raw)
+                reason = (
+                    f"the copy of {_day(first)} is an archived redirect to {target}, "
+                    f"of which the archive has no copy ({answer.line})"
+                )
+            else:
+                reason = f"{where} answered {answer.line}, not an archived copy"
             return _Checked(shown, moment, links, reason=reason)
         when = f"the copy of {_day(moment)}"
         if answer.status in REDIRECT_CODES:
@@ -535,8 +552,25 @@ def _next_candidate(
     return None
 
 
+def _nearest(links: Iterable[Link], sought: datetime, keep: int) -> list[Link]:
+    """The ``keep`` dated mementos closest before ``sought`` and after it, from a TimeMap
+    that may list hundreds of thousands."""
+    before: list[tuple[float, int, Link]] = []  # min-heap: the oldest kept is dropped first
+    after: list[tuple[float, int, Link]] = []  # min-heap on -time: the latest is dropped
+    for n, link in enumerate(links):
+        moment = link.datetime if "memento" in link.rel else None
+        if moment is None:
+            continue
+        stamp = moment.timestamp()
+        heap, key = (before, stamp) if moment <= sought else (after, -stamp)
+        heapq.heappush(heap, (key, n, link))
+        if len(heap) > keep:
+            heapq.heappop(heap)
+    return [link for _, _, link in before + after]
+
+
 def _skipped_note(skipped: list[str], *more: str | None) -> str | None:
-    parts = [f"skipped {s.removeprefix('the ')}" for s in skipped]
+    parts = [f"skipped: {'; '.join(skipped)}"] if skipped else []
     parts += [m for m in more if m]
     return "; ".join(parts) or None
 

@@ -6,9 +6,6 @@ from email.message import Message
 from urllib.parse import urlsplit
 
 from citeaudit.extract.base import Extraction, Page
-from citeaudit.extract.docx import extract_docx
-from citeaudit.extract.html import extract_html
-from citeaudit.extract.pdf import extract_pdf
 
 
 def _media_type(content_type: str | None) -> tuple[str, str | None]:
@@ -48,11 +45,19 @@ def extract(content: bytes, content_type: str | None, url: str | None = None) ->
     """Extract text from a snapshot's decoded payload."""
     kind = detect_kind(content, content_type, url)
     _, charset = _media_type(content_type)
+    # Each extractor is imported when first needed: pypdfium2, python-docx and
+    # BeautifulSoup take a third of a second to import, which `check` never needs.
     if kind == "pdf":
+        from citeaudit.extract.pdf import extract_pdf
+
         return extract_pdf(content)
     if kind == "docx":
+        from citeaudit.extract.docx import extract_docx
+
         return extract_docx(content)
     if kind == "html":
+        from citeaudit.extract.html import extract_html
+
         return extract_html(content, charset)
     if kind == "text":
         text = content.decode(charset or "utf-8", errors="replace")

@@ -15,12 +15,14 @@ public archive's copy (a Memento) is linked where one was found.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import pathname2url
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from citeaudit.quotes import fold
 from citeaudit.report.model import CaptureModel, ReportModel, SnapshotModel, SourceModel
 from citeaudit.report.words import (
     CLAIM_LABEL,
@@ -78,6 +80,12 @@ def capture_title(capture: CaptureModel) -> str:
     return f"{moment(capture.date)}: {status}{code}{kept.get(capture.kept or '', '')}"
 
 
+def same_words(quote: str, text: str) -> bool:
+    """Whether a quote is a claim's own text (typography, case and punctuation aside)."""
+    words = [re.sub(r"\W+", "", w) for w in fold(quote).split()]
+    return words == [re.sub(r"\W+", "", w) for w in fold(text).split()]
+
+
 def archived_date(source: SourceModel) -> str:
     """The date of the public archive's copy of a source ('' when there is none)."""
     copy = source.archive_copy
@@ -128,6 +136,7 @@ class HtmlReport:
             href=href,
             snapshot_href=lambda snapshot: self.snapshot_href(report, snapshot),
             archived_date=archived_date,
+            same_words=same_words,
             status_class=status_class,
             status_text=status_text,
             source_details=source_details,

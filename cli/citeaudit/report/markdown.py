@@ -41,10 +41,12 @@ MARK: dict[ClaimVerdict, str] = {
 }
 
 
-def escape(value: object) -> str:
-    """Text shown as it is in Markdown (one line; safe in a table cell)."""
+def escape(value: object, *, line_start: bool = False) -> str:
+    """Text shown as it is in Markdown (one line; safe in a table cell). ``line_start``:
+    the text begins a line, where ``- `` or ``1. `` would start a list."""
     text = _SPECIAL.sub(r"\\\1", plain(value))
-    text = _LIST_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
+    if line_start:
+        text = _LIST_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
     text = _MENTION.sub("@\u2060", text)  # a word joiner: no @mention, no notification
     return _ISSUE.sub("#\u2060", text)  # nor a link to an issue of the repository
 
@@ -82,7 +84,9 @@ class MarkdownReport:
             f"Run `{plain(run.id)}`, {moment(run.finished)}, from {escape(run.sources_file)} "
             f"(citeaudit {escape(report.tool.version)})"
         )
-        lines += [", ".join(byline) + "  " if byline else "", run_line, ""]
+        if byline:
+            lines.append(", ".join(byline) + "  ")
+        lines += [run_line, ""]
         if report.claims:
             counts = " · ".join(
                 f"{MARK[v]} {n} {CLAIM_LABEL[v]}" for v, n in report.claim_tally().items()
@@ -102,7 +106,7 @@ class MarkdownReport:
                 "was declared dead. Run again when online.",
                 "",
             ]
-        return [line for index, line in enumerate(lines) if line or index]
+        return lines
 
     def claims_table(self, report: ReportModel) -> list[str]:
         lines = ["## Claims", "", "| Claim | Verdict | Evidence |", "|---|---|---|"]
@@ -125,11 +129,11 @@ class MarkdownReport:
         head = f"- **{ev.verdict}**: {escape(cited(ev))}{title}"
         lines = [head + (f": {', '.join(how)}" if how else "")]
         if ev.note:
-            lines.append(f"  *{escape(ev.note)}*")
+            lines.append(f"  *{escape(ev.note, line_start=True)}*")
         if ev.comparison:
             marked = []
-            for seg in ev.comparison:
-                words = escape(seg.text)
+            for index, seg in enumerate(ev.comparison):
+                words = escape(seg.text, line_start=index == 0)
                 if seg.op == "delete":
                     marked.append(f"<del>{words}</del>")
                 elif seg.op == "insert":
@@ -141,7 +145,7 @@ class MarkdownReport:
             lines.append("  > " + " ".join(marked))
             lines.append("  " + "; ".join(escape(difference_text(d)) for d in ev.differences))
         elif ev.passage:
-            lines.append(f"  > {escape(clip(ev.passage, 400))}")
+            lines.append(f"  > {escape(clip(ev.passage, 400), line_start=True)}")
         elif ev.quote and ev.verdict is not Verdict.LINK_ONLY:
             lines.append(f"  Quoted: “{escape(clip(ev.quote, 400))}”")
         if ev.suggested_passage:
@@ -172,7 +176,7 @@ class MarkdownReport:
         lines = [
             f"### {MARK[claim.verdict]} {claim.verdict}: {escape(claim.id)}",
             "",
-            f"> {escape(claim.text)}",
+            f"> {escape(claim.text, line_start=True)}",
             "",
         ]
         for ev in claim.evidence:

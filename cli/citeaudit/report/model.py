@@ -10,12 +10,14 @@ default, so reports saved earlier still load); never renamed.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -377,6 +379,34 @@ class ReportModel(_Model):
         return [s for s in self.sources if s.needs_attention]
 
 
+#: The JSON Schema of the JSON report, shipped in the package (generated from the model).
+SCHEMA_FILE = "schema/report.schema.json"
+SCHEMA_ID = "https://github.com/citeaudit/citeaudit/blob/main/cli/citeaudit/report/" + SCHEMA_FILE
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of the JSON report, generated from :class:`ReportModel`."""
+    schema = ReportModel.model_json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "citeaudit report",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }
+
+
+def schema_text() -> str:
+    """The schema as the shipped file holds it: indented JSON ending in a newline."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def shipped_schema() -> dict[str, Any]:
+    """The schema file shipped in the package."""
+    text = resources.files("citeaudit.report").joinpath(SCHEMA_FILE).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
 # ---------------------------------------------------------------------------------------------
 # Building the model from a run
 
@@ -682,4 +712,6 @@ __all__ = [
     "SummaryModel",
     "ToolModel",
     "compare_words",
+    "json_schema",
+    "shipped_schema",
 ]

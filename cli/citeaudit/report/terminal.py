@@ -162,7 +162,7 @@ class TerminalReport:
         head.append(cited(ev), style="bold")
         source = report.source(ev.source)
         if source and source.title:
-            head.append(f" {clip(plain(source.title), 80)}", style="dim")
+            head.append(f" — {clip(plain(source.title), 80)}", style="dim")
         lines: list[RenderableType] = [head]
         how = [f"judged on {copy_phrase(ev)}"] if ev.judged_on else []
         if ev.found_at:
@@ -201,7 +201,7 @@ class TerminalReport:
         label.append_text(_verdict(claim.verdict))
         label.append("  ")
         label.append(plain(claim.id), style="bold")
-        label.append("\n" + plain(claim.text))
+        label.append("\n" + clip(plain(claim.text), 400))
         node = tree.add(label)
         for ev in claim.evidence:
             node.add(self.evidence(ev, report))
@@ -227,7 +227,8 @@ class TerminalReport:
         copy = source.archive_copy
         if copy is not None:
             when = f" of {day(copy.date)}" if copy.date else ""
-            text.append(f"\narchived copy{when}: {plain(copy.url)}")
+            text.append(f"\npublic archive copy{when}:")
+            text.append(f"\n{plain(copy.url)}", style="blue")
         elif source.archived_copy is not None and source.archived_copy.note:
             text.append(f"\narchive: {plain(source.archived_copy.note)}", style="dim")
         return text
