@@ -257,7 +257,10 @@ def linkinator_tool(path: str | None) -> Tool:
         links = [x for x in json.loads(stdout)["links"] if "/_bench/" not in x["url"]]
         return len(links), sum(x["state"] == "BROKEN" for x in links)
 
-    how = "cd $(mktemp -d) && npm install linkinator, then --linkinator .../node_modules/.bin/linkinator"
+    how = (
+        "cd $(mktemp -d) && npm install linkinator, "
+        "then --linkinator .../node_modules/.bin/linkinator"
+    )
     return Tool("linkinator", command if exe else None, verdicts, how)
 
 
@@ -446,7 +449,9 @@ def main() -> None:
     scenarios = []
     if args.scenario in ("latency", "both"):
         scenarios.append(
-            Scenario("latency", args.urls, args.hosts, args.latency, args.per_host, args.concurrency)
+            Scenario(
+                "latency", args.urls, args.hosts, args.latency, args.per_host, args.concurrency
+            )
         )
     if args.scenario in ("cpu", "both"):
         scenarios.append(Scenario("cpu", args.urls, 1, 0.0, args.per_host, args.concurrency))

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citeaudit.report import Format, RenderOptions, renderer
 from citeaudit.report.model import (
@@ -36,6 +38,7 @@ from citeaudit.report.model import (
 from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Network, Verdict
 
 GOLDEN = Path(__file__).parent / "golden"
+WORDS = ["the", "The", "teams", "20", "30", "not", "…", "[sic]", "(AHSNs)", "live,", "“ready”", "-"]
 UPDATE = bool(os.environ.get("CITEAUDIT_UPDATE_GOLDEN"))
 EXTENSION = {
     Format.TERMINAL: "txt",
@@ -632,3 +635,32 @@ def test_compare_words_marks_each_difference() -> None:
     assert compare_words("we do [sic] not mandate it", "we do not mandate it") == [
         SegmentModel(op="equal", text="we do not mandate it")
     ]
+
+
+@given(
+    quote=st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
+    passage=st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
+    diffs=st.lists(
+        st.tuples(
+            st.sampled_from(["insert", "delete", "replace"]),
+            st.lists(st.sampled_from(WORDS), max_size=3),
+            st.lists(st.sampled_from(WORDS), max_size=3),
+        ),
+        max_size=3,
+    ),
+)
+@settings(max_examples=300, deadline=None)
+def test_compare_words_keeps_every_word_of_the_passage(
+    quote: list[str], passage: list[str], diffs: list[tuple[str, list[str], list[str]]]
+) -> None:
+    """Whatever the differences given, the passage's words are all there, in order, and the
+    quote's words (but cuts and [sic]) are in the equal and inserted runs."""
+    differences = [
+        DifferenceModel(op=op, quote=" ".join(q), source=" ".join(s)) for op, q, s in diffs
+    ]
+    segments = compare_words(" ".join(quote), " ".join(passage), differences)
+    source_side = [w for s in segments if s.op != "insert" for w in s.text.split()]
+    assert source_side == " ".join(passage).split()
+    quote_side = [w for s in segments if s.op in ("equal", "insert") for w in s.text.split()]
+    kept = [w for w in quote if w not in ("…", "[sic]")]
+    assert len(quote_side) == len(kept)

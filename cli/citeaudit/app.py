@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
 from citeaudit import __version__
@@ -290,6 +289,15 @@ def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[Fet
     if not err.is_terminal:
         yield (lambda total: None), (lambda result: None)
         return
+    # Imported only for a terminal: rich's progress machinery is a cost scripts need not pay.
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(
         TextColumn(label),
         BarColumn(),

@@ -26,12 +26,21 @@ import hashlib
 import http
 import http.cookiejar
 import importlib
+import itertools
+import os
+import pickle
 import random
 import re
+import signal
 import socket
 import ssl
+import struct
+import sys
+import threading
 import time
+import traceback
 import urllib.request
+import warnings
 import zlib
 from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
@@ -39,7 +48,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from types import ModuleType
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -165,7 +174,9 @@ class FetchOptions:
     ``min_interval``: least seconds between the starts of two requests to one host (0:
     no pause). ``host_failures``: after this many URLs of one host in a row fail to get an
     answer (refused, DNS, TLS, timeouts, resets), the host's other URLs are not tried but
-    given the same status at once (0: never give up on a host).
+    given the same status at once (0: never give up on a host). ``workers``: processes
+    that make the requests (see :func:`worker_count`): 0 chooses (one per core, up to
+    4, for runs of 100 URLs or more, on Linux), 1 uses none.
     """
 
     concurrency: int = 16
@@ -184,6 +195,7 @@ class FetchOptions:
     ca_bundle: str | None = None
     min_interval: float = 0.0
     host_failures: int = 3
+    workers: int = 0
 
     def __post_init__(self) -> None:
         """Reject limits that cannot work, before any connection is made."""
@@ -191,6 +203,8 @@ class FetchOptions:
             raise UsageError("concurrency and per-host limits must be at least 1")
         if self.min_interval < 0 or self.host_failures < 0:
             raise UsageError("the minimum interval and host failure limit cannot be negative")
+        if self.workers < 0:
+            raise UsageError("the number of worker processes cannot be negative")
         if min(self.timeout, self.connect_timeout, self.read_timeout) <= 0:
             raise UsageError("timeouts must be positive")
         if self.max_bytes < 1:
@@ -679,6 +693,16 @@ class _Progress:
     paced: bool = False
 
 
+@dataclass(frozen=True)
+class _Done:
+    """A URL's result, with what its host's failure count needs: the verdict as classified
+    (before the attempt count is added to its reason) and whether the host answered."""
+
+    result: FetchResult
+    verdict: Classification
+    reached: bool
+
+
 def _cookie_state(cookies: httpx.Cookies) -> tuple[tuple[str, str, str, str | None], ...]:
     return tuple(sorted((c.domain, c.path, c.name, c.value) for c in cookies.jar))
 
@@ -845,6 +869,7 @@ class _Fetcher:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._next_start: dict[str, float] = {}
         self._failing: dict[str, tuple[int, Classification]] = {}
+        self._workers: _Workers | None = None
         self._client = self._make_client()
 
     def _make_client(self) -> httpx.AsyncClient:
@@ -903,6 +928,8 @@ class _Fetcher:
             ) from exc
 
     async def aclose(self) -> None:
+        if self._workers is not None:
+            await self._workers.aclose()
         await self._client.aclose()
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
@@ -933,23 +960,35 @@ class _Fetcher:
             if given_up is not None:
                 return given_up
             async with self._global:
-                progress = _Progress()
                 # The wait for the host's turn is not counted against the URL's time limit.
                 await self._pace(url)
-                progress.paced = True
-                started = datetime.now(UTC)
-                clock = time.monotonic()
-                deadline = asyncio.timeout(self.options.timeout)
-                try:
-                    async with deadline:
-                        outcome = await self._fetch(url, progress, deadline, head)
-                except TimeoutError:
-                    if not deadline.expired():
-                        raise
-                    outcome = self._out_of_time(url, progress)
-                result = self._result(url, outcome, progress, started, time.monotonic() - clock)
-            self._note_host(url, outcome)
-            return result
+                if self._workers is not None:
+                    done = await self._workers.run(url, head)
+                else:
+                    done = await self.run(url, head)
+            self._note_host(url, done)
+            return done.result
+
+    async def run(self, url: str, head: bool) -> _Done:
+        """Fetch one URL whose turn has come (its limits and pacing are the caller's)."""
+        progress = _Progress(paced=True)
+        started = datetime.now(UTC)
+        clock = time.monotonic()
+        deadline = asyncio.timeout(self.options.timeout)
+        try:
+            async with deadline:
+                outcome = await self._fetch(url, progress, deadline, head)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            outcome = self._out_of_time(url, progress)
+        result = self._result(url, outcome, progress, started, time.monotonic() - clock)
+        reached = outcome.answered or bool(outcome.chain.hops)
+        return _Done(result, outcome.verdict, reached)
+
+    async def start_workers(self, count: int) -> None:
+        """Hand the requests to ``count`` worker processes from now on (see :class:`_Workers`)."""
+        self._workers = await _Workers.start(self, count)
 
     async def _pace(self, url: str) -> None:
         """Wait for the host's next free start time (``min_interval`` after the last one
@@ -984,13 +1023,12 @@ class _Fetcher:
             extra={"skipped": f"{_host_port(url)} failed {count} times in a row"},
         )
 
-    def _note_host(self, url: str, outcome: _Outcome) -> None:
+    def _note_host(self, url: str, done: _Done) -> None:
         """Count a failure to reach the URL's own host; any answer from it resets the count."""
         key = _host_port(url).lower()
-        failure = outcome.verdict.failure
-        if failure in _HOST_FAILURES and not outcome.answered and not outcome.chain.hops:
-            count, _ = self._failing.get(key, (0, outcome.verdict))
-            self._failing[key] = (count + 1, outcome.verdict)
+        if done.verdict.failure in _HOST_FAILURES and not done.reached:
+            count, _ = self._failing.get(key, (0, done.verdict))
+            self._failing[key] = (count + 1, done.verdict)
         else:
             self._failing.pop(key, None)
 
@@ -1198,6 +1236,211 @@ class _Fetcher:
         )
 
 
+# --------------------------------------------------------------------------- worker processes
+
+# Below this many distinct URLs a run is over before worker processes would pay off.
+WORKER_MIN_URLS = 100
+MAX_AUTO_WORKERS = 4
+_FRAME = struct.Struct("!I")
+
+
+def worker_count(options: FetchOptions, targets: int) -> int:
+    """How many worker processes a run of ``targets`` distinct URLs uses (1: none).
+
+    Workers are forked, so only on Linux (macOS system libraries are not safe to use
+    after a fork); and not with ``min_interval``, whose pacing of retries and redirects
+    is kept exact in one process.
+    """
+    if sys.platform != "linux" or options.min_interval > 0 or targets < 2:
+        return 1
+    if options.workers:
+        return min(options.workers, targets)
+    if targets < WORKER_MIN_URLS:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_AUTO_WORKERS))
+
+
+async def _send_frame(writer: asyncio.StreamWriter, lock: asyncio.Lock, data: bytes) -> None:
+    async with lock:
+        writer.write(_FRAME.pack(len(data)) + data)
+        await writer.drain()
+
+
+async def _read_frame(reader: asyncio.StreamReader) -> bytes:
+    (size,) = _FRAME.unpack(await reader.readexactly(_FRAME.size))
+    return await reader.readexactly(size)
+
+
+@dataclass
+class _Worker:
+    """The parent's end of one worker process."""
+
+    pid: int
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    busy: int = 0
+    listener: asyncio.Task[None] | None = None
+
+
+class _Workers:
+    """Worker processes that make the requests and judge the pages, so a run uses every
+    core (parsing HTTP and pages in Python costs more CPU than one core has to give at a
+    few thousand links a second).
+
+    The limits stay here, in the parent: the global and per-host limits, the pacing and
+    the host failure counts are decided before a URL is handed to a worker, so they mean
+    exactly what they mean without workers. A worker gets (job, URL, HEAD-first) and
+    answers with the URL's :class:`_Done`, pickled, over a socket pair. Workers are forked
+    from the parent before any request is made, with the parent's client (no connection
+    open yet); they end when their socket closes, with ``os._exit`` so that nothing of
+    the parent's (buffered output, open files, the store) is flushed or closed twice.
+    """
+
+    def __init__(self, workers: list[_Worker], timeout: float) -> None:
+        self._workers = workers
+        self._waiting: dict[int, asyncio.Future[_Done]] = {}
+        self._jobs = itertools.count()
+        # A worker enforces each URL's time limit itself; this only catches a worker
+        # that stopped answering altogether.
+        self._patience = timeout + 60
+
+    @classmethod
+    async def start(cls, fetcher: _Fetcher, count: int) -> _Workers:
+        pairs = [socket.socketpair() for _ in range(count)]
+        pids: list[int] = []
+        for index, (_, theirs) in enumerate(pairs):
+            with warnings.catch_warnings():
+                # Python 3.12+ warns about forking while other threads run (a progress bar,
+                # a test server): the child runs only this engine and touches no lock
+                # they could hold (no logging handler, no standard stream).
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child; coverage cannot follow a fork
+                # Keep only our own end: a copy of another worker's socket held here
+                # would keep that worker from seeing its socket close.
+                for other, (first, second) in enumerate(pairs):
+                    first.close()
+                    if other != index:
+                        second.close()
+                _worker_main(theirs, fetcher)
+            pids.append(pid)
+        workers: list[_Worker] = []
+        for pid, (ours, theirs) in zip(pids, pairs, strict=True):
+            theirs.close()
+            reader, writer = await asyncio.open_connection(sock=ours)
+            workers.append(_Worker(pid, reader, writer))
+        pool = cls(workers, fetcher.options.timeout)
+        for worker in workers:
+            worker.listener = asyncio.create_task(pool._listen(worker))
+        return pool
+
+    async def run(self, url: str, head: bool) -> _Done:
+        worker = min(self._workers, key=lambda w: w.busy)
+        job = next(self._jobs)
+        answer = asyncio.get_running_loop().create_future()
+        self._waiting[job] = answer
+        worker.busy += 1
+        try:
+            request = pickle.dumps((job, url, head), pickle.HIGHEST_PROTOCOL)
+            await _send_frame(worker.writer, worker.lock, request)
+            async with asyncio.timeout(self._patience):
+                return await answer
+        finally:
+            worker.busy -= 1
+            self._waiting.pop(job, None)
+
+    async def _listen(self, worker: _Worker) -> None:
+        """Hand each answer of one worker to whoever waits for it."""
+        error = "a fetch worker process stopped unexpectedly"
+        try:
+            while True:
+                job, ok, payload = pickle.loads(await _read_frame(worker.reader))
+                waiter = self._waiting.get(job)
+                if waiter is None or waiter.done():
+                    continue
+                if ok:
+                    waiter.set_result(payload)
+                else:
+                    waiter.set_exception(RuntimeError(f"a fetch worker failed:\n{payload}"))
+        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+            pass
+        # The worker is gone: nothing it had will come.
+        for waiter in self._waiting.values():
+            if not waiter.done():
+                waiter.set_exception(RuntimeError(error))
+
+    async def aclose(self) -> None:
+        for worker in self._workers:
+            worker.writer.close()
+        for worker in self._workers:
+            if worker.listener is not None:
+                worker.listener.cancel()
+                await asyncio.gather(worker.listener, return_exceptions=True)
+        for worker in self._workers:
+            await _reap(worker.pid)
+
+
+async def _reap(pid: int) -> None:
+    """Wait for a worker to exit (it does as soon as its socket closes), killing it if it
+    has not within a few seconds."""
+    for _ in range(100):
+        done, _status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return
+        await asyncio.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def _worker_main(sock: socket.socket, fetcher: _Fetcher) -> NoReturn:  # pragma: no cover
+    """The whole life of a worker process, after the fork: serve, then ``os._exit``."""
+    code = 0
+    try:
+        # The fork copied the parent's running event loop: forget it and start afresh.
+        asyncio.events._set_running_loop(None)
+        if threading.current_thread() is threading.main_thread():
+            signal.set_wakeup_fd(-1)
+            # Ctrl-C is the parent's to handle: it closes our socket, and we stop.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        asyncio.run(_serve(sock, fetcher))
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+async def _serve(sock: socket.socket, fetcher: _Fetcher) -> None:  # pragma: no cover
+    """Fetch each URL the parent sends, as many at once as it sends, and answer each."""
+    reader, writer = await asyncio.open_connection(sock=sock)
+    lock = asyncio.Lock()
+    running: set[asyncio.Task[None]] = set()
+
+    async def answer(job: int, url: str, head: bool) -> None:
+        reply: tuple[int, bool, _Done | str]
+        try:
+            reply = (job, True, await fetcher.run(url, head))
+        except Exception:
+            reply = (job, False, traceback.format_exc())
+        await _send_frame(writer, lock, pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
+
+    try:
+        while True:
+            try:
+                job, url, head = pickle.loads(await _read_frame(reader))
+            except (asyncio.IncompleteReadError, ConnectionError):
+                break
+            task = asyncio.create_task(answer(job, url, head))
+            running.add(task)
+            task.add_done_callback(running.discard)
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        await fetcher.aclose()
+        writer.close()
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -1220,14 +1463,18 @@ async def fetch_all(
     if not given:
         return results
     fetcher = _Fetcher(options)
-    # A page whose fragments are to be checked needs its body, even in HEAD-first mode.
-    tasks = [
-        asyncio.create_task(
-            fetcher.check(target, head_first=options.head_first and not _any_fragment(given))
-        )
-        for target, given in by_target.items()
-    ]
+    workers = worker_count(options, len(by_target))
+    tasks: list[asyncio.Task[FetchResult]] = []
     try:
+        if workers > 1:
+            await fetcher.start_workers(workers)
+        # A page whose fragments are to be checked needs its body, even in HEAD-first mode.
+        tasks = [
+            asyncio.create_task(
+                fetcher.check(target, head_first=options.head_first and not _any_fragment(given))
+            )
+            for target, given in by_target.items()
+        ]
         for next_done in asyncio.as_completed(tasks):
             done = await next_done
             page: PageAnchors | None = None
@@ -1276,19 +1523,8 @@ def fetch_all_sync(
     options: FetchOptions | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> dict[str, FetchResult]:
-    """:func:`fetch_all` for callers without an event loop (the CLI), on uvloop where it
-    is installed (Linux and macOS): the same engine, with less time spent per request."""
-    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
-        return runner.run(fetch_all(urls, options, on_result))
-
-
-def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's event loop when it is installed, else None (asyncio's own)."""
-    try:
-        import uvloop
-    except ImportError:  # Windows, or an install without it
-        return None
-    return uvloop.new_event_loop
+    """:func:`fetch_all` for callers without an event loop (the CLI)."""
+    return asyncio.run(fetch_all(urls, options, on_result))
 
 
 _OFFLINE_FAILURES = frozenset({Failure.DNS, Failure.NO_ROUTE})

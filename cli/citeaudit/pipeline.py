@@ -696,7 +696,8 @@ def _earlier_copies(
                 ),
                 len(distinct),
             )
-            distinct.insert(at, archived)
+            # Never past the copies EarlierCopies loads (10): the archive's is the last word.
+            distinct.insert(min(at, 9), archived)
 
     def load(item: Snapshot | _Archived) -> SourceCopy | None:
         if isinstance(item, _Archived):

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urljoin
 
-from citeaudit.archive_http import Answer, ArchiveClient, ArchiveUnavailable, host_of
+from citeaudit.archive_http import Answer, ArchiveClient, ArchiveUnavailable
 from citeaudit.errors import UsageError
 from citeaudit.fetch import REDIRECT_CODES, FetchOptions, strip_fragment, url_problem
 from citeaudit.linkformat import parse_links, with_rel
@@ -279,11 +279,3 @@ def save_pages_sync(
 ) -> dict[str, ArchivedCopy]:
     """:func:`save_pages` for callers without an event loop (the pipeline)."""
     return asyncio.run(save_pages(urls, options, fetch))
-
-
-def describe(copy: ArchivedCopy) -> str:
-    """One line about a save, for a note on stderr."""
-    where = host_of(copy.timegate)
-    if copy.found:
-        return f"saved at {where}: {copy.url}"
-    return copy.note or f"not saved at {where}"

@@ -438,8 +438,6 @@ class _Finder:
         if best_after is not None:
             note = f"no usable copy on or before {_day(sought)}; the closest after it"
             return _Found(best_after, "; ".join(filter(None, [note, _skipped_note(skipped)])))
-        if not skipped and not tried:
-            return _Found(None, "no copy")
         what = "no usable copy"
         if budget <= 0 and _next_candidate(known, tried, sought, None) is not None:
             what += f" among the {self.options.tries} closest"

@@ -13,13 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from citeaudit.report.claimreview import ClaimReviewReport
-from citeaudit.report.csv import CsvReport
-from citeaudit.report.html import HtmlReport
-from citeaudit.report.json import JsonReport
-from citeaudit.report.markdown import MarkdownReport
 from citeaudit.report.model import ReportModel
-from citeaudit.report.terminal import TerminalReport
 
 
 class Format(StrEnum):
@@ -60,18 +54,32 @@ class Renderer(Protocol):
 def renderer(fmt: Format, options: RenderOptions | None = None) -> Renderer:
     """The renderer of a format."""
     options = options or RenderOptions()
+    # Each renderer is imported when chosen: the HTML one alone brings in jinja2, and
+    # `citeaudit check` should not pay for the formats it does not print.
     match fmt:
         case Format.TERMINAL:
+            from citeaudit.report.terminal import TerminalReport
+
             return TerminalReport(width=options.width, color=options.color)
         case Format.JSON:
+            from citeaudit.report.json import JsonReport
+
             return JsonReport()
         case Format.MARKDOWN:
+            from citeaudit.report.markdown import MarkdownReport
+
             return MarkdownReport()
         case Format.HTML:
+            from citeaudit.report.html import HtmlReport
+
             return HtmlReport(output_dir=options.output_dir, store_dir=options.store_dir)
         case Format.CSV:
+            from citeaudit.report.csv import CsvReport
+
             return CsvReport()
         case Format.CLAIMREVIEW:
+            from citeaudit.report.claimreview import ClaimReviewReport
+
             return ClaimReviewReport(reviewer=options.reviewer)
 
 

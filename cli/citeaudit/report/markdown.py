@@ -28,10 +28,10 @@ from citeaudit.report.words import (
 )
 from citeaudit.vocab import ClaimVerdict, Network, Verdict
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$&])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$&])")
 _MENTION = re.compile(r"@(?=\w)")
 _ISSUE = re.compile(r"#(?=\d)")
-_LIST_START = re.compile(r"^(?:[-=]|\d+\.)")
+_LIST_START = re.compile(r"^(?:[-=+]|\d+\.)")
 
 MARK: dict[ClaimVerdict, str] = {
     ClaimVerdict.SUPPORTED: "✅",
@@ -157,8 +157,9 @@ class MarkdownReport:
         if ev.drift:
             lines.append(f"  Drift: {escape(ev.drift.note)}")
         links = []
-        if ev.link:
-            links.append(link("open the page at the passage", ev.link))
+        at_passage = ev.link or (ev.suggested_passage.link if ev.suggested_passage else None)
+        if at_passage:
+            links.append(link("open the page at the passage", at_passage))
         elif source and source.url:
             links.append(link("the page", source.url))
         if source and source.archive_url:
