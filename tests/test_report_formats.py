@@ -586,14 +586,17 @@ def test_claimreview_one_review_per_claim() -> None:
         "ratingExplanation": "Supported: 2 pieces of evidence (2 verified).",
     }
     assert first["itemReviewed"]["@type"] == "Claim"
-    assert first["itemReviewed"]["appearance"] == [
+    assert first["citation"] == [
         {
             "@type": "CreativeWork",
             "url": "https://www.ahsnnetwork.com/sim",
             "name": "Serenity Integrated Mentoring (SIM)",
         }
     ]
-    assert first["itemReviewed"]["firstAppearance"]["name"].startswith("Response to NHS")
+    # schema.org: a claim appears in the document that makes it, not in its sources
+    document = first["itemReviewed"]["firstAppearance"]
+    assert document["name"].startswith("Response to NHS")
+    assert first["itemReviewed"]["appearance"] == [document]
     ratings = [
         (r["reviewRating"].get("ratingValue"), r["reviewRating"]["alternateName"]) for r in reviews
     ]
@@ -603,7 +606,7 @@ def test_claimreview_one_review_per_claim() -> None:
         (1, "unsupported"),
         (None, "unverifiable"),
     ]
-    archived = reviews[1]["itemReviewed"]["appearance"][0]
+    archived = reviews[1]["citation"][0]
     assert archived["archivedAt"].startswith("https://web.archive.org/web/2021")
     without = renderer(Format.CLAIMREVIEW).render(fixed_report())
     assert json.loads(without)["@graph"][0]["author"]["name"] == "citeaudit"

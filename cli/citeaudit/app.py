@@ -151,15 +151,11 @@ MinIntervalOpt = Annotated[
 ]
 RetriesOpt = Annotated[
     int,
-    typer.Option(
-        "--retries", min=0, max=10, help="Retries after a timeout, reset, 429 or 5xx."
-    ),
+    typer.Option("--retries", min=0, max=10, help="Retries after a timeout, reset, 429 or 5xx."),
 ]
 CaBundleOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--ca-bundle", metavar="PATH", help="Trust the CA certificates in this PEM file."
-    ),
+    typer.Option("--ca-bundle", metavar="PATH", help="Trust the CA certificates in this PEM file."),
 ]
 
 
@@ -245,6 +241,7 @@ def _archive_options(
         "memento": MementoOptions(timegates=tuple(timegate)) if timegate else None,
         "save": SaveOptions.from_env(save_endpoint) if save else None,
     }
+
 
 DEFAULTS = FetchOptions()
 

@@ -784,13 +784,11 @@ class Store:
             _time(datetime.now(UTC)),
         )
         columns = (
-            'run_id, source_id, url, kind, sought, archive, found, memento_url, raw_url,'
+            "run_id, source_id, url, kind, sought, archive, found, memento_url, raw_url,"
             ' memento_date, http_status, note, warc, "offset", length, record_id, sha256,'
             " content_type, metadata_record_id, recorded"
         )
-        updates = ", ".join(
-            f"{c.strip()} = excluded.{c.strip()}" for c in columns.split(",")[3:]
-        )
+        updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in columns.split(",")[3:])
         with self._transaction():
             self._db.execute(
                 f"INSERT INTO archived_copies ({columns})"
@@ -806,7 +804,7 @@ class Store:
 
         with self._errors():
             rows = self._db.execute(
-                'SELECT archive, memento_url, raw_url, memento_date, http_status, sought, url,'
+                "SELECT archive, memento_url, raw_url, memento_date, http_status, sought, url,"
                 ' warc, "offset", length, record_id, sha256, content_type, metadata_record_id'
                 " FROM archived_copies WHERE source_id = ? AND kind = 'lookup' AND found = 1"
                 " AND record_id IS NOT NULL ORDER BY recorded DESC, id DESC",

@@ -3,8 +3,9 @@
 One ``ClaimReview`` per claim, in one JSON-LD document (``@graph``): ``claimReviewed`` is
 the claim's text, ``reviewRating.alternateName`` its verdict (the vocabulary's word:
 ``supported``, ``partly_supported``, ``unsupported``, ``unverifiable``), and
-``itemReviewed`` a ``Claim`` whose ``appearance`` lists the sources cited for it (the
-audited document, when the sources file names it, is its ``firstAppearance``).
+``itemReviewed`` a ``Claim`` whose ``appearance`` and ``firstAppearance`` are the audited
+document (schema.org: where the claim itself appears), when the sources file describes it.
+The sources cited for the claim, which the review checked, are the review's ``citation``s.
 
 ``ratingValue`` places the verdict on a scale from ``worstRating`` 1 to ``bestRating`` 3:
 unsupported 1, partly_supported 2, supported 3. An unverifiable claim has no place on that
@@ -65,7 +66,7 @@ class ClaimReviewReport:
             rating["worstRating"] = WORST
         rating["alternateName"] = str(claim.verdict)
         rating["ratingExplanation"] = explanation(claim)
-        appearances: list[dict[str, Any]] = []
+        cited: list[dict[str, Any]] = []
         for ev in claim.evidence:
             source = report.source(ev.source)
             if source is None or not source.url:
@@ -75,9 +76,9 @@ class ClaimReviewReport:
                 work["name"] = source.title
             if source.archive_url:
                 work["archivedAt"] = source.archive_url
-            if work not in appearances:
-                appearances.append(work)
-        item: dict[str, Any] = {"@type": "Claim", "appearance": appearances}
+            if work not in cited:
+                cited.append(work)
+        item: dict[str, Any] = {"@type": "Claim"}
         doc = report.document
         if doc is not None:
             first: dict[str, Any] = {"@type": "CreativeWork"}
@@ -91,8 +92,9 @@ class ClaimReviewReport:
                 first["author"] = {"name": doc.author}  # a person or an organization
                 item["author"] = first["author"]
             if len(first) > 1:
+                item["appearance"] = [first]
                 item["firstAppearance"] = first
-        return {
+        review = {
             "@type": "ClaimReview",
             "identifier": claim.id,
             "claimReviewed": claim.text,
@@ -101,6 +103,9 @@ class ClaimReviewReport:
             "reviewRating": rating,
             "itemReviewed": item,
         }
+        if cited:
+            review["citation"] = cited
+        return review
 
     def render(self, report: ReportModel) -> str:
         """The JSON-LD document, indented, ending in a newline."""
