@@ -17,9 +17,18 @@ LOCALHOST = "127.0.0.1"
 class LocalSite:
     """Serve ``pages`` (path -> (content type, body)) on 127.0.0.1; anything else is a 404."""
 
-    def __init__(self, pages: Mapping[str, tuple[str, bytes]], delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        pages: Mapping[str, tuple[str, bytes]],
+        delay: float = 0.0,
+        hold_after: int | None = None,
+    ) -> None:
+        """``hold_after``: answer that many requests, then hold the rest until :meth:`release`
+        (so a client is certain to be mid-run while a test looks at it)."""
         self.pages = dict(pages)
         self.delay = delay
+        self.hold_after = hold_after
+        self._gate = threading.Event()
         self.requests: Counter[str] = Counter()
         self._lock = threading.Lock()
         site = self
@@ -30,6 +39,9 @@ class LocalSite:
             def do_GET(self) -> None:
                 with site._lock:
                     site.requests[self.path] += 1
+                    seen = sum(site.requests.values())
+                if site.hold_after is not None and seen > site.hold_after:
+                    site._gate.wait(timeout=120)
                 if site.delay:
                     time.sleep(site.delay)
                 found = site.pages.get(self.path)
@@ -48,6 +60,10 @@ class LocalSite:
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
+    def release(self) -> None:
+        """Answer the held requests, and every later one at once."""
+        self._gate.set()
+
     def url(self, path: str) -> str:
         return f"http://{LOCALHOST}:{self.port}{path}"
 
@@ -65,6 +81,7 @@ class LocalSite:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._gate.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=2)

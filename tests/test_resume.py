@@ -230,7 +230,8 @@ def test_repair_edge_cases(tmp_path: Path) -> None:
 
 def test_a_second_run_on_the_same_store_waits_or_says_busy(tmp_path: Path) -> None:
     """Two real processes: the second says the store is busy, or waits its turn."""
-    with LocalSite(PAGES, delay=0.2) as site:
+    # the site answers one request, then holds the first run mid-way until released
+    with LocalSite(PAGES, hold_after=1) as site:
         sources = write_sources(tmp_path / "sources.yaml", site, sorted(PAGES))
         store = tmp_path / ".citeaudit"
         db = store / "citeaudit.sqlite"
@@ -246,6 +247,8 @@ def test_a_second_run_on_the_same_store_waits_or_says_busy(tmp_path: Path) -> No
             assert query(db, "SELECT count(*) FROM runs") == [(1,)]  # it wrote nothing
 
             patient = citeaudit("archive", str(sources), "--wait", "60")
+            time.sleep(1.0)  # let it start waiting for the lock; it must wait, whatever the timing
+            site.release()
             _, err = patient.communicate(timeout=120)
             assert patient.returncode == 0, err
         finally:
