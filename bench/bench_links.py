@@ -317,6 +317,10 @@ def run_once(tool: Tool, scenario: Scenario, farm: FarmProcess, folder: Path) ->
     farm.control("reset")
     env = dict(os.environ, NO_COLOR="1", CONCURRENCY=str(scenario.concurrency))
     env["PER_HOST"] = str(scenario.per_host)
+    # Installed Python tools run from compiled bytecode (pip compiles it on install; the
+    # warm-up run writes it where uv did not): a machine that forbids writing it would
+    # have every run compile every module again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     done = subprocess.run(command, input=stdin, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
@@ -467,6 +471,9 @@ def main() -> None:
                 write_inputs(scenario, farm.port, folder)
                 note = farm_capacity(farm, scenario)
                 print(f"{scenario.name}: farm on port {farm.port}; farm alone: {note}")
+                for tool in tools:
+                    if tool.command is not None:  # warm-up: caches, bytecode; not counted
+                        run_once(tool, scenario, farm, folder)
                 for n in range(args.runs):
                     for tool in tools:
                         if tool.command is None:

@@ -97,9 +97,7 @@ def test_workers_give_the_same_verdicts(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/teapot").respond_with_data("", status=418)
     dead = f"http://127.0.0.1:{unused_port()}/x"
     urls = [httpserver.url_for(f"/ok/{i}") for i in range(6)]
-    urls += [
-        httpserver.url_for(path) for path in ("/soft", "/gone", "/moved", "/teapot", "/none")
-    ]
+    urls += [httpserver.url_for(path) for path in ("/soft", "/gone", "/moved", "/teapot", "/none")]
     urls += [
         httpserver.url_for("/ok/1#intro"),
         httpserver.url_for("/ok/2#missing"),

@@ -26,7 +26,6 @@ import hashlib
 import http
 import http.cookiejar
 import importlib
-import itertools
 import os
 import pickle
 import random
@@ -48,9 +47,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from types import ModuleType
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from citeaudit import __version__, soft404
@@ -179,7 +179,7 @@ class FetchOptions:
     4, for runs of 100 URLs or more, on Linux), 1 uses none.
     """
 
-    concurrency: int = 16
+    concurrency: int = 128
     per_host: int = 4
     timeout: float = 30.0
     connect_timeout: float = 10.0
@@ -691,6 +691,7 @@ class _Progress:
     chain: _Chain | None = None
     notes: dict[str, str] = field(default_factory=dict)
     paced: bool = False
+    release: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -779,6 +780,219 @@ _HOST_FAILURES = frozenset(
 
 _Origin = tuple[bytes, bytes, int | None]
 
+# A connection stops reading from the network when this much is waiting to be read.
+_READ_HIGH_WATER = 1024 * 1024
+
+
+class _StreamProtocol(asyncio.Protocol):
+    """The receiving end of one connection: bytes wait here until httpcore reads them."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.eof = False
+        self.error: BaseException | None = None
+        self.paused_reading = False
+        self.paused_writing = False
+        self._waiter: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if len(self.buffer) > _READ_HIGH_WATER and self.transport is not None:
+            self.transport.pause_reading()
+            self.paused_reading = True
+        self._wake()
+
+    def eof_received(self) -> bool:
+        self.eof = True
+        self._wake()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.eof = True
+        self.error = exc
+        self.paused_writing = False
+        self._wake()
+
+    def pause_writing(self) -> None:
+        self.paused_writing = True
+
+    def resume_writing(self) -> None:
+        self.paused_writing = False
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def wait(self) -> None:
+        self._waiter = asyncio.get_running_loop().create_future()
+        await self._waiter
+
+
+def _raise_from(error: BaseException, kind: type[Exception]) -> NoReturn:
+    """Raise ``kind`` caused by ``error``, raised while handling it: httpcore re-raises
+    some errors ``from None``, which drops the cause but keeps the context, and the OS
+    error must stay in the chain for :func:`classify_error` to name it."""
+    try:
+        raise error
+    except BaseException as exc:
+        raise kind(exc) from exc
+
+
+class _AsyncioStream(httpcore.AsyncNetworkStream):
+    """httpcore's view of one connection, on asyncio's own transports.
+
+    httpcore's default goes through anyio, whose stream layers cost a third of the CPU
+    time of a small request; this does what it does (same timeouts, same exceptions,
+    the OS error kept as the cause) directly on an asyncio protocol.
+    """
+
+    def __init__(self, transport: asyncio.Transport, protocol: _StreamProtocol) -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        protocol = self._protocol
+        if not protocol.buffer and not protocol.eof:
+            try:
+                async with asyncio.timeout(timeout):
+                    while not protocol.buffer and not protocol.eof:
+                        await protocol.wait()
+            except TimeoutError as exc:
+                raise httpcore.ReadTimeout(exc) from exc
+        if protocol.buffer:
+            data = bytes(protocol.buffer[:max_bytes])
+            del protocol.buffer[:max_bytes]
+            if protocol.paused_reading and len(protocol.buffer) <= _READ_HIGH_WATER // 4:
+                protocol.paused_reading = False
+                self._transport.resume_reading()
+            return data
+        if isinstance(protocol.error, OSError):
+            _raise_from(protocol.error, httpcore.ReadError)
+        return b""
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        protocol = self._protocol
+        if protocol.error is not None:
+            _raise_from(protocol.error, httpcore.WriteError)
+        if self._transport.is_closing():
+            raise httpcore.WriteError("the connection is closed")
+        self._transport.write(buffer)
+        if protocol.paused_writing:
+            try:
+                async with asyncio.timeout(timeout):
+                    while protocol.paused_writing:
+                        await protocol.wait()
+            except TimeoutError as exc:
+                raise httpcore.WriteTimeout(exc) from exc
+
+    async def aclose(self) -> None:
+        self._transport.close()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                transport = await loop.start_tls(
+                    self._transport, self._protocol, ssl_context, server_hostname=server_hostname
+                )
+        except TimeoutError as exc:
+            self._transport.close()
+            raise httpcore.ConnectTimeout(exc) from exc
+        except (OSError, EOFError) as exc:  # ssl.SSLError is an OSError
+            self._transport.close()
+            raise httpcore.ConnectError(exc) from exc
+        if transport is None:
+            raise httpcore.ConnectError("the TLS handshake was cut short")
+        return _AsyncioStream(transport, self._protocol)
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":  # an idle connection the server closed (or wrote to)
+            return bool(self._protocol.buffer) or self._protocol.eof
+        names = {
+            "ssl_object": "ssl_object",
+            "client_addr": "sockname",
+            "server_addr": "peername",
+            "socket": "socket",
+        }
+        return self._transport.get_extra_info(names[info]) if info in names else None
+
+
+class _AsyncioBackend(httpcore.AsyncNetworkBackend):
+    """Opens :class:`_AsyncioStream` connections, as anyio's backend would (its
+    happy-eyeballs delay, its exceptions and their causes)."""
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                transport, protocol = await loop.create_connection(
+                    _StreamProtocol,
+                    host,
+                    port,
+                    local_addr=(local_address, 0) if local_address else None,
+                    happy_eyeballs_delay=0.25,
+                )
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(exc) from exc
+        except socket.gaierror as exc:
+            raise httpcore.ConnectError(exc) from exc
+        except OSError as exc:
+            failed = OSError("All connection attempts failed")
+            failed.__cause__ = exc
+            raise httpcore.ConnectError(failed) from failed
+        sock = transport.get_extra_info("socket")
+        for option in socket_options or ():
+            sock.setsockopt(*option)
+        return _AsyncioStream(transport, protocol)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("UNIX sockets are not used here")
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+def _transport(
+    context: ssl.SSLContext, http2: bool, limits: httpx.Limits
+) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose connections run on :class:`_AsyncioBackend`."""
+    transport = httpx.AsyncHTTPTransport(verify=context, http2=http2, limits=limits)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        http1=True,
+        http2=http2,
+        network_backend=_AsyncioBackend(),
+    )
+    return transport
+
 
 class _CountedStream(httpx.AsyncByteStream):
     """A response body that tells its pool when it is closed (the request is over)."""
@@ -808,8 +1022,7 @@ class _PoolPerHost(httpx.AsyncBaseTransport):
     using it (quadratic). A pool per host holds a handful. At most ``keep`` pools are kept;
     beyond that, pools with nothing in flight are closed, oldest use first, so a run over
     thousands of hosts does not keep thousands of idle sockets open. ``make`` gets the
-    scheme: HTTP/2 is only ever negotiated over TLS, so plain-HTTP pools do without it
-    (and a run of http: links never imports the h2 package, a tenth of a second).
+    scheme: HTTP/2 is only ever negotiated over TLS, so plain-HTTP pools do without it.
     """
 
     def __init__(self, make: Callable[[bytes], httpx.AsyncHTTPTransport], keep: int) -> None:
@@ -863,14 +1076,22 @@ def _proxied() -> bool:
 class _Fetcher:
     """One shared client and the limits around it; ``check`` never raises for a URL."""
 
-    def __init__(self, options: FetchOptions) -> None:
+    def __init__(
+        self,
+        options: FetchOptions,
+        client: httpx.AsyncClient | None = None,
+        host_limits: dict[str, int] | None = None,
+    ) -> None:
+        """``client``: one already made (a worker process uses its parent's);
+        ``host_limits``: per-host limits that differ from ``options.per_host``, by
+        ``host:port`` (a worker's share of a host split between workers)."""
         self.options = options
         self._global = asyncio.Semaphore(options.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._host_limits = host_limits or {}
         self._next_start: dict[str, float] = {}
         self._failing: dict[str, tuple[int, Classification]] = {}
-        self._workers: _Workers | None = None
-        self._client = self._make_client()
+        self._client = client or self._make_client()
 
     def _make_client(self) -> httpx.AsyncClient:
         options = self.options
@@ -890,9 +1111,7 @@ class _Fetcher:
                 None
                 if _proxied()
                 else _PoolPerHost(
-                    lambda scheme: httpx.AsyncHTTPTransport(
-                        verify=context, http2=scheme == b"https", limits=per_host
-                    ),
+                    lambda scheme: _transport(context, scheme == b"https", per_host),
                     keep=options.concurrency,
                 )
             )
@@ -928,14 +1147,13 @@ class _Fetcher:
             ) from exc
 
     async def aclose(self) -> None:
-        if self._workers is not None:
-            await self._workers.aclose()
         await self._client.aclose()
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         key = _host_port(url).lower()
         if key not in self._hosts:
-            self._hosts[key] = asyncio.Semaphore(self.options.per_host)
+            limit = self._host_limits.get(key, self.options.per_host)
+            self._hosts[key] = asyncio.Semaphore(limit)
         return self._hosts[key]
 
     async def check(self, url: str, *, head_first: bool | None = None) -> FetchResult:
@@ -954,24 +1172,39 @@ class _Fetcher:
                 failure=Failure.INVALID_URL,
             )
         head = self.options.head_first if head_first is None else head_first
-        # Host slot first, so URLs queued behind a busy host do not hold global slots.
-        async with self._host_slot(url):
+        slot = self._host_slot(url)
+        held: list[asyncio.Semaphore] = []
+
+        def release() -> None:
+            """Free the slots as soon as the final answer is in: reading the page is no
+            longer a request in flight, and the host's next URL can go meanwhile."""
+            self._failing.pop(_host_port(url).lower(), None)  # the host answered
+            while held:
+                held.pop().release()
+
+        try:
+            # Host slot first, so URLs queued behind a busy host do not hold global slots.
+            await slot.acquire()
+            held.append(slot)
             given_up = self._given_up(url, started)
             if given_up is not None:
                 return given_up
-            async with self._global:
-                # The wait for the host's turn is not counted against the URL's time limit.
-                await self._pace(url)
-                if self._workers is not None:
-                    done = await self._workers.run(url, head)
-                else:
-                    done = await self.run(url, head)
+            await self._global.acquire()
+            held.append(self._global)
+            # The wait for the host's turn is not counted against the URL's time limit.
+            await self._pace(url)
+            done = await self.run(url, head, release)
             self._note_host(url, done)
             return done.result
+        finally:
+            while held:
+                held.pop().release()
 
-    async def run(self, url: str, head: bool) -> _Done:
-        """Fetch one URL whose turn has come (its limits and pacing are the caller's)."""
-        progress = _Progress(paced=True)
+    async def run(self, url: str, head: bool, release: Callable[[], None] | None = None) -> _Done:
+        """Fetch one URL whose turn has come (its limits and pacing are the caller's);
+        ``release`` is called once its final answer has been read, if it is a 2xx to a
+        GET (an answer that cannot lead to a retry)."""
+        progress = _Progress(paced=True, release=release)
         started = datetime.now(UTC)
         clock = time.monotonic()
         deadline = asyncio.timeout(self.options.timeout)
@@ -985,10 +1218,6 @@ class _Fetcher:
         result = self._result(url, outcome, progress, started, time.monotonic() - clock)
         reached = outcome.answered or bool(outcome.chain.hops)
         return _Done(result, outcome.verdict, reached)
-
-    async def start_workers(self, count: int) -> None:
-        """Hand the requests to ``count`` worker processes from now on (see :class:`_Workers`)."""
-        self._workers = await _Workers.start(self, count)
 
     async def _pace(self, url: str) -> None:
         """Wait for the host's next free start time (``min_interval`` after the last one
@@ -1093,6 +1322,9 @@ class _Fetcher:
         if stop is not None:
             return _Outcome(stop, chain)
         final = chain.exchanges[-1]
+        if method == "GET" and 200 <= final.status < 300 and progress.release is not None:
+            progress.release()  # a 2xx is never retried: nothing more goes to the host
+            progress.release = None
         content: bytes | None = None
         truncated, decode_error = final.truncated, None
         if method == "GET":
@@ -1248,8 +1480,7 @@ def worker_count(options: FetchOptions, targets: int) -> int:
     """How many worker processes a run of ``targets`` distinct URLs uses (1: none).
 
     Workers are forked, so only on Linux (macOS system libraries are not safe to use
-    after a fork); and not with ``min_interval``, whose pacing of retries and redirects
-    is kept exact in one process.
+    after a fork); and not with ``min_interval``, whose pacing stays exact in one process.
     """
     if sys.platform != "linux" or options.min_interval > 0 or targets < 2:
         return 1
@@ -1260,10 +1491,58 @@ def worker_count(options: FetchOptions, targets: int) -> int:
     return max(1, min(len(os.sched_getaffinity(0)), MAX_AUTO_WORKERS))
 
 
-async def _send_frame(writer: asyncio.StreamWriter, lock: asyncio.Lock, data: bytes) -> None:
-    async with lock:
-        writer.write(_FRAME.pack(len(data)) + data)
-        await writer.drain()
+@dataclass
+class Share:
+    """What one worker process checks: its URLs (with HEAD-first or not), its part of
+    the global limit, and the per-host limits of hosts it shares with other workers."""
+
+    targets: list[tuple[str, bool]] = field(default_factory=list)
+    concurrency: int = 1
+    host_limits: dict[str, int] = field(default_factory=dict)
+
+
+def _host_key(url: str) -> str:
+    try:
+        return _host_port(url).lower()
+    except ValueError:  # a malformed URL: judged as such wherever it goes
+        return ""
+
+
+def plan_shares(
+    targets: Sequence[tuple[str, bool]], workers: int, concurrency: int, per_host: int
+) -> list[Share]:
+    """Deal the URLs out to ``workers`` processes, host by host.
+
+    All the URLs of a host go to one worker, which then applies the per-host limit, the
+    pacing and the failure count to that host as one process would. A host with more
+    than a worker's fair share of the URLs (a run against one site) is split between
+    workers, its per-host limit divided between them so that together they never exceed
+    it. The global limit is divided evenly. Workers with nothing to do are left out.
+    """
+    hosts: dict[str, list[tuple[str, bool]]] = {}
+    for target in targets:
+        hosts.setdefault(_host_key(target[0]), []).append(target)
+    fair = len(targets) / workers
+    pieces: list[tuple[str, list[tuple[str, bool]], int]] = []  # host, URLs, limit
+    for host, urls in hosts.items():
+        parts = min(workers, per_host) if host and len(urls) > fair else 1
+        for index in range(parts):
+            limit = per_host // parts + (1 if index < per_host % parts else 0)
+            pieces.append((host, urls[index::parts], limit))
+    shares = [Share(concurrency=max(1, concurrency // workers)) for _ in range(workers)]
+    limits: list[dict[str, int]] = [{} for _ in range(workers)]
+    for host, urls, limit in sorted(pieces, key=lambda piece: -len(piece[1])):
+        least = min(range(workers), key=lambda w: len(shares[w].targets))
+        shares[least].targets.extend(urls)
+        limits[least][host] = limits[least].get(host, 0) + limit
+    for share, assigned in zip(shares, limits, strict=True):
+        share.host_limits = {h: n for h, n in assigned.items() if h and n != per_host}
+    return [share for share in shares if share.targets]
+
+
+async def _send_frame(writer: asyncio.StreamWriter, data: bytes) -> None:
+    writer.write(_FRAME.pack(len(data)) + data)
+    await writer.drain()
 
 
 async def _read_frame(reader: asyncio.StreamReader) -> bytes:
@@ -1271,45 +1550,31 @@ async def _read_frame(reader: asyncio.StreamReader) -> bytes:
     return await reader.readexactly(size)
 
 
-@dataclass
-class _Worker:
-    """The parent's end of one worker process."""
-
-    pid: int
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    busy: int = 0
-    listener: asyncio.Task[None] | None = None
-
-
 class _Workers:
-    """Worker processes that make the requests and judge the pages, so a run uses every
-    core (parsing HTTP and pages in Python costs more CPU than one core has to give at a
-    few thousand links a second).
+    """Worker processes, each checking its share of the URLs with the whole engine.
 
-    The limits stay here, in the parent: the global and per-host limits, the pacing and
-    the host failure counts are decided before a URL is handed to a worker, so they mean
-    exactly what they mean without workers. A worker gets (job, URL, HEAD-first) and
-    answers with the URL's :class:`_Done`, pickled, over a socket pair. Workers are forked
-    from the parent before any request is made, with the parent's client (no connection
-    open yet); they end when their socket closes, with ``os._exit`` so that nothing of
-    the parent's (buffered output, open files, the store) is flushed or closed twice.
+    Parsing HTTP and judging pages in Python costs more CPU time than one core has at a
+    few thousand links a second, so a large run is split between processes, host by
+    host (see :func:`plan_shares`): each worker applies the limits to its hosts itself,
+    with no round trip to the parent between one request to a host and the next. The
+    parent sends each worker its share and reads back each result, pickled, over a
+    socket pair, as it comes. Workers are forked before any request is made, with the
+    parent's client (no connection open yet), and end with ``os._exit`` so that nothing
+    of the parent's (buffered output, open files, the store) is flushed or closed twice.
     """
 
-    def __init__(self, workers: list[_Worker], timeout: float) -> None:
-        self._workers = workers
-        self._waiting: dict[int, asyncio.Future[_Done]] = {}
-        self._jobs = itertools.count()
-        # A worker enforces each URL's time limit itself; this only catches a worker
-        # that stopped answering altogether.
-        self._patience = timeout + 60
+    def __init__(self, pids: list[int], streams: list[tuple[Any, Any]]) -> None:
+        self._pids = pids
+        self._streams: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = streams
 
     @classmethod
-    async def start(cls, fetcher: _Fetcher, count: int) -> _Workers:
-        pairs = [socket.socketpair() for _ in range(count)]
+    async def start(cls, fetcher: _Fetcher, shares: list[Share]) -> _Workers:
+        # httpx imports its connection machinery (httpcore, anyio, h11, h2) on the first
+        # request: import it once here, for every worker to inherit, not once in each.
+        importlib.import_module("anyio._backends._asyncio")
+        pairs = [socket.socketpair() for _ in shares]
         pids: list[int] = []
-        for index, (_, theirs) in enumerate(pairs):
+        for index, share in enumerate(shares):
             with warnings.catch_warnings():
                 # Python 3.12+ warns about forking while other threads run (a progress bar,
                 # a test server): the child runs only this engine and touches no lock
@@ -1323,78 +1588,73 @@ class _Workers:
                     first.close()
                     if other != index:
                         second.close()
-                _worker_main(theirs, fetcher)
+                _worker_main(pairs[index][1], fetcher, share)
             pids.append(pid)
-        workers: list[_Worker] = []
-        for pid, (ours, theirs) in zip(pids, pairs, strict=True):
+        streams = []
+        for ours, theirs in pairs:
             theirs.close()
-            reader, writer = await asyncio.open_connection(sock=ours)
-            workers.append(_Worker(pid, reader, writer))
-        pool = cls(workers, fetcher.options.timeout)
-        for worker in workers:
-            worker.listener = asyncio.create_task(pool._listen(worker))
-        return pool
+            streams.append(await asyncio.open_connection(sock=ours))
+        return cls(pids, streams)
 
-    async def run(self, url: str, head: bool) -> _Done:
-        worker = min(self._workers, key=lambda w: w.busy)
-        job = next(self._jobs)
-        answer = asyncio.get_running_loop().create_future()
-        self._waiting[job] = answer
-        worker.busy += 1
-        try:
-            request = pickle.dumps((job, url, head), pickle.HIGHEST_PROTOCOL)
-            await _send_frame(worker.writer, worker.lock, request)
-            async with asyncio.timeout(self._patience):
-                return await answer
-        finally:
-            worker.busy -= 1
-            self._waiting.pop(job, None)
+    async def results(self) -> AsyncIterator[FetchResult]:
+        """Every worker's results, as they come."""
+        queue: asyncio.Queue[FetchResult | BaseException | None] = asyncio.Queue()
 
-    async def _listen(self, worker: _Worker) -> None:
-        """Hand each answer of one worker to whoever waits for it."""
-        error = "a fetch worker process stopped unexpectedly"
+        async def listen(reader: asyncio.StreamReader) -> None:
+            try:
+                while True:
+                    kind, payload = pickle.loads(await _read_frame(reader))
+                    if kind == "end":
+                        break
+                    if kind == "error":
+                        raise RuntimeError(f"a fetch worker failed:\n{payload}")
+                    queue.put_nowait(payload)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                queue.put_nowait(RuntimeError("a fetch worker process stopped unexpectedly"))
+            except BaseException as exc:
+                queue.put_nowait(exc)
+            else:
+                queue.put_nowait(None)
+
+        listeners = [asyncio.create_task(listen(reader)) for reader, _ in self._streams]
         try:
-            while True:
-                job, ok, payload = pickle.loads(await _read_frame(worker.reader))
-                waiter = self._waiting.get(job)
-                if waiter is None or waiter.done():
-                    continue
-                if ok:
-                    waiter.set_result(payload)
+            finished = 0
+            while finished < len(listeners):
+                item = await queue.get()
+                if item is None:
+                    finished += 1
+                elif isinstance(item, BaseException):
+                    raise item
                 else:
-                    waiter.set_exception(RuntimeError(f"a fetch worker failed:\n{payload}"))
-        except (asyncio.IncompleteReadError, ConnectionError, OSError):
-            pass
-        # The worker is gone: nothing it had will come.
-        for waiter in self._waiting.values():
-            if not waiter.done():
-                waiter.set_exception(RuntimeError(error))
+                    yield item
+        finally:
+            for listener in listeners:
+                listener.cancel()
+            await asyncio.gather(*listeners, return_exceptions=True)
 
     async def aclose(self) -> None:
-        for worker in self._workers:
-            worker.writer.close()
-        for worker in self._workers:
-            if worker.listener is not None:
-                worker.listener.cancel()
-                await asyncio.gather(worker.listener, return_exceptions=True)
-        for worker in self._workers:
-            await _reap(worker.pid)
+        for _, writer in self._streams:
+            writer.close()
+        for pid in self._pids:
+            await _reap(pid)
 
 
 async def _reap(pid: int) -> None:
     """Wait for a worker to exit (it does as soon as its socket closes), killing it if it
     has not within a few seconds."""
-    for _ in range(100):
+    for _ in range(1000):
         done, _status = os.waitpid(pid, os.WNOHANG)
         if done:
             return
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.005)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
 
 
-def _worker_main(sock: socket.socket, fetcher: _Fetcher) -> NoReturn:  # pragma: no cover
-    """The whole life of a worker process, after the fork: serve, then ``os._exit``."""
+def _worker_main(
+    sock: socket.socket, parent: _Fetcher, share: Share
+) -> NoReturn:  # pragma: no cover
+    """The whole life of a worker process, after the fork: check, then ``os._exit``."""
     code = 0
     try:
         # The fork copied the parent's running event loop: forget it and start afresh.
@@ -1403,40 +1663,37 @@ def _worker_main(sock: socket.socket, fetcher: _Fetcher) -> NoReturn:  # pragma:
             signal.set_wakeup_fd(-1)
             # Ctrl-C is the parent's to handle: it closes our socket, and we stop.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-        asyncio.run(_serve(sock, fetcher))
+        options = replace(parent.options, concurrency=share.concurrency, workers=1)
+        fetcher = _Fetcher(options, parent._client, share.host_limits)
+        asyncio.run(_serve(sock, fetcher, share))
     except BaseException:
         code = 1
     finally:
         os._exit(code)
 
 
-async def _serve(sock: socket.socket, fetcher: _Fetcher) -> None:  # pragma: no cover
-    """Fetch each URL the parent sends, as many at once as it sends, and answer each."""
+async def _serve(sock: socket.socket, fetcher: _Fetcher, share: Share) -> None:  # pragma: no cover
+    """Check the share and send each result to the parent as soon as it is in; stop
+    early if the parent closes the socket."""
     reader, writer = await asyncio.open_connection(sock=sock)
-    lock = asyncio.Lock()
-    running: set[asyncio.Task[None]] = set()
-
-    async def answer(job: int, url: str, head: bool) -> None:
-        reply: tuple[int, bool, _Done | str]
-        try:
-            reply = (job, True, await fetcher.run(url, head))
-        except Exception:
-            reply = (job, False, traceback.format_exc())
-        await _send_frame(writer, lock, pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
-
+    tasks = [
+        asyncio.create_task(fetcher.check(url, head_first=head)) for url, head in share.targets
+    ]
+    gone = asyncio.create_task(reader.read(1))  # the parent hung up (or died)
     try:
-        while True:
-            try:
-                job, url, head = pickle.loads(await _read_frame(reader))
-            except (asyncio.IncompleteReadError, ConnectionError):
-                break
-            task = asyncio.create_task(answer(job, url, head))
-            running.add(task)
-            task.add_done_callback(running.discard)
+        for next_done in asyncio.as_completed(tasks):
+            result = await next_done
+            if gone.done():
+                return
+            await _send_frame(writer, pickle.dumps(("result", result), pickle.HIGHEST_PROTOCOL))
+        await _send_frame(writer, pickle.dumps(("end", None)))
+    except Exception:
+        if not gone.done():
+            await _send_frame(writer, pickle.dumps(("error", traceback.format_exc())))
     finally:
-        for task in running:
+        for task in [*tasks, gone]:
             task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        await asyncio.gather(*tasks, gone, return_exceptions=True)
         await fetcher.aclose()
         writer.close()
 
@@ -1463,20 +1720,23 @@ async def fetch_all(
     if not given:
         return results
     fetcher = _Fetcher(options)
-    workers = worker_count(options, len(by_target))
+    # A page whose fragments are to be checked needs its body, even in HEAD-first mode.
+    targets = [
+        (target, options.head_first and not _any_fragment(given))
+        for target, given in by_target.items()
+    ]
+    workers = worker_count(options, len(targets))
+    pool: _Workers | None = None
     tasks: list[asyncio.Task[FetchResult]] = []
     try:
         if workers > 1:
-            await fetcher.start_workers(workers)
-        # A page whose fragments are to be checked needs its body, even in HEAD-first mode.
-        tasks = [
-            asyncio.create_task(
-                fetcher.check(target, head_first=options.head_first and not _any_fragment(given))
-            )
-            for target, given in by_target.items()
-        ]
-        for next_done in asyncio.as_completed(tasks):
-            done = await next_done
+            shares = plan_shares(targets, workers, options.concurrency, options.per_host)
+            pool = await _Workers.start(fetcher, shares)
+            stream = pool.results()
+        else:
+            tasks = [asyncio.create_task(fetcher.check(t, head_first=h)) for t, h in targets]
+            stream = _as_they_come(tasks)
+        async for done in stream:
             page: PageAnchors | None = None
             for url in by_target[done.url]:
                 check: FragmentCheck | None = None
@@ -1496,8 +1756,15 @@ async def fetch_all(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if pool is not None:
+            await pool.aclose()
         await fetcher.aclose()
     return {url: results[url] for url in given}
+
+
+async def _as_they_come(tasks: list[asyncio.Task[FetchResult]]) -> AsyncIterator[FetchResult]:
+    for next_done in asyncio.as_completed(tasks):
+        yield await next_done
 
 
 def _any_fragment(urls: Iterable[str]) -> bool:
