@@ -94,7 +94,7 @@ class ClaimReviewReport:
             if len(first) > 1:
                 item["appearance"] = [first]
                 item["firstAppearance"] = first
-        review = {
+        review: dict[str, Any] = {
             "@type": "ClaimReview",
             "identifier": claim.id,
             "claimReviewed": claim.text,
