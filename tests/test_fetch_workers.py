@@ -6,6 +6,7 @@ workers against a run without on real local servers.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import sys
@@ -22,6 +23,7 @@ from citeaudit.fetch import (
     Failure,
     FetchOptions,
     FetchResult,
+    fetch_all,
     fetch_all_sync,
     worker_count,
 )
@@ -164,3 +166,16 @@ def test_a_failing_host_is_given_up_on_with_workers(httpserver: HTTPServer) -> N
         f"connection refused by 127.0.0.1:{port} (not tried: 3 URLs in a row on "
         f"127.0.0.1:{port} failed this way)"
     )
+
+
+def test_an_interrupted_run_leaves_no_worker_behind() -> None:
+    async def interrupted(urls: list[str]) -> None:
+        await asyncio.wait_for(fetch_all(urls, replace(FAST, workers=2)), timeout=0.3)
+
+    before = children()
+    with SlowServer(delay=2.0) as one, SlowServer(delay=2.0) as two:
+        urls = [s.url(f"/{i}") for s in (one, two) for i in range(3)]
+        with pytest.raises(TimeoutError):
+            asyncio.run(interrupted(urls))
+
+    assert children() == before

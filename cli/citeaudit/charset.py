@@ -9,6 +9,7 @@ declaration, and only then guessed.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from email.message import Message
 
@@ -56,6 +57,7 @@ def _usable(label: str | None) -> str | None:
     return "utf-8" if name.startswith("utf-16") else name
 
 
+@functools.lru_cache(maxsize=256)  # a run meets a handful of distinct Content-Types
 def header_charset(content_type: str | None) -> str | None:
     """The charset parameter of a Content-Type header, as a usable codec name."""
     if not content_type:
