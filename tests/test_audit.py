@@ -298,6 +298,9 @@ def test_offline_run_finishes_and_says_so(tmp_path: Path) -> None:
     assert report["claims"][0]["verdict"] == "unverifiable"
     assert "network looks unreachable" in result.stderr
     assert result.exit_code == 1
+    terminal = CliRunner().invoke(app, ["audit", str(path)]).stdout
+    assert "2 not reached (no network)" in terminal
+    assert "0 rotted" in terminal  # nothing is declared dead
 
 
 def test_hostile_page_text_is_shown_as_text(tmp_path: Path, httpserver: HTTPServer) -> None:

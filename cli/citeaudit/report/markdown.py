@@ -93,7 +93,12 @@ class MarkdownReport:
             )
             lines.append(f"**Claims:** {counts}  ")
         tally = report.source_tally()
-        words = {"other": "accepted", "local": "local file", "no_copy": "no public copy"}
+        words = {
+            "other": "accepted",
+            "local": "local file",
+            "no_copy": "no public copy",
+            "unreached": "not reached (no network)",
+        }
         sources = " · ".join(
             f"{n} {words.get(k, k)}"
             for k, n in tally.items()

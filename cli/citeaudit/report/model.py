@@ -359,11 +359,16 @@ class ReportModel(_Model):
     def source_tally(self) -> dict[str, int]:
         """Sources by what a reader cares about: ``ok`` (answered, perhaps after redirects),
         ``rotted``, ``blocked`` (refused: not proof of rot), ``other`` (an HTTP code the
-        user accepted), ``local`` (a local file), ``no_copy`` (nothing public to check)."""
-        tally = dict.fromkeys(("ok", "rotted", "blocked", "other", "local", "no_copy"), 0)
+        user accepted), ``local`` (a local file), ``no_copy`` (nothing public to check),
+        ``unreached`` (the network was down: nothing is known of the source)."""
+        kinds = ("ok", "rotted", "blocked", "other", "local", "no_copy", "unreached")
+        tally = dict.fromkeys(kinds, 0)
+        offline = self.run.network is Network.OFFLINE
         for s in self.sources:
             if s.status is None:
                 tally["local" if s.file else "no_copy"] += 1
+            elif offline and not s.status.alive:
+                tally["unreached"] += 1
             elif s.status.alive:
                 tally["ok"] += 1
             elif s.accepted:

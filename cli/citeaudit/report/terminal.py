@@ -61,7 +61,12 @@ VERDICT_STYLE: dict[str, str] = {
     ClaimVerdict.UNVERIFIABLE: "bold magenta",
 }
 _TALLY_STYLE = {"ok": "green", "rotted": "red", "blocked": "yellow"}
-_TALLY_WORDS = {"other": "accepted", "local": "local file", "no_copy": "no public copy"}
+_TALLY_WORDS = {
+    "other": "accepted",
+    "local": "local file",
+    "no_copy": "no public copy",
+    "unreached": "not reached (no network)",
+}
 
 
 def summary_line(report: ReportModel) -> str:
