@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,17 +22,17 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from citeaudit.errors import UsageError
 from citeaudit.fetch import (
-    ACCEPT,
-    ACCEPT_ENCODING,
     Exchange,
     FetchOptions,
     classify_error,
     decode_body,
     header,
+    request_headers,
     retry_after_seconds,
     status_line,
+    timeouts,
+    tls_context,
     url_problem,
 )
 
@@ -112,33 +111,13 @@ class ArchiveClient:
 
     def _make_client(self) -> httpx.AsyncClient:
         options = self.options
-        verify: ssl.SSLContext | bool = not options.insecure
-        try:
-            if options.ca_bundle and not options.insecure:
-                verify = ssl.create_default_context(cafile=options.ca_bundle)
-            context = httpx.create_ssl_context(verify=verify, trust_env=True)
-        except (OSError, ssl.SSLError) as exc:
-            raise UsageError(
-                f"cannot load the CA certificates: {exc}",
-                hint="check --ca-bundle, SSL_CERT_FILE and SSL_CERT_DIR",
-            ) from exc
         return httpx.AsyncClient(
-            verify=context,
+            verify=tls_context(options),
             trust_env=True,
             follow_redirects=False,
             event_hooks={"response": [_keep_location]},
-            headers={
-                "User-Agent": options.user_agent,
-                "Accept": ACCEPT,
-                "Accept-Encoding": ACCEPT_ENCODING,
-            },
-            timeout=httpx.Timeout(
-                options.timeout,
-                connect=options.connect_timeout,
-                read=options.read_timeout,
-                write=options.read_timeout,
-                pool=options.timeout,
-            ),
+            headers=request_headers(options),
+            timeout=timeouts(options),
             limits=httpx.Limits(
                 max_connections=options.concurrency,
                 max_keepalive_connections=options.per_host,

@@ -1075,6 +1075,41 @@ def _proxied() -> bool:
     return any(found.get(scheme) for scheme in ("http", "https", "all"))
 
 
+def tls_context(options: FetchOptions) -> ssl.SSLContext:
+    """The TLS settings of a run (``--insecure``, ``--ca-bundle``, ``SSL_CERT_FILE``), shared
+    by every client that talks for it; a CA file that cannot be read is the user's to fix."""
+    verify: ssl.SSLContext | bool = not options.insecure
+    try:
+        if options.ca_bundle and not options.insecure:
+            verify = ssl.create_default_context(cafile=options.ca_bundle)
+        return httpx.create_ssl_context(verify=verify, trust_env=True)
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(
+            f"cannot load the CA certificates: {exc}",
+            hint="check --ca-bundle, SSL_CERT_FILE and SSL_CERT_DIR",
+        ) from exc
+
+
+def request_headers(options: FetchOptions) -> dict[str, str]:
+    """The headers every request of a run sends: who we are and what we accept."""
+    return {
+        "User-Agent": options.user_agent,
+        "Accept": ACCEPT,
+        "Accept-Encoding": ACCEPT_ENCODING,
+    }
+
+
+def timeouts(options: FetchOptions) -> httpx.Timeout:
+    """The connect, read and write timeouts of one request (the total is kept apart)."""
+    return httpx.Timeout(
+        options.timeout,
+        connect=options.connect_timeout,
+        read=options.read_timeout,
+        write=options.read_timeout,
+        pool=options.timeout,
+    )
+
+
 class _Fetcher:
     """One shared client and the limits around it; ``check`` never raises for a URL."""
 
@@ -1102,57 +1137,38 @@ class _Fetcher:
 
     def _make_client(self) -> httpx.AsyncClient:
         options = self.options
-        verify: ssl.SSLContext | bool = not options.insecure
-        try:
-            if options.ca_bundle and not options.insecure:
-                verify = ssl.create_default_context(cafile=options.ca_bundle)
-            # One SSL context for every pool: loading the CA bundle takes tens of ms.
-            context = httpx.create_ssl_context(verify=verify, trust_env=True)
-            per_host = httpx.Limits(
+        # One SSL context for every pool: loading the CA bundle takes tens of ms.
+        context = tls_context(options)
+        per_host = httpx.Limits(
+            max_connections=options.concurrency,
+            max_keepalive_connections=options.per_host,
+        )
+        # Through a proxy every request goes to one host, the proxy, and httpx's own
+        # set-up (which a transport of ours would switch off) is the right one.
+        pools = (
+            None
+            if _proxied()
+            else _PoolPerHost(
+                lambda scheme: _transport(context, scheme == b"https", per_host),
+                keep=options.concurrency,
+            )
+        )
+        self._pools = pools
+        return httpx.AsyncClient(
+            http2=True,
+            verify=context,
+            trust_env=True,
+            transport=pools,
+            follow_redirects=False,
+            cookies=_no_cookies(),
+            event_hooks={"response": [_hide_location]},
+            headers=request_headers(options),
+            timeout=timeouts(options),
+            limits=httpx.Limits(
                 max_connections=options.concurrency,
-                max_keepalive_connections=options.per_host,
-            )
-            # Through a proxy every request goes to one host, the proxy, and httpx's own
-            # set-up (which a transport of ours would switch off) is the right one.
-            pools = (
-                None
-                if _proxied()
-                else _PoolPerHost(
-                    lambda scheme: _transport(context, scheme == b"https", per_host),
-                    keep=options.concurrency,
-                )
-            )
-            self._pools = pools
-            return httpx.AsyncClient(
-                http2=True,
-                verify=context,
-                trust_env=True,
-                transport=pools,
-                follow_redirects=False,
-                cookies=_no_cookies(),
-                event_hooks={"response": [_hide_location]},
-                headers={
-                    "User-Agent": options.user_agent,
-                    "Accept": ACCEPT,
-                    "Accept-Encoding": ACCEPT_ENCODING,
-                },
-                timeout=httpx.Timeout(
-                    options.timeout,
-                    connect=options.connect_timeout,
-                    read=options.read_timeout,
-                    write=options.read_timeout,
-                    pool=options.timeout,
-                ),
-                limits=httpx.Limits(
-                    max_connections=options.concurrency,
-                    max_keepalive_connections=options.concurrency,
-                ),
-            )
-        except (OSError, ssl.SSLError) as exc:
-            raise UsageError(
-                f"cannot load the CA certificates: {exc}",
-                hint="check --ca-bundle, SSL_CERT_FILE and SSL_CERT_DIR",
-            ) from exc
+                max_keepalive_connections=options.concurrency,
+            ),
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()
