@@ -426,10 +426,7 @@ class WarcArchive:
                 if original is not None and not original.on_disk(self.store_dir):
                     original = None
             record_id, offset, length = self._write_exchange(final, original, digest)
-            metadata_id = None
-            if facts is not None:
-                metadata_id = self._write_metadata(record_id, final.date, self._describe(facts))
-            self._sync()
+            metadata_id = self._finish_capture(record_id, final.date, facts)
         content_type = result.content_type or _header(final.response_headers, "content-type")
         return Snapshot(
             url=_target_uri(final.url),
@@ -449,6 +446,15 @@ class WarcArchive:
 
     def _describe(self, facts: Facts) -> list[tuple[str, str]]:
         return [("software", f"citeaudit/{__version__}"), *facts]
+
+    def _finish_capture(self, record_id: str, date: datetime, facts: Facts | None) -> str | None:
+        """After a capture's record: its metadata record (when there are facts), then a sync,
+        so nothing points at the capture before it is on disk. The metadata record's id."""
+        metadata_id = None
+        if facts is not None:
+            metadata_id = self._write_metadata(record_id, date, self._describe(facts))
+        self._sync()
+        return metadata_id
 
     def _write_metadata(self, about: str, date: datetime, facts: Facts) -> str:
         """A metadata record about the record ``about``, under a ``urn:`` of its own."""
@@ -576,10 +582,7 @@ class WarcArchive:
         )
         with self._lock:
             offset, length = self._write(record)
-            metadata_id = None
-            if facts is not None:
-                metadata_id = self._write_metadata(record_id, created, self._describe(facts))
-            self._sync()
+            metadata_id = self._finish_capture(record_id, created, facts)
         return Snapshot(
             url=uri,
             warc=self.relative_path,
@@ -616,10 +619,7 @@ class WarcArchive:
         )
         with self._lock:
             offset, length = self._write(record)
-            metadata_id = None
-            if facts is not None:
-                metadata_id = self._write_metadata(record_id, captured, self._describe(facts))
-            self._sync()
+            metadata_id = self._finish_capture(record_id, captured, facts)
         return Snapshot(
             url=uri,
             warc=self.relative_path,
