@@ -42,19 +42,17 @@ import traceback
 import urllib.request
 import warnings
 import zlib
-from collections import Counter, OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from types import ModuleType
-from typing import Any, NoReturn, TypeVar, cast
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
 
-from citeaudit import __version__, soft404
+from citeaudit import __version__, http1, soft404
 from citeaudit.errors import UsageError
 from citeaudit.fragment_check import FragmentCheck, PageAnchors, not_checked, url_fragment
 from citeaudit.soft404 import SoftKind
@@ -780,295 +778,6 @@ _HOST_FAILURES = frozenset(
 )
 
 
-_Origin = tuple[bytes, bytes, int | None]
-
-# A connection stops reading from the network when this much is waiting to be read.
-_READ_HIGH_WATER = 1024 * 1024
-
-
-class _StreamProtocol(asyncio.Protocol):
-    """The receiving end of one connection: bytes wait here until httpcore reads them."""
-
-    def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
-        self.buffer = bytearray()
-        self.eof = False
-        self.error: BaseException | None = None
-        self.paused_reading = False
-        self.paused_writing = False
-        self._waiter: asyncio.Future[None] | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.Transport, transport)
-
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        if len(self.buffer) > _READ_HIGH_WATER and self.transport is not None:
-            self.transport.pause_reading()
-            self.paused_reading = True
-        self._wake()
-
-    def eof_received(self) -> bool:
-        self.eof = True
-        self._wake()
-        return False
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.eof = True
-        self.error = exc
-        self.paused_writing = False
-        self._wake()
-
-    def pause_writing(self) -> None:
-        self.paused_writing = True
-
-    def resume_writing(self) -> None:
-        self.paused_writing = False
-        self._wake()
-
-    def _wake(self) -> None:
-        waiter, self._waiter = self._waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def wait(self) -> None:
-        self._waiter = asyncio.get_running_loop().create_future()
-        await self._waiter
-
-
-def _raise_from(error: BaseException, kind: type[Exception]) -> NoReturn:
-    """Raise ``kind`` caused by ``error``, raised while handling it: httpcore re-raises
-    some errors ``from None``, which drops the cause but keeps the context, and the OS
-    error must stay in the chain for :func:`classify_error` to name it."""
-    try:
-        raise error
-    except BaseException as exc:
-        raise kind(exc) from exc
-
-
-class _AsyncioStream(httpcore.AsyncNetworkStream):
-    """httpcore's view of one connection, on asyncio's own transports.
-
-    httpcore's default goes through anyio, whose stream layers cost a third of the CPU
-    time of a small request; this does what it does (same timeouts, same exceptions,
-    the OS error kept as the cause) directly on an asyncio protocol.
-    """
-
-    def __init__(self, transport: asyncio.Transport, protocol: _StreamProtocol) -> None:
-        self._transport = transport
-        self._protocol = protocol
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        protocol = self._protocol
-        if not protocol.buffer and not protocol.eof:
-            try:
-                async with asyncio.timeout(timeout):
-                    while not protocol.buffer and not protocol.eof:
-                        await protocol.wait()
-            except TimeoutError as exc:
-                raise httpcore.ReadTimeout(exc) from exc
-        if protocol.buffer:
-            data = bytes(protocol.buffer[:max_bytes])
-            del protocol.buffer[:max_bytes]
-            if protocol.paused_reading and len(protocol.buffer) <= _READ_HIGH_WATER // 4:
-                protocol.paused_reading = False
-                self._transport.resume_reading()
-            return data
-        if isinstance(protocol.error, OSError):
-            _raise_from(protocol.error, httpcore.ReadError)
-        return b""
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if not buffer:
-            return
-        protocol = self._protocol
-        if protocol.error is not None:
-            _raise_from(protocol.error, httpcore.WriteError)
-        if self._transport.is_closing():
-            raise httpcore.WriteError("the connection is closed")
-        self._transport.write(buffer)
-        if protocol.paused_writing:
-            try:
-                async with asyncio.timeout(timeout):
-                    while protocol.paused_writing:
-                        await protocol.wait()
-            except TimeoutError as exc:
-                raise httpcore.WriteTimeout(exc) from exc
-
-    async def aclose(self) -> None:
-        self._transport.close()
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                transport = await loop.start_tls(
-                    self._transport, self._protocol, ssl_context, server_hostname=server_hostname
-                )
-        except TimeoutError as exc:
-            self._transport.close()
-            raise httpcore.ConnectTimeout(exc) from exc
-        except (OSError, EOFError) as exc:  # ssl.SSLError is an OSError
-            self._transport.close()
-            raise httpcore.ConnectError(exc) from exc
-        if transport is None:
-            raise httpcore.ConnectError("the TLS handshake was cut short")
-        return _AsyncioStream(transport, self._protocol)
-
-    def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable":  # an idle connection the server closed (or wrote to)
-            return bool(self._protocol.buffer) or self._protocol.eof
-        names = {
-            "ssl_object": "ssl_object",
-            "client_addr": "sockname",
-            "server_addr": "peername",
-            "socket": "socket",
-        }
-        return self._transport.get_extra_info(names[info]) if info in names else None
-
-
-class _AsyncioBackend(httpcore.AsyncNetworkBackend):
-    """Opens :class:`_AsyncioStream` connections, as anyio's backend would (its
-    happy-eyeballs delay, its exceptions and their causes)."""
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_connection(
-                    _StreamProtocol,
-                    host,
-                    port,
-                    local_addr=(local_address, 0) if local_address else None,
-                    happy_eyeballs_delay=0.25,
-                )
-        except TimeoutError as exc:
-            raise httpcore.ConnectTimeout(exc) from exc
-        except socket.gaierror as exc:
-            raise httpcore.ConnectError(exc) from exc
-        except OSError as exc:
-            failed = OSError("All connection attempts failed")
-            failed.__cause__ = exc
-            raise httpcore.ConnectError(failed) from failed
-        sock = transport.get_extra_info("socket")
-        for option in socket_options or ():
-            sock.setsockopt(*option)
-        return _AsyncioStream(transport, protocol)
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("UNIX sockets are not used here")
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-
-def _transport(
-    context: ssl.SSLContext, http2: bool, limits: httpx.Limits
-) -> httpx.AsyncHTTPTransport:
-    """An httpx transport whose connections run on :class:`_AsyncioBackend`."""
-    transport = httpx.AsyncHTTPTransport(verify=context, http2=http2, limits=limits)
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        http1=True,
-        http2=http2,
-        network_backend=_AsyncioBackend(),
-    )
-    return transport
-
-
-class _CountedStream(httpx.AsyncByteStream):
-    """A response body that tells its pool when it is closed (the request is over)."""
-
-    def __init__(self, stream: httpx.AsyncByteStream, done: Callable[[], Awaitable[None]]) -> None:
-        self._stream = stream
-        self._done: Callable[[], Awaitable[None]] | None = done
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
-        finally:
-            done, self._done = self._done, None
-            if done is not None:
-                await done()
-
-
-class _PoolPerHost(httpx.AsyncBaseTransport):
-    """One connection pool per origin (scheme, host, port) instead of one for all.
-
-    httpcore's pool looks at every connection it holds on each request and each release,
-    so one pool of hundreds of connections spends more time choosing a connection than
-    using it (quadratic). A pool per host holds a handful. At most ``keep`` pools are kept;
-    beyond that, pools with nothing in flight are closed, oldest use first, so a run over
-    thousands of hosts does not keep thousands of idle sockets open. ``make`` gets the
-    scheme: HTTP/2 is only ever negotiated over TLS, so plain-HTTP pools do without it.
-    """
-
-    def __init__(self, make: Callable[[bytes], httpx.AsyncHTTPTransport], keep: int) -> None:
-        self._make = make
-        self._keep = keep
-        self._pools: OrderedDict[_Origin, httpx.AsyncHTTPTransport] = OrderedDict()
-        self._busy: Counter[_Origin] = Counter()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        origin = (url.raw_scheme, url.raw_host, url.port)
-        pool = self._pools.get(origin)
-        if pool is None:
-            pool = self._pools[origin] = self._make(url.raw_scheme)
-        else:
-            self._pools.move_to_end(origin)
-        self._busy[origin] += 1
-        try:
-            response = await pool.handle_async_request(request)
-        except BaseException:
-            await self._release(origin)
-            raise
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _CountedStream(response.stream, lambda: self._release(origin))
-        return response
-
-    async def _release(self, origin: _Origin) -> None:
-        self._busy[origin] -= 1
-        if self._busy[origin] <= 0:
-            del self._busy[origin]
-        if len(self._pools) <= self._keep:
-            return
-        for idle in [o for o in self._pools if o not in self._busy]:
-            await self._pools.pop(idle).aclose()
-            if len(self._pools) <= self._keep:
-                break
-
-    async def aclose(self) -> None:
-        pools = list(self._pools.values())
-        self._pools.clear()
-        for pool in pools:
-            await pool.aclose()
-
-
 def _proxied() -> bool:
     """Whether the environment names an HTTP(S) proxy, as httpx reads it."""
     found = urllib.request.getproxies()
@@ -1128,37 +837,31 @@ class _Fetcher:
         self._host_limits = host_limits or {}
         self._next_start: dict[str, float] = {}
         self._failing: dict[str, tuple[int, Classification]] = {}
-        self._pools: _PoolPerHost | None = None
-        self._client: httpx.AsyncClient
+        self._client: httpx.AsyncClient | None = None
+        self._wire: http1.Client | None = None
         if parent is not None:
-            self._client, self._pools = parent._client, parent._pools
-        else:
+            self._client, self._wire = parent._client, parent._wire
+        elif _proxied():
+            # Through a proxy every request goes to one host, the proxy, and httpx knows
+            # how to talk to proxies; otherwise our own lean client does the requests.
             self._client = self._make_client()
+        else:
+            self._wire = http1.Client(
+                # One SSL context for every connection: loading CAs takes tens of ms.
+                context=tls_context(options),
+                headers=list(request_headers(options).items()),
+                connect_timeout=options.connect_timeout,
+                read_timeout=options.read_timeout,
+                keep_per_origin=options.per_host,
+                keep_origins=options.concurrency,
+            )
 
     def _make_client(self) -> httpx.AsyncClient:
         options = self.options
-        # One SSL context for every pool: loading the CA bundle takes tens of ms.
-        context = tls_context(options)
-        per_host = httpx.Limits(
-            max_connections=options.concurrency,
-            max_keepalive_connections=options.per_host,
-        )
-        # Through a proxy every request goes to one host, the proxy, and httpx's own
-        # set-up (which a transport of ours would switch off) is the right one.
-        pools = (
-            None
-            if _proxied()
-            else _PoolPerHost(
-                lambda scheme: _transport(context, scheme == b"https", per_host),
-                keep=options.concurrency,
-            )
-        )
-        self._pools = pools
         return httpx.AsyncClient(
             http2=True,
-            verify=context,
+            verify=tls_context(options),
             trust_env=True,
-            transport=pools,
             follow_redirects=False,
             cookies=_no_cookies(),
             event_hooks={"response": [_hide_location]},
@@ -1171,7 +874,10 @@ class _Fetcher:
         )
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
+        if self._wire is not None:
+            await self._wire.aclose()
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         key = _host_port(url).lower()
@@ -1413,18 +1119,44 @@ class _Fetcher:
             progress.paced = False  # the first request's turn was waited for in check()
         else:
             await self._pace(url)
-        request = self._client.build_request(method, url)
-        if cookies.jar:  # the chain's cookies; an empty jar would add nothing
-            cookies.set_cookie_header(request)
         date = datetime.now(UTC)
-        if self._pools is not None:
-            # Straight to the pools: httpx's client layer (event hooks, its cookie jar,
-            # redirect bookkeeping) costs a quarter of a small request's CPU, for nothing
-            # here; Location is read from the raw headers either way.
-            response = await self._pools.handle_async_request(request)
-            response.request = request
-        else:  # through a proxy: the client routes it
-            response = await self._client.send(request, stream=True)
+        if self._wire is None:
+            return await self._through_httpx(method, url, cookies, date)
+        extra: list[tuple[str, str]] = []
+        if cookies.jar:  # the chain's cookies; an empty jar would add nothing
+            probe = httpx.Request(method, url)
+            cookies.set_cookie_header(probe)
+            extra = [("Cookie", v) for v in probe.headers.get_list("cookie")]
+        reply, sent = await self._wire.request(method, url, self.options.max_bytes, extra)
+        if any(name.lower() in (b"set-cookie", b"set-cookie2") for name, _ in reply.headers):
+            cookies.extract_cookies(
+                httpx.Response(
+                    reply.status, headers=reply.headers, request=httpx.Request(method, url)
+                )
+            )
+        exchange = Exchange(
+            method=method,
+            url=url,
+            request_headers=tuple(sent),
+            http_version=reply.http_version,
+            status=reply.status,
+            reason=reply.reason,
+            response_headers=_latin1(reply.headers),
+            body=reply.body,
+            date=date,
+            truncated=reply.truncated,
+        )
+        return exchange, _location(reply.headers)
+
+    async def _through_httpx(
+        self, method: str, url: str, cookies: httpx.Cookies, date: datetime
+    ) -> tuple[Exchange, str | None]:
+        """One request through httpx (when a proxy is configured)."""
+        assert self._client is not None
+        request = self._client.build_request(method, url)
+        if cookies.jar:
+            cookies.set_cookie_header(request)
+        response = await self._client.send(request, stream=True)
         try:
             if _sets_cookies(response):
                 cookies.extract_cookies(response)
