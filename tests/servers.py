@@ -5,6 +5,9 @@
   bodies, a refusing proxy, a proxy that records what it was asked for.
 * :class:`SlowServer` is a threaded HTTP server that holds each request for a while and
   counts how many it holds at once (a :class:`Gauge`), to test concurrency limits.
+* :func:`keep_alive` answers request after request on one connection (echoing the request
+  target by default); :func:`h2_echo` speaks HTTP/2 (the ``h2`` library) on a TLS
+  :class:`RawServer` when the client chose it by ALPN.
 * :func:`tls_server` and the ``*_context`` helpers serve HTTPS with trustme certificates,
   good or deliberately broken.
 """
@@ -22,6 +25,9 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
+import h2.config
+import h2.connection
+import h2.events
 import trustme
 from pytest_httpserver import HTTPServer
 
@@ -43,10 +49,12 @@ Handler = Callable[[socket.socket, "RawServer"], None]
 
 
 class RawServer:
-    """A TCP server whose every connection is handed to ``handler`` in its own thread."""
+    """A TCP server whose every connection is handed to ``handler`` in its own thread;
+    with ``context``, the connection is TLS (the handshake done before the handler runs)."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, context: ssl.SSLContext | None = None) -> None:
         self.handler = handler
+        self.context = context
         self.connections = 0
         self.requests: list[bytes] = []
         self.stopping = threading.Event()
@@ -91,11 +99,16 @@ class RawServer:
             self._start(self._serve, conn)
 
     def _serve(self, conn: socket.socket) -> None:
-        with conn:
-            try:
+        try:
+            if self.context is not None:
+                conn.settimeout(5)
+                conn = self.context.wrap_socket(conn, server_side=True)
+            with conn:
                 self.handler(conn, self)
-            except OSError:
-                pass  # the client went away, which is often the point of the test
+        except OSError:
+            pass  # the client went away, which is often the point of the test
+        finally:
+            conn.close()
 
 
 def read_request(conn: socket.socket) -> bytes:
@@ -198,6 +211,85 @@ def html_response(body: str, content_type: str = "text/html; charset=utf-8") -> 
         f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(data)}\r\n"
         "Connection: close\r\n\r\n"
     ).encode() + data
+
+
+def request_target(request: bytes) -> bytes:
+    """The request target (path and query) of a request head."""
+    return request.split(b" ", 2)[1]
+
+
+def echo_target(request: bytes) -> bytes:
+    """A kept-alive 200 whose body is the request target (for HEAD, only its head)."""
+    target = request_target(request)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n"
+    head %= len(target)
+    return head if request.startswith(b"HEAD ") else head + target
+
+
+def keep_alive(
+    respond: Callable[[bytes], bytes] = echo_target, answers: int | None = None
+) -> Handler:
+    """Answer requests one after another on a connection for as long as the client keeps
+    it, recording each head in ``server.requests``. After ``answers`` answers on one
+    connection, the next request is read and the connection closed without an answer: a
+    server closing an idle connection just as the client reuses it."""
+
+    def handler(conn: socket.socket, server: RawServer) -> None:
+        answered = 0
+        while not server.stopping.is_set():
+            request = read_request(conn)
+            if not request:
+                return
+            with server._lock:
+                server.requests.append(request)
+            if answers is not None and answered >= answers:
+                return
+            conn.sendall(respond(request))
+            answered += 1
+
+    return handler
+
+
+def h2_echo(conn: socket.socket, server: RawServer) -> None:
+    """On a TLS :class:`RawServer`: HTTP/2 when the client chose ``h2`` by ALPN, every
+    stream answered 200 with ``x-echo: yes`` and its ``:path`` as the body, each request
+    recorded as ``b"<stream id> <method> <path>"``; HTTP/1.1 :func:`keep_alive` otherwise."""
+    if not isinstance(conn, ssl.SSLSocket) or conn.selected_alpn_protocol() != "h2":
+        keep_alive()(conn, server)
+        return
+    h2conn = h2.connection.H2Connection(
+        h2.config.H2Configuration(client_side=False, header_encoding=None)
+    )
+    h2conn.initiate_connection()
+    conn.sendall(h2conn.data_to_send())
+    conn.settimeout(0.05)
+    while not server.stopping.is_set():
+        try:
+            data = conn.recv(65536)
+        except TimeoutError:
+            continue
+        if not data:
+            return
+        for event in h2conn.receive_data(data):
+            if isinstance(event, h2.events.RequestReceived):
+                fields = {bytes(name): bytes(value) for name, value in event.headers}
+                method, path = fields[b":method"], fields[b":path"]
+                with server._lock:
+                    server.requests.append(b"%d %s %s" % (event.stream_id, method, path))
+                head = [
+                    (b":status", b"200"),
+                    (b"content-type", b"text/plain"),
+                    (b"x-echo", b"yes"),
+                    (b"content-length", b"%d" % len(path)),
+                ]
+                if method == b"HEAD":
+                    h2conn.send_headers(event.stream_id, head, end_stream=True)
+                else:
+                    h2conn.send_headers(event.stream_id, head)
+                    h2conn.send_data(event.stream_id, path, end_stream=True)
+            elif isinstance(event, h2.events.ConnectionTerminated):
+                return
+        conn.sendall(h2conn.data_to_send())
 
 
 def refusing_proxy(conn: socket.socket, server: RawServer) -> None:
@@ -304,6 +396,13 @@ def leaf_context(ca: trustme.CA, *hosts: str, not_after: datetime | None = None)
     )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(context)
+    return context
+
+
+def alpn_context(ca: trustme.CA, *protocols: str) -> ssl.SSLContext:
+    """A :func:`leaf_context` that offers ``protocols`` by ALPN (say ``"h2", "http/1.1"``)."""
+    context = leaf_context(ca)
+    context.set_alpn_protocols(list(protocols))
     return context
 
 

@@ -264,6 +264,8 @@ _BAD_HOST_CHARS = set('<>"{}|\\^`%')
 
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be fetched, or None: checked first so nothing odd is ever sent."""
+    if http1.plain_url(url):
+        return None  # the common case, settled without parsing
     if not url.strip():
         return "empty URL"
     try:
@@ -784,6 +786,9 @@ def _proxied() -> bool:
     return any(found.get(scheme) for scheme in ("http", "https", "all"))
 
 
+_CA_VARIABLES = frozenset({"SSL_CERT_FILE", "SSL_CERT_DIR"})
+
+
 def tls_context(options: FetchOptions) -> ssl.SSLContext:
     """The TLS settings of a run (``--insecure``, ``--ca-bundle``, ``SSL_CERT_FILE``), shared
     by every client that talks for it; a CA file that cannot be read is the user's to fix."""
@@ -846,9 +851,13 @@ class _Fetcher:
             # how to talk to proxies; otherwise our own lean client does the requests.
             self._client = self._make_client()
         else:
+            # One TLS context for every connection, made when the first HTTPS URL comes;
+            # at once when the user named the CAs, so a bad file stops the run before it
+            # starts.
+            named = options.ca_bundle or _CA_VARIABLES & os.environ.keys()
+            context = tls_context(options) if named else None
             self._wire = http1.Client(
-                # One SSL context for every connection: loading CAs takes tens of ms.
-                context=tls_context(options),
+                context=(lambda: context) if context else functools.partial(tls_context, options),
                 headers=list(request_headers(options).items()),
                 connect_timeout=options.connect_timeout,
                 read_timeout=options.read_timeout,

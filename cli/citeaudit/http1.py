@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ipaddress
 import re
 import socket
 import ssl
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 from urllib.parse import unquote
@@ -47,6 +48,8 @@ _PLAIN = re.compile(
     re.IGNORECASE,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_IPV4_STYLE = re.compile(r"\d+\.\d+\.\d+\.\d+")
+_IP_ADDRESS = re.compile(r"[\d.]+|[0-9a-f:.]*:[0-9a-f:.]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +64,28 @@ class Target:
     userinfo: str = ""
 
 
+def _plain(url: str) -> re.Match[str] | None:
+    match = _PLAIN.fullmatch(url)
+    if match is None or (match[3] and int(match[3]) > 65535) or "/." in match[4]:
+        return None  # a port out of range, or dot segments to resolve as httpx does
+    host = match[2]
+    if _IPV4_STYLE.fullmatch(host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return None  # for httpx to refuse, as it refuses 999.1.1.1
+    return match
+
+
+def plain_url(url: str) -> bool:
+    """Whether a URL is an http(s) URL in the plain form that needs no normalising (a
+    host of letters, digits, dots and dashes, a port in range, nothing to escape)."""
+    return _plain(url) is not None
+
+
 def target(url: str) -> Target:
     """Split a fragment-free http(s) URL the way httpx would send it."""
-    match = _PLAIN.fullmatch(url)
+    match = _plain(url)
     if match is not None:
         scheme, host, port, path, query = match.groups()
         scheme, host = scheme.lower(), host.lower()
@@ -99,7 +121,12 @@ _NO_BODY_CODES = frozenset({204, 304})
 
 
 class _Disconnected(Exception):
-    """The connection closed before any byte of the answer (a stale keep-alive one)."""
+    """The connection closed or was reset before any byte of the answer (on a kept-alive
+    connection: the server had closed it while idle); ``error`` is the reset, if any."""
+
+    def __init__(self, error: OSError | None = None) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 class _Connection(asyncio.Protocol):
@@ -154,7 +181,7 @@ class _Connection(asyncio.Protocol):
             elif self._waiter is not None:
                 # A HEAD answer ends with its head; the connection stays usable only if
                 # nothing came after it (a server that sends a body anyway desyncs it).
-                ended = data.endswith(b"\n\n")  # CRLF CRLF, or bare LFs
+                ended = data.endswith((b"\r\n\r\n", b"\n\n"))
                 self._finish(keep=ended and self._parser.should_keep_alive())
         except httptools.HttpParserError as exc:
             self._fail(httpx.RemoteProtocolError(f"malformed answer: {exc}"))
@@ -172,12 +199,12 @@ class _Connection(asyncio.Protocol):
             return
         if self._headers_done and self._till_close and exc is None:
             self._finish(keep=False)  # a body that ends when the connection does
+        elif not self._received:
+            self._fail(_Disconnected(exc if isinstance(exc, OSError) else None))
         elif isinstance(exc, OSError):
             error = httpx.ReadError(str(exc) or type(exc).__name__)
             error.__cause__ = exc
             self._fail(error)
-        elif not self._received:
-            self._fail(_Disconnected())
         elif not self._headers_done:
             self._fail(httpx.RemoteProtocolError("Server disconnected mid-answer."))
         else:
@@ -328,7 +355,10 @@ Key = tuple[str, str, int]
 class Client:
     """Requests over kept-alive connections, a few per origin, a bounded number of origins.
 
-    ``headers`` go with every request after ``Host``; ``keep_per_origin`` idle
+    ``context`` makes the TLS context, on the first HTTPS connection (loading the CA
+    store takes tens of milliseconds an all-HTTP run need not spend); the client sets its
+    ALPN, so it must be the client's own. ``headers`` go with every
+    request after ``Host``; ``keep_per_origin`` idle
     connections are kept per origin and idle connections of at most ``keep_origins``
     origins (least recently used beyond that are closed).
     """
@@ -336,14 +366,15 @@ class Client:
     def __init__(
         self,
         *,
-        context: ssl.SSLContext,
+        context: Callable[[], ssl.SSLContext],
         headers: Sequence[tuple[str, str]],
         connect_timeout: float,
         read_timeout: float,
         keep_per_origin: int,
         keep_origins: int,
     ) -> None:
-        self._context = context
+        self._make_context = context
+        self._context: ssl.SSLContext | None = None
         self._headers = list(headers)
         self._fixed = "".join(f"{name}: {value}\r\n" for name, value in headers)
         self._connect_timeout = connect_timeout
@@ -384,9 +415,12 @@ class Client:
                 reply = await connection.request(
                     data, head=method == "HEAD", cap=cap, read_timeout=self._read_timeout
                 )
-            except _Disconnected:
+            except _Disconnected as gone:
                 if reused:
                     continue  # the server had closed it while idle: once more, afresh
+                if gone.error is not None:
+                    reset = gone.error
+                    raise httpx.ReadError(str(reset) or type(reset).__name__) from reset
                 raise httpx.RemoteProtocolError(
                     "Server disconnected without sending a response."
                 ) from None
@@ -453,9 +487,10 @@ class Client:
                     lambda: _Connection(loop),
                     where.host,
                     where.port,
-                    ssl=self._context if tls else None,
+                    ssl=self._tls() if tls else None,
                     server_hostname=where.host if tls else None,
-                    happy_eyeballs_delay=0.25,
+                    # Racing addresses only helps a name with several; not an IP address.
+                    happy_eyeballs_delay=None if _IP_ADDRESS.fullmatch(where.host) else 0.25,
                 )
         except TimeoutError as exc:
             raise httpx.ConnectTimeout(f"no connection within {self._connect_timeout:g}s") from exc
@@ -468,6 +503,12 @@ class Client:
             failed.__cause__ = exc
             raise httpx.ConnectError(str(failed)) from failed
         return transport, connection
+
+    def _tls(self) -> ssl.SSLContext:
+        if self._context is None:
+            self._context = self._make_context()
+            self._context.set_alpn_protocols(["h2", "http/1.1"])  # the server chooses
+        return self._context
 
     def _to_h2(
         self,
