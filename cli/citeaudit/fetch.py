@@ -1344,9 +1344,6 @@ class _Workers:
 
     @classmethod
     async def start(cls, fetcher: _Fetcher, shares: list[Share]) -> _Workers:
-        # httpx imports its connection machinery (httpcore, anyio, h11, h2) on the first
-        # request: import it once here, for every worker to inherit, not once in each.
-        importlib.import_module("anyio._backends._asyncio")
         pairs = [socket.socketpair() for _ in shares]
         pids: list[int] = []
         for index, share in enumerate(shares):

@@ -27,14 +27,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from urllib.parse import unquote
 
-import httpcore
 import httptools
 import httpx
 
-from citeaudit.streams import AsyncioStream, StreamProtocol
+if TYPE_CHECKING:
+    import httpcore
 
 # Idle connections older than this are closed rather than reused (httpx's default).
 KEEPALIVE_EXPIRY = 5.0
@@ -517,7 +517,12 @@ class Client:
         transport: asyncio.Transport,
         connection: _Connection,
     ) -> None:
-        """Give a connection on which the server chose HTTP/2 to httpcore."""
+        """Give a connection on which the server chose HTTP/2 to httpcore (imported on
+        the first such connection: an all-HTTP/1.1 run never needs it)."""
+        import httpcore
+
+        from citeaudit.streams import AsyncioStream, StreamProtocol
+
         stream = StreamProtocol()
         stream.connection_made(transport)
         stream.buffer += connection.early  # the server's first frames, if already here
@@ -541,6 +546,8 @@ class Client:
     ) -> Reply | None:
         """Send over the origin's HTTP/2 connection; None when it can take no more
         requests (closed, expired, or told to go away): a new connection is opened."""
+        import httpcore
+
         connection = origin.h2
         if connection is None or not connection.is_available() or connection.has_expired():
             origin.h2 = None
