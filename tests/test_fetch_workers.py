@@ -179,3 +179,14 @@ def test_an_interrupted_run_leaves_no_worker_behind() -> None:
             asyncio.run(interrupted(urls))
 
     assert children() == before
+
+
+def test_a_burst_of_results_all_reach_the_parent() -> None:
+    """Workers that finish in a burst (every host refusing) still deliver every result:
+    a worker flushes its last frames before it exits."""
+    port = unused_port()
+    urls = [f"http://127.0.0.{i % 50 + 1}:{port}/p/{i}" for i in range(2000)]
+    for _ in range(5):
+        results = fetch_all_sync(urls, FetchOptions(concurrency=128, workers=2))
+        assert len(results) == 2000
+        assert {r.status for r in results.values()} == {LinkStatus.UNREACHABLE}

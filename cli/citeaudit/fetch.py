@@ -20,6 +20,7 @@ host that keeps failing to connect is given up on rather than waited on again an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import errno
 import functools
@@ -1472,6 +1473,10 @@ async def _serve(sock: socket.socket, fetcher: _Fetcher, share: Share) -> None: 
         await asyncio.gather(work, gone, *tasks, return_exceptions=True)
         await fetcher.aclose()
         writer.close()
+        # close() only starts flushing what is buffered; the process ends with os._exit
+        # right after, so wait until the last results (and "end") have left.
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
 
 # --------------------------------------------------------------------------- public API
