@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -359,3 +361,29 @@ def test_audit_takes_the_fetch_options(tmp_path: Path, httpserver: HTTPServer) -
     assert by_id(report)["gone"]["status"] == "not_found"
     assert by_id(report)["gone"]["accepted"] is True
     assert httpserver.log[-1][0].headers["User-Agent"] == "audit-agent/2"
+
+
+# --------------------------------------------------------------------------- start-up
+
+
+def test_check_as_json_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """Start-up is much of a run: `check --format json` leaves out what only other commands
+    or formats need (the store, WARCs, the verifier, rich)."""
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - id: letter\n    kind: letter\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from citeaudit.app import main\n"
+        "try:\n"
+        "    main(['check', sys.argv[1], '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    print(*sorted(sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=False
+    )
+
+    loaded = set(done.stderr.split())
+    assert "citeaudit.linkcheck" in loaded, done.stderr
+    unused = {"rich", "warcio", "sqlite3", "jinja2", "citeaudit.pipeline", "citeaudit.store"}
+    assert not loaded & {*unused, "citeaudit.archive", "citeaudit.verify"}

@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
+import functools
+import gc
+
+# The imports below make a few hundred thousand objects that live until exit (typer's,
+# pydantic's, httpx's). The cyclic collector would walk them over and over while they are
+# made, and again at exit, to find nothing: some 90 ms of a `check`. So it is off while
+# they are made, and they are frozen out of its sight (gc.freeze) before it is back on.
+gc.disable()
+# ruff: noqa: E402 - the imports have to come after that
+
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from citeaudit import __version__
 from citeaudit.catalog import load_catalog
 from citeaudit.errors import CiteauditError, UsageError
 from citeaudit.fetch import FetchOptions, FetchResult, parse_size, parse_status_codes
-from citeaudit.pipeline import AuditOptions, audit, check_links
 from citeaudit.report import Format, RenderOptions, renderer
 from citeaudit.report.model import ReportModel
-from citeaudit.report.terminal import summary_line
+from citeaudit.report.words import summary_line
 from citeaudit.result import FAIL_ON_VALUES, AuditResult, Outcome, findings, parse_fail_on
-from citeaudit.wayback import ArchivedMode
+from citeaudit.vocab import ArchivedMode
+
+gc.freeze()
+gc.enable()
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from citeaudit.model import Catalog
 
 
 class _Group(TyperGroup):
@@ -33,13 +49,43 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except CiteauditError as exc:
-            err.print(exc.message if "\n" in exc.message else f"citeaudit: {exc.message}")
+            _err().print(exc.message if "\n" in exc.message else f"citeaudit: {exc.message}")
             if exc.hint:
-                err.print(f"hint: {exc.hint}")
+                _err().print(f"hint: {exc.hint}")
             raise typer.Exit(exc.exit_code) from None
 
 
-err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+@functools.cache
+def _err() -> Console:
+    """The console for messages and the progress bar (stderr), made when first needed: rich
+    takes some 15 ms to import, which a script reading `check --format json` need not wait."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
+
+def _err_is_terminal() -> bool:
+    """Whether stderr is a terminal, as the console decides (FORCE_COLOR and TTY_COMPATIBLE
+    count): rich is only imported to ask when stderr or those could make it one."""
+    if os.environ.get("TTY_COMPATIBLE") != "1" and not os.environ.get("FORCE_COLOR"):
+        isatty = getattr(sys.stderr, "isatty", None)
+        try:
+            if isatty is None or not isatty():
+                return False
+        except ValueError:  # stderr is closed
+            return False
+    return _err().is_terminal
+
+
+def _say(line: str) -> None:
+    """A line on stderr as the console prints it (once no progress bar is shown): text it
+    would not change, with no tab or control character, goes out without importing rich."""
+    if line.isprintable():
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    else:
+        _err().print(line)
+
 
 app = typer.Typer(
     name="citeaudit",
@@ -260,7 +306,7 @@ def _fetch_options(
     head: bool = False,
 ) -> FetchOptions:
     if insecure:
-        err.print("warning: --insecure: TLS certificates are not verified")
+        _err().print("warning: --insecure: TLS certificates are not verified")
     return FetchOptions(
         concurrency=concurrency,
         per_host=per_host,
@@ -283,7 +329,7 @@ def _as_run(result: AuditResult, accept: frozenset[int], insecure: bool) -> Audi
 @contextmanager
 def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[FetchResult], None]]]:
     """A progress bar on stderr, shown only when stderr is a terminal."""
-    if not err.is_terminal:
+    if not _err_is_terminal():
         yield (lambda total: None), (lambda result: None)
         return
     # Imported only for a terminal: rich's progress machinery is a cost scripts need not pay.
@@ -300,7 +346,7 @@ def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[Fet
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=_err(),
         transient=True,
     )
     task = bar.add_task(label, total=None)
@@ -320,7 +366,7 @@ def _emit(
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     columns = os.environ.get("COLUMNS", "")
-    width = int(columns) if columns.isdigit() else (Console().width if to_terminal else None)
+    width = int(columns) if columns.isdigit() else (_out().width if to_terminal else None)
     options = RenderOptions(
         width=width,
         color=color,
@@ -342,8 +388,27 @@ def _emit(
                 f"cannot write the report to {output}: {exc.strerror}",
                 hint="check that the directory exists and is writable",
             ) from None
-        err.print(f"report written to {output}")
-    err.print(summary_line(report))
+        _say(f"report written to {output}")
+    _say(summary_line(report))
+
+
+@contextmanager
+def _long_lived() -> Iterator[None]:
+    """Build what lives to the end of the run (the catalog, the report) with the collector
+    off: it would walk it over and over as it grows, to find no garbage. It is then frozen
+    out of the collector's sight, as the imports are."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+def _catalog(file: Path) -> Catalog:
+    """The sources file, read and checked (see :func:`_long_lived`)."""
+    with _long_lived():
+        return load_catalog(file)
 
 
 def _exit_code(result: AuditResult | Outcome, fail_on: list[str] | None = None) -> int:
@@ -354,7 +419,7 @@ def _exit_code(result: AuditResult | Outcome, fail_on: list[str] | None = None) 
 @app.command()
 def validate(file: FileArg = Path("sources.yaml")) -> None:
     """Check a sources file and list every problem in it as FILE:LINE:COL: message."""
-    catalog = load_catalog(file)
+    catalog = _catalog(file)
     evidence = sum(len(c.evidence) for c in catalog.claims)
     typer.echo(
         f"{file}: valid: {len(catalog.sources)} sources, {len(catalog.claims)} claims, "
@@ -382,7 +447,9 @@ def check(
     reviewer: ReviewerOpt = None,
 ) -> None:
     """Check every source's link, and keep nothing. Fast; no quotes are verified."""
-    catalog = load_catalog(file)
+    from citeaudit.linkcheck import check_links
+
+    catalog = _catalog(file)
     options = _fetch_options(
         concurrency,
         per_host,
@@ -398,7 +465,9 @@ def check(
     with _progress("checking links") as (on_start, on_fetch):
         result = check_links(catalog, file, options, on_start, on_fetch)
     result = _as_run(result, accept, insecure)
-    _emit(ReportModel.from_result(result), fmt, output, reviewer=reviewer)
+    with _long_lived():
+        report = ReportModel.from_result(result)
+    _emit(report, fmt, output, reviewer=reviewer)
     raise typer.Exit(_exit_code(result, fail_on))
 
 
@@ -426,7 +495,9 @@ def audit_command(
     save_endpoint: SaveEndpointOpt = None,
 ) -> None:
     """Fetch and archive every source, find every quote, and report on every claim."""
-    catalog = load_catalog(file)
+    from citeaudit.pipeline import AuditOptions, audit
+
+    catalog = _catalog(file)
     fetch_options = _fetch_options(
         concurrency,
         per_host,
@@ -464,6 +535,8 @@ def _store_dir(store: Path | None) -> Path:
 
 def _out() -> Console:
     """The console for a command's output (stdout): text from pages goes in as Text only."""
+    from rich.console import Console
+
     return Console(highlight=False, markup=False, emoji=False, soft_wrap=False)
 
 
@@ -497,9 +570,9 @@ def archive_command(
     save_endpoint: SaveEndpointOpt = None,
 ) -> None:
     """Fetch and keep every source in the store (WARC and page text); verify nothing."""
-    from citeaudit.pipeline import archive
+    from citeaudit.pipeline import AuditOptions, archive
 
-    catalog = load_catalog(file)
+    catalog = _catalog(file)
     options = AuditOptions(
         fetch=_fetch_options(concurrency, per_host, timeout),
         store_dir=store,
@@ -514,7 +587,7 @@ def archive_command(
 
 
 def _note(text: str) -> None:
-    err.print(f"citeaudit: {text}")
+    _err().print(f"citeaudit: {text}")
 
 
 @app.command(name="report")
@@ -579,7 +652,7 @@ def search_command(
 
     hits = search(_store_dir(store), words, limit=limit)
     if not hits:
-        err.print("no page in the store has those words")
+        _err().print("no page in the store has those words")
         raise typer.Exit(1)
     _out().print(search_view(hits))
 
@@ -596,7 +669,7 @@ def export_command(
     from citeaudit.views import export_line
     from citeaudit.wacz import export_wacz
 
-    err.print(export_line(export_wacz(_store_dir(store), wacz)))
+    _err().print(export_line(export_wacz(_store_dir(store), wacz)))
 
 
 def _version(value: bool) -> None:
@@ -620,11 +693,13 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv)  # exits itself: 0, the command's code, or 2 for a usage error
     except KeyboardInterrupt:
-        err.print("citeaudit: interrupted")
+        _err().print("citeaudit: interrupted")
         sys.exit(130)
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
         if os.environ.get("CITEAUDIT_DEBUG"):
             raise
-        err.print(f"citeaudit: internal error: {type(exc).__name__}: {exc}")
-        err.print("hint: this is a bug; run again with CITEAUDIT_DEBUG=1 and report the traceback")
+        _err().print(f"citeaudit: internal error: {type(exc).__name__}: {exc}")
+        _err().print(
+            "hint: this is a bug; run again with CITEAUDIT_DEBUG=1 and report the traceback"
+        )
         sys.exit(3)

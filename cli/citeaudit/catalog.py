@@ -15,6 +15,7 @@ list): whatever it holds, the only exception that leaves :func:`parse_catalog` a
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import typing
@@ -74,6 +75,7 @@ _MODEL_NAMES: Final[dict[type[BaseModel], str]] = {
     Span: "span",
 }
 _SLUG = re.compile(SLUG)
+_OPENS: Final = (SequenceStartEvent, MappingStartEvent)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
@@ -298,6 +300,11 @@ class _Reader:
         anchors: dict[str, Node] = {}
         stack: list[tuple[CollectionNode, list[Node]]] = []  # open collections, pending key
         count = 0
+        # Most scalars (ids, URLs, titles) are quoted, or start with a character that no
+        # implicit resolver looks at: the resolver would call them text, which is known here
+        # without asking it, at a sixth of the cost.
+        resolvers = loader.yaml_implicit_resolvers
+        plain_text = None not in resolvers and not loader.yaml_path_resolvers
         while True:
             event = loader.get_event()
             if isinstance(event, CollectionEndEvent):
@@ -321,11 +328,14 @@ class _Reader:
                     )
                 node = _Alias(target, _mark(event.start_mark))
             elif isinstance(event, ScalarEvent):
-                tag = event.tag
+                tag, value, implicit = event.tag, event.value, event.implicit
                 if tag is None or tag == "!":
-                    tag = loader.resolve(ScalarNode, event.value, event.implicit)
-                node = ScalarNode(tag, event.value, _mark(event.start_mark), style=event.style)
-            elif isinstance(event, SequenceStartEvent | MappingStartEvent):
+                    if plain_text and (not implicit[0] or (value and value[0] not in resolvers)):
+                        tag = loader.DEFAULT_SCALAR_TAG
+                    else:
+                        tag = loader.resolve(ScalarNode, value, implicit)
+                node = ScalarNode(tag, value, _mark(event.start_mark), style=event.style)
+            elif isinstance(event, _OPENS):
                 kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
                 tag = event.tag
                 if tag is None or tag == "!":
@@ -350,7 +360,7 @@ class _Reader:
                     parent.value.append((pending.pop(), node))
                 else:
                     pending.append(node)
-            if isinstance(event, SequenceStartEvent | MappingStartEvent):
+            if isinstance(event, _OPENS):
                 if len(stack) >= MAX_DEPTH:
                     self.add(_pos(event.start_mark), f"nested more than {MAX_DEPTH} levels deep")
                     raise _Stop
@@ -431,7 +441,7 @@ class _Reader:
         result: dict[str, object] = {}
         first_seen: dict[str, Pos] = {}
         merges: list[Node] = []
-        pairs: list[tuple[str, Node, Node]] = []
+        pairs: list[tuple[str, Pos, Node]] = []
         for written_key, value_node in node.value:
             key_node = _deref(written_key)
             if key_node is None:
@@ -452,7 +462,7 @@ class _Reader:
                 )
                 continue
             first_seen[key] = where
-            pairs.append((key, key_node, value_node))
+            pairs.append((key, where, value_node))
         for merge in merges:
             target = _deref(merge)
             sources = target.value if isinstance(target, SequenceNode) else [merge]
@@ -470,8 +480,8 @@ class _Reader:
                 if isinstance(merged, dict):
                     result.update(merged)
         self.marks[path] = _pos(node.start_mark)
-        for key, key_node, value_node in pairs:
-            self.key_marks[(*path, key)] = _pos(key_node.start_mark)
+        for key, where, value_node in pairs:
+            self.key_marks[(*path, key)] = where
             result[key] = self.walk(value_node, (*path, key), depth + 1, active)
         return result
 
@@ -630,17 +640,15 @@ class _Reader:
         """Check date fields before pydantic does, which would read ``0`` as 1970-01-01."""
         if not isinstance(value, dict):
             return
+        dates, models = _fields(model)
         for name, item in list(value.items()):
-            info = model.model_fields.get(name)
-            if info is None:
+            if name in dates:
+                value[name] = self.check_date(name, item, (*path, name))
                 continue
-            here = (*path, name)
-            if _holds_date(info.annotation):
-                value[name] = self.check_date(name, item, here)
-                continue
-            inner = _inner_model(info.annotation)
+            inner = models.get(name)
             if inner is None:
                 continue
+            here = (*path, name)
             if isinstance(item, list):
                 for index, entry in enumerate(item):
                     self.check_dates(inner, entry, (*here, index))
@@ -830,6 +838,16 @@ def _inner_model(annotation: object) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+@functools.cache
+def _fields(model: type[BaseModel]) -> tuple[frozenset[str], dict[str, type[BaseModel]]]:
+    """The names of ``model``'s date fields, and the model each other field holds, if any:
+    asked for each entry of the file, so worked out once."""
+    fields = model.model_fields
+    dates = frozenset(name for name, info in fields.items() if _holds_date(info.annotation))
+    models = {name: _inner_model(info.annotation) for name, info in fields.items()}
+    return dates, {name: inner for name, inner in models.items() if inner and name not in dates}
 
 
 def _holds_date(annotation: object) -> bool:

@@ -32,13 +32,15 @@ from citeaudit.fetch import (
     network_state,
     strip_fragment,
 )
+from citeaudit.linkcheck import OnFetch, OnStart, no_copy_note, source_urls
+from citeaudit.linkcheck import check_links as check_links  # its own module: `check` imports less
 from citeaudit.linkformat import format_http_date
 from citeaudit.lock import DEFAULT_LOCK_WAIT, StoreLock
 from citeaudit.model import Catalog, Source
 from citeaudit.recovery import recover
-from citeaudit.result import ArchivedCopy, AuditResult, RunInfo, SourceResult
+from citeaudit.result import ArchivedCopy, AuditResult, RunInfo, SourceResult, new_run_id
 from citeaudit.spn import SaveOptions, save_pages_sync
-from citeaudit.store import Store, default_store_dir, new_run_id
+from citeaudit.store import Store, default_store_dir
 from citeaudit.verify import ClaimResult, EarlierCopies, SourceCopy, verify_claims
 from citeaudit.vocab import JudgedOn, Network
 from citeaudit.wayback import (
@@ -51,8 +53,6 @@ from citeaudit.wayback import (
 
 MAX_LOCAL_FILE = 200 * 1024 * 1024
 
-OnStart = Callable[[int], None]
-OnFetch = Callable[[FetchResult], None]
 OnNote = Callable[[str], None]
 
 
@@ -81,44 +81,6 @@ class AuditOptions:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _urls(catalog: Catalog) -> list[str]:
-    return list(dict.fromkeys(s.url for s in catalog.sources if s.url))
-
-
-def _no_copy_note(source: Source) -> str:
-    kind = f" ({source.kind})" if source.kind else ""
-    return f"no public copy{kind}: the source has no url or file"
-
-
-def check_links(
-    catalog: Catalog,
-    sources_file: Path,
-    options: FetchOptions,
-    on_start: OnStart | None = None,
-    on_fetch: OnFetch | None = None,
-) -> AuditResult:
-    """Check every source's link; keep nothing. Claims are left empty."""
-    started = _now()
-    urls = _urls(catalog)
-    if on_start:
-        on_start(len(urls))
-    fetched = fetch_all_sync(urls, options, on_fetch)
-    sources = tuple(
-        SourceResult(s, fetch=fetched[s.url])
-        if s.url
-        else SourceResult(s, note=_no_copy_note(s) if not s.file else "local file: not checked")
-        for s in catalog.sources
-    )
-    run = RunInfo(
-        id=new_run_id(),
-        started=started,
-        finished=_now(),
-        sources_file=str(sources_file),
-        network=network_state(fetched.values()) if fetched else Network.ONLINE,
-    )
-    return AuditResult(run=run, document=catalog.document, sources=sources)
 
 
 def _read_local(source: Source, base: Path) -> bytes:
@@ -306,7 +268,7 @@ class _Session:
         earlier = {s.id: store.good_snapshots(s.id) for s in catalog.sources if s.url}
         run_id, started, part, done = self._begin()
         run = _Run(run_id, started, self.store_dir, {}, self.local, {}, {}, earlier, Network.ONLINE)
-        urls = _urls(catalog)
+        urls = source_urls(catalog)
         by_url: dict[str, list[Source]] = {}
         by_target: dict[str, list[Source]] = {}
         for source in catalog.sources:
@@ -527,7 +489,7 @@ def _audit_result(
             s,
             fetch=run.fetched.get(s.url) if s.url else None,
             snapshot=run.snapshots.get(s.id),
-            note=None if s.has_copy else _no_copy_note(s),
+            note=None if s.has_copy else no_copy_note(s),
             archived=run.archived.get(s.id),
             saved=run.saved.get(s.id),
         )
@@ -568,7 +530,7 @@ def _copy_of(
     the archive's copy, close to when the author read the page, is the last word.
     """
     if not source.has_copy:
-        return SourceCopy(source.id, None, unavailable=_no_copy_note(source))
+        return SourceCopy(source.id, None, unavailable=no_copy_note(source))
     if source.file:
         snapshot = snapshots[source.id]
         extraction = extract(

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from citeaudit.archive import Snapshot
 from citeaudit.errors import UsageError
-from citeaudit.fetch import FetchResult
 from citeaudit.model import Document, Source
 from citeaudit.robustlinks import robust_link
-from citeaudit.verify import ClaimResult
 from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
+
+if TYPE_CHECKING:  # only named here: `check` needs neither warcio nor the quote finder
+    from citeaudit.archive import Snapshot
+    from citeaudit.fetch import FetchResult
+    from citeaudit.verify import ClaimResult
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,14 @@ class RunInfo:
     accept: frozenset[int] = frozenset()
     # TLS certificates were not verified (--insecure).
     insecure: bool = False
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A short id that sorts by start time: ``20240501T120000Z-1a2b3c`` (a naive ``now`` is
+    taken to be UTC already)."""
+    moment = now or datetime.now(UTC)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 @dataclass(frozen=True)
@@ -229,10 +241,11 @@ def findings(
     if facts.network is Network.OFFLINE:
         found.append("the network looks unreachable: no source could be checked")
         return found
+    fails = {status: _source_fails(status, chosen) for status in LinkStatus}  # once each
     found.extend(
         f"source {source_id}: {status}"
         for source_id, status, was_accepted in facts.sources
-        if status is not None and not was_accepted and _source_fails(status, chosen)
+        if status is not None and not was_accepted and fails[status]
     )
     for claim_id, verdict, verdicts in facts.claims:
         if _claim_fails(verdict, chosen):

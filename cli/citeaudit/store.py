@@ -13,7 +13,6 @@ file keeps every record, and a snapshot row is only ever written after its WARC 
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +26,7 @@ from citeaudit import __version__
 from citeaudit.archive import ARCHIVE_DIR, RecordRef, Snapshot, utc
 from citeaudit.errors import StoreError
 from citeaudit.fetch import FetchResult, Hop
+from citeaudit.result import new_run_id as new_run_id  # made there: `check` opens no store
 from citeaudit.vocab import LinkStatus
 
 if TYPE_CHECKING:  # verify pulls in the extractors; the store only needs the types
@@ -259,12 +259,6 @@ MIGRATIONS: list[str] = [
 def default_store_dir(sources_file: Path) -> Path:
     """``.citeaudit`` beside the sources file, so the evidence travels with the document."""
     return Path(sources_file).parent / STORE_DIR_NAME
-
-
-def new_run_id(now: datetime | None = None) -> str:
-    """A short id that sorts by start time: ``20240501T120000Z-1a2b3c``."""
-    moment = utc(now or datetime.now(UTC))
-    return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 def _time(moment: datetime) -> str:

@@ -23,20 +23,26 @@ class LinkStatus(StrEnum):
     @property
     def alive(self) -> bool:
         """Whether the link answered with the page (possibly after redirects)."""
-        return self in (LinkStatus.OK, LinkStatus.REDIRECTED)
+        return self in _ALIVE
 
     @property
     def rotted(self) -> bool:
         """Whether the link is evidence of rot, as opposed to refused or not reached."""
-        return self in (
-            LinkStatus.SOFT_404,
-            LinkStatus.NOT_FOUND,
-            LinkStatus.SERVER_ERROR,
-            LinkStatus.TIMEOUT,
-            LinkStatus.UNREACHABLE,
-            LinkStatus.TLS_ERROR,
-            LinkStatus.INVALID_URL,
-        )
+        return self in _ROTTED
+
+
+# Made once: asked of every source, the properties above spent most of their time looking
+# the members up.
+_ALIVE = (LinkStatus.OK, LinkStatus.REDIRECTED)
+_ROTTED = (
+    LinkStatus.SOFT_404,
+    LinkStatus.NOT_FOUND,
+    LinkStatus.SERVER_ERROR,
+    LinkStatus.TIMEOUT,
+    LinkStatus.UNREACHABLE,
+    LinkStatus.TLS_ERROR,
+    LinkStatus.INVALID_URL,
+)
 
 
 class Verdict(StrEnum):
@@ -73,3 +79,11 @@ class Network(StrEnum):
 
     ONLINE = "online"
     OFFLINE = "offline"
+
+
+class ArchivedMode(StrEnum):
+    """Which sources are looked up in public web archives (``--archived``)."""
+
+    NEVER = "never"
+    MISSING = "missing"  # sources whose live copy is not ok or redirected (the default)
+    ALWAYS = "always"

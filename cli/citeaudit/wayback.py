@@ -28,7 +28,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from enum import StrEnum
 from urllib.parse import urljoin, urlsplit
 
 from citeaudit import soft404
@@ -54,6 +53,7 @@ from citeaudit.linkformat import (
 from citeaudit.model import Document, Source
 from citeaudit.result import ArchivedCopy
 from citeaudit.robustlinks import robust_link
+from citeaudit.vocab import ArchivedMode
 
 __all__ = [
     "TIMEGATE_ENV",
@@ -87,14 +87,6 @@ MAX_ARCHIVE_REDIRECTS = 5
 _MEMENTO_PATH = re.compile(
     r"/(?P<ts>\d{4,14})(?P<mod>[a-z]{2}_)?/(?P<original>https?:/.*)$", re.IGNORECASE
 )
-
-
-class ArchivedMode(StrEnum):
-    """Which sources are looked up in public web archives (``--archived``)."""
-
-    NEVER = "never"
-    MISSING = "missing"  # sources whose live copy is not ok or redirected (the default)
-    ALWAYS = "always"
 
 
 def check_timegate(url: str) -> str:

@@ -22,22 +22,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from citeaudit import __version__
-from citeaudit.fragment_check import FragmentCheck
-from citeaudit.quotes import Difference, fold
-from citeaudit.result import (
-    ArchivedCopy,
-    AuditResult,
-    Outcome,
-    SourceResult,
-    accepted,
-)
-from citeaudit.verify import ClaimResult, EvidenceResult
+from citeaudit.result import Outcome, accepted
 from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Network, Verdict
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only named here: `check` needs neither warcio nor the quote finder
     from citeaudit.archive import Snapshot
+    from citeaudit.fragment_check import FragmentCheck
     from citeaudit.history import SourceHistory
+    from citeaudit.quotes import Difference
+    from citeaudit.result import ArchivedCopy, AuditResult, SourceResult
     from citeaudit.store import Store
+    from citeaudit.verify import ClaimResult, EvidenceResult
 
 #: The most captures of one source a report lists (the newest); the store keeps them all.
 HISTORY_LIMIT = 50
@@ -597,6 +592,8 @@ _NOT_WORD = re.compile(r"[^\w]+")
 
 
 def _key(token: str) -> str:
+    from citeaudit.quotes import fold  # only a misquotation gets here
+
     folded = fold(token.strip())
     return _NOT_WORD.sub("", folded) or folded
 

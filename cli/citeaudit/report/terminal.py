@@ -37,6 +37,7 @@ from citeaudit.report.words import (
     since_text,
     source_details,
     status_text,
+    summary_line,
 )
 from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
 
@@ -67,21 +68,6 @@ _TALLY_WORDS = {
     "no_copy": "no public copy",
     "unreached": "not reached (no network)",
 }
-
-
-def summary_line(report: ReportModel) -> str:
-    """One line of counts, for stderr at the end of a run."""
-    sources = ", ".join(f"{n} {k}" for k, n in sorted(report.summary.sources.items()))
-    line = f"sources: {sources or 'none'}"
-    if report.claims:
-        claims = ", ".join(f"{n} {k}" for k, n in sorted(report.summary.claims.items()))
-        line += f"; claims: {claims}"
-    if report.run.network is Network.OFFLINE:
-        line += (
-            "; the network looks unreachable (no host name could be resolved): "
-            "nothing was declared dead"
-        )
-    return line
 
 
 def _indent(text: Text) -> Padding:

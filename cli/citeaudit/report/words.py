@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from citeaudit.report.model import DifferenceModel, EvidenceModel, SourceModel
-from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Verdict
+from citeaudit.report.model import DifferenceModel, EvidenceModel, ReportModel, SourceModel
+from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Network, Verdict
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -144,3 +144,18 @@ def since_text(source: SourceModel) -> str:
     if source.status is not None and not source.status.alive and source.last_answered:
         parts.append(f"last answered {day(source.last_answered)}")
     return ", ".join(parts)
+
+
+def summary_line(report: ReportModel) -> str:
+    """One line of counts, for stderr at the end of a run."""
+    sources = ", ".join(f"{n} {k}" for k, n in sorted(report.summary.sources.items()))
+    line = f"sources: {sources or 'none'}"
+    if report.claims:
+        claims = ", ".join(f"{n} {k}" for k, n in sorted(report.summary.claims.items()))
+        line += f"; claims: {claims}"
+    if report.run.network is Network.OFFLINE:
+        line += (
+            "; the network looks unreachable (no host name could be resolved): "
+            "nothing was declared dead"
+        )
+    return line
