@@ -631,6 +631,17 @@ def test_missing_ca_bundle_is_a_usage_error() -> None:
         fetch_one("https://nonexistent.invalid/", ca_bundle="/nonexistent/ca.pem")
 
 
+@pytest.mark.parametrize("variable", ["SSL_CERT_FILE", "SSL_CERT_DIR"])
+def test_a_ca_path_from_the_environment_that_names_nothing_stops_the_run_at_once(
+    variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CAs are loaded when the first HTTPS connection needs them, but a wrong path is
+    found before any request, even on a run with no HTTPS URL."""
+    monkeypatch.setenv(variable, "/nonexistent/ca")
+    with pytest.raises(UsageError, match=f"{variable} names /nonexistent/ca"):
+        fetch_one("http://127.0.0.1:9/")
+
+
 @pytest.mark.parametrize(
     ("make_context", "trust_ca", "words"),
     [

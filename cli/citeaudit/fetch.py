@@ -299,6 +299,9 @@ def strip_fragment(url: str) -> str:
 @functools.lru_cache(maxsize=4096)  # asked several times for each URL
 def _host_port(url: str) -> str:
     """``host:port`` of a URL, the unit that per-host limits and messages are about."""
+    plain = http1.host_port(url)
+    if plain is not None:
+        return plain
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     return f"{parts.hostname or ''}:{port}"
@@ -787,7 +790,16 @@ def _proxied() -> bool:
     return any(found.get(scheme) for scheme in ("http", "https", "all"))
 
 
-_CA_VARIABLES = frozenset({"SSL_CERT_FILE", "SSL_CERT_DIR"})
+def _check_ca_variables() -> None:
+    """Stop at once when SSL_CERT_FILE or SSL_CERT_DIR names nothing (cheap: the CAs
+    themselves are loaded when the first HTTPS connection needs them)."""
+    for name, exists in (("SSL_CERT_FILE", os.path.isfile), ("SSL_CERT_DIR", os.path.isdir)):
+        path = os.environ.get(name)
+        if path and not exists(path):
+            raise UsageError(
+                f"cannot load the CA certificates: {name} names {path}, which does not exist",
+                hint="check --ca-bundle, SSL_CERT_FILE and SSL_CERT_DIR",
+            )
 
 
 def tls_context(options: FetchOptions) -> ssl.SSLContext:
@@ -852,11 +864,12 @@ class _Fetcher:
             # how to talk to proxies; otherwise our own lean client does the requests.
             self._client = self._make_client()
         else:
-            # One TLS context for every connection, made when the first HTTPS URL comes;
-            # at once when the user named the CAs, so a bad file stops the run before it
-            # starts.
-            named = options.ca_bundle or _CA_VARIABLES & os.environ.keys()
-            context = tls_context(options) if named else None
+            # One TLS context for every connection, made when the first HTTPS URL comes
+            # (loading CAs takes tens of ms); a --ca-bundle is loaded at once, and CA
+            # paths from the environment are looked for, so that a wrong one stops the
+            # run before it starts.
+            _check_ca_variables()
+            context = tls_context(options) if options.ca_bundle else None
             self._wire = http1.Client(
                 context=(lambda: context) if context else functools.partial(tls_context, options),
                 headers=list(request_headers(options).items()),

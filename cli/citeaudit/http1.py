@@ -83,6 +83,16 @@ def plain_url(url: str) -> bool:
     return _plain(url) is not None
 
 
+def host_port(url: str) -> str | None:
+    """``host:port`` of a plain URL (the port given or the scheme's), or None for a URL
+    that needs parsing."""
+    match = _plain(url)
+    if match is None:
+        return None
+    port = int(match[3] or 0) or _DEFAULT_PORTS[match[1].lower()]
+    return f"{match[2].lower()}:{port}"
+
+
 def target(url: str) -> Target:
     """Split a fragment-free http(s) URL the way httpx would send it."""
     match = _plain(url)
