@@ -387,3 +387,33 @@ def test_check_as_json_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert "citeaudit.linkcheck" in loaded, done.stderr
     unused = {"rich", "warcio", "sqlite3", "jinja2", "citeaudit.pipeline", "citeaudit.store"}
     assert not loaded & {*unused, "citeaudit.archive", "citeaudit.verify"}
+
+
+# --------------------------------------------------------------------------- --workers
+
+
+def test_workers_option_gives_the_same_report(tmp_path: Path, httpserver: HTTPServer) -> None:
+    """`--workers 1` (one process) and `--workers 2` judge 120 links alike."""
+    for n in range(120):
+        if n % 10 == 3:
+            httpserver.expect_request(f"/p/{n}").respond_with_data("gone", 404)
+        else:
+            httpserver.expect_request(f"/p/{n}").respond_with_data(
+                f"<title>page {n}</title>", content_type="text/html"
+            )
+    path = sources_file(tmp_path, {f"p{n}": httpserver.url_for(f"/p/{n}") for n in range(120)})
+
+    reports = {}
+    for workers in ("1", "2"):
+        code, report, _ = check_json(path, "--workers", workers)
+        assert code == 1
+        reports[workers] = {s["id"]: s["status"] for s in report["sources"]}
+    assert reports["1"] == reports["2"]
+    assert sum(status == "not_found" for status in reports["1"].values()) == 12
+
+
+def test_workers_cannot_be_negative(tmp_path: Path) -> None:
+    path = sources_file(tmp_path, {"a": "http://127.0.0.1:9/"})
+    result = run("check", str(path), "--workers", "-1")
+    assert result.exit_code == 2
+    assert "--workers" in result.stderr

@@ -334,3 +334,57 @@ def test_not_a_terminal_is_plain_without_progress(audited: tuple[Path, dict[str,
     assert re.search(r"Claims:\s+3 supported", done.stdout)
     assert "Sources that need attention" in done.stdout
     assert done.stderr.strip().startswith("sources:")  # the summary only: no progress bar
+
+
+# --------------------------------------------------------------------------- the library
+
+
+def test_audit_from_python_keeps_its_report_with_the_accepted_codes(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """The core keeps the report, not the CLI: a script calling `audit` gets the same kept
+    report (and its --accept and --insecure) as the command."""
+    from citeaudit.catalog import load_catalog
+    from citeaudit.fetch import FetchOptions
+    from citeaudit.pipeline import AuditOptions, audit
+    from citeaudit.report.saved import load_report
+
+    httpserver.expect_request("/refused").respond_with_data("no", 403)
+    httpserver.expect_request("/fine").respond_with_data("<p>fine</p>", content_type="text/html")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n"
+        f"  - id: refused\n    url: {httpserver.url_for('/refused')}\n"
+        f"  - id: fine\n    url: {httpserver.url_for('/fine')}\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    fetch = FetchOptions(retries=0, accept=frozenset({403}), workers=1)
+    result = audit(load_catalog(sources), sources, AuditOptions(fetch=fetch, store_dir=store))
+
+    assert result.run.accept == frozenset({403})
+    assert not findings(result)
+    kept = load_report(store, result.run.id)
+    assert kept.run.accept == [403]
+    assert kept.run.insecure is False
+    refused = next(s for s in kept.sources if s.id == "refused")
+    assert (refused.status, refused.accepted) == (LinkStatus.BLOCKED, True)
+    assert run("report", "--store", str(store), "--format", "json").exit_code == 0
+
+
+def test_check_links_records_the_accepted_codes(tmp_path: Path, httpserver: HTTPServer) -> None:
+    from citeaudit.catalog import load_catalog
+    from citeaudit.fetch import FetchOptions
+    from citeaudit.linkcheck import check_links
+
+    httpserver.expect_request("/refused").respond_with_data("no", 403)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        f"sources:\n  - id: refused\n    url: {httpserver.url_for('/refused')}\n", encoding="utf-8"
+    )
+    options = FetchOptions(retries=0, accept=frozenset({403}))
+    result = check_links(load_catalog(sources), sources, options)
+
+    assert result.run.accept == frozenset({403})
+    assert result.sources[0].status is LinkStatus.BLOCKED
+    assert not findings(result)

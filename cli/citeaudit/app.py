@@ -16,7 +16,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -129,6 +128,16 @@ ConcurrencyOpt = Annotated[
 ]
 PerHostOpt = Annotated[
     int, typer.Option("--per-host", min=1, max=64, help="Requests in flight to one host.")
+]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=0,
+        max=64,
+        help="Processes that make the requests: 0 chooses (one per core, up to 4, for 100 "
+        "URLs or more, on Linux); 1 keeps everything in one process.",
+    ),
 ]
 TimeoutOpt = Annotated[
     float,
@@ -304,6 +313,8 @@ def _fetch_options(
     insecure: bool = False,
     ca_bundle: Path | None = None,
     head: bool = False,
+    accept: frozenset[int] = frozenset(),
+    workers: int = DEFAULTS.workers,
 ) -> FetchOptions:
     if insecure:
         _err().print("warning: --insecure: TLS certificates are not verified")
@@ -318,12 +329,9 @@ def _fetch_options(
         insecure=insecure,
         ca_bundle=str(ca_bundle) if ca_bundle else None,
         head_first=head,
+        accept=accept,
+        workers=workers,
     )
-
-
-def _as_run(result: AuditResult, accept: frozenset[int], insecure: bool) -> AuditResult:
-    """The result with the run's --accept and --insecure recorded, for the report."""
-    return replace(result, run=replace(result.run, accept=accept, insecure=insecure))
 
 
 @contextmanager
@@ -434,6 +442,7 @@ def check(
     output: OutputOpt = None,
     concurrency: ConcurrencyOpt = DEFAULTS.concurrency,
     per_host: PerHostOpt = DEFAULTS.per_host,
+    workers: WorkersOpt = DEFAULTS.workers,
     timeout: TimeoutOpt = DEFAULTS.timeout,
     head: HeadOpt = False,
     accept: AcceptOpt = frozenset(),
@@ -461,10 +470,11 @@ def check(
         insecure=insecure,
         ca_bundle=ca_bundle,
         head=head,
+        accept=accept,
+        workers=workers,
     )
     with _progress("checking links") as (on_start, on_fetch):
         result = check_links(catalog, file, options, on_start, on_fetch)
-    result = _as_run(result, accept, insecure)
     with _long_lived():
         report = ReportModel.from_result(result)
     _emit(report, fmt, output, reviewer=reviewer)
@@ -479,6 +489,7 @@ def audit_command(
     store: StoreOpt = None,
     concurrency: ConcurrencyOpt = DEFAULTS.concurrency,
     per_host: PerHostOpt = DEFAULTS.per_host,
+    workers: WorkersOpt = DEFAULTS.workers,
     timeout: TimeoutOpt = DEFAULTS.timeout,
     accept: AcceptOpt = frozenset(),
     retries: RetriesOpt = DEFAULTS.retries,
@@ -508,6 +519,8 @@ def audit_command(
         user_agent=user_agent,
         insecure=insecure,
         ca_bundle=ca_bundle,
+        accept=accept,
+        workers=workers,
     )
     options = AuditOptions(
         fetch=fetch_options,
@@ -516,10 +529,11 @@ def audit_command(
     )
     with _progress("fetching sources") as (on_start, on_fetch):
         result = audit(catalog, file, options, on_start, on_fetch, on_note=_note)
-    result = _as_run(result, accept, insecure)
-    from citeaudit.report.saved import save_report
+    from citeaudit.report.saved import load_report
 
-    _emit(save_report(result), fmt, output, reviewer=reviewer)  # kept for `citeaudit report`
+    # The pipeline kept the report (with each source's history) in the store: show that one.
+    kept = Path(result.run.store) if result.run.store else _store_dir(store)
+    _emit(load_report(kept, result.run.id), fmt, output, reviewer=reviewer)
     raise typer.Exit(_exit_code(result, fail_on))
 
 
@@ -546,6 +560,7 @@ def archive_command(
     store: StoreOpt = None,
     concurrency: ConcurrencyOpt = DEFAULTS.concurrency,
     per_host: PerHostOpt = DEFAULTS.per_host,
+    workers: WorkersOpt = DEFAULTS.workers,
     timeout: TimeoutOpt = DEFAULTS.timeout,
     refetch: Annotated[
         bool,
@@ -574,7 +589,7 @@ def archive_command(
 
     catalog = _catalog(file)
     options = AuditOptions(
-        fetch=_fetch_options(concurrency, per_host, timeout),
+        fetch=_fetch_options(concurrency, per_host, timeout, workers=workers),
         store_dir=store,
         resume=not refetch,
         lock_wait=wait,

@@ -176,7 +176,8 @@ class FetchOptions:
     answer (refused, DNS, TLS, timeouts, resets), the host's other URLs are not tried but
     given the same status at once (0: never give up on a host). ``workers``: processes
     that make the requests (see :func:`worker_count`): 0 chooses (one per core, up to
-    4, for runs of 100 URLs or more, on Linux), 1 uses none.
+    4, for runs of 100 URLs or more, on Linux), 1 uses none. ``accept``: HTTP codes the
+    user counts as fine (``--accept``): each link keeps its real status, but is no finding.
     """
 
     concurrency: int = 128
@@ -196,6 +197,7 @@ class FetchOptions:
     min_interval: float = 0.0
     host_failures: int = 3
     workers: int = 0
+    accept: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         """Reject limits that cannot work, before any connection is made."""

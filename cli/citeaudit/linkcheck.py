@@ -55,5 +55,7 @@ def check_links(
         finished=datetime.now(UTC),
         sources_file=str(sources_file),
         network=network_state(fetched.values()) if fetched else Network.ONLINE,
+        accept=options.accept,
+        insecure=options.insecure,
     )
     return AuditResult(run=run, document=catalog.document, sources=sources)

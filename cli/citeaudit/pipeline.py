@@ -38,6 +38,7 @@ from citeaudit.linkformat import format_http_date
 from citeaudit.lock import DEFAULT_LOCK_WAIT, StoreLock
 from citeaudit.model import Catalog, Source
 from citeaudit.recovery import recover
+from citeaudit.report.saved import keep_report
 from citeaudit.result import ArchivedCopy, AuditResult, RunInfo, SourceResult, new_run_id
 from citeaudit.spn import SaveOptions, save_pages_sync
 from citeaudit.store import Store, default_store_dir
@@ -134,7 +135,11 @@ def audit(
         for claim in claims:
             store.record_verdicts(run.id, claim)
         finished = session.finish(run)
-    return _audit_result(catalog, sources_file, run, finished, claims)
+        result = _audit_result(catalog, sources_file, run, finished, claims, options.fetch)
+        # The report, with each source's history, is kept with the run (for `citeaudit
+        # report`), written while the run still holds the store.
+        keep_report(result, store)
+    return result
 
 
 def archive(
@@ -166,7 +171,7 @@ def archive(
                 content, name = run.fetched[source.url].content, snapshot.url
             _keep_text(session.store, run, source.id, extract(content, snapshot.content_type, name))
         finished = session.finish(run)
-    return _audit_result(catalog, sources_file, run, finished, ())
+    return _audit_result(catalog, sources_file, run, finished, (), options.fetch)
 
 
 @dataclass
@@ -483,6 +488,7 @@ def _audit_result(
     run: _Run,
     finished: datetime,
     claims: tuple[ClaimResult, ...],
+    options: FetchOptions,
 ) -> AuditResult:
     sources = tuple(
         SourceResult(
@@ -502,6 +508,8 @@ def _audit_result(
         sources_file=str(sources_file),
         network=run.network,
         store=str(run.store_dir),
+        accept=options.accept,
+        insecure=options.insecure,
     )
     return AuditResult(run=info, document=catalog.document, sources=sources, claims=claims)
 

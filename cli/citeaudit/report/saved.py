@@ -1,4 +1,4 @@
-"""Reports kept in the evidence store: ``audit`` saves each run's, ``report`` reads it back.
+"""Reports kept in the evidence store: an audit keeps each run's, ``report`` reads it back.
 
 What is kept is the JSON report (the contract), so any format can be rendered later, with
 no network, exactly as the run saw things.
@@ -17,17 +17,10 @@ from citeaudit.result import AuditResult
 from citeaudit.store import Store
 
 
-def save_report(result: AuditResult, store_dir: Path | None = None) -> ReportModel:
-    """Build the run's report (with each source's history from the store) and keep it there.
-
-    ``store_dir`` defaults to the run's store; a run with no store (``check``) is only built.
-    """
-    where = store_dir or (Path(result.run.store) if result.run.store else None)
-    if where is None:
-        return ReportModel.from_result(result)
-    with Store.open(where) as store:
-        report = ReportModel.from_result(result, store=store)
-        store.save_report(report.run.id, datetime.now(UTC), report.model_dump_json())
+def keep_report(result: AuditResult, store: Store) -> ReportModel:
+    """Build the run's report with each source's history from ``store``, and keep it there."""
+    report = ReportModel.from_result(result, store=store)
+    store.save_report(report.run.id, datetime.now(UTC), report.model_dump_json())
     return report
 
 
