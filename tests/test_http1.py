@@ -952,3 +952,24 @@ def test_an_impossible_ipv4_address_is_left_to_httpx_to_refuse(url: str) -> None
     with pytest.raises(httpx.InvalidURL):
         http1.target(url)
     assert (url_problem(url) or "").startswith("malformed URL")
+
+
+def test_http2_connections_of_forgotten_origins_are_closed(ca: trustme.CA) -> None:
+    """Beyond ``keep_origins``, the least recently used origin's HTTP/2 connection is closed
+    too: a run over thousands of HTTP/2 hosts does not keep thousands of sockets."""
+    context = alpn_context(ca, "h2", "http/1.1")
+    with RawServer(h2_echo, context) as one, RawServer(h2_echo, context) as two:
+        replies = send(
+            ("GET", one.url("/1", "https")),
+            ("GET", two.url("/2", "https")),
+            ("GET", one.url("/3", "https")),
+            client=make_client(trusting(ca, "h2", "http/1.1"), keep_origins=1),
+        )
+        counts = (one.connections, two.connections)
+
+    assert [(r.http_version, r.body) for r in replies] == [
+        ("HTTP/2", b"/1"),
+        ("HTTP/2", b"/2"),
+        ("HTTP/2", b"/3"),
+    ]
+    assert counts == (2, 1)

@@ -357,6 +357,7 @@ class _Origin:
     # origin's other requests wait on this rather than open connections they may not need.
     h2_opening: asyncio.Future[None] | None = None
     alpn_known: bool = False
+    busy: int = 0  # requests in flight
 
 
 Key = tuple[str, str, int]
@@ -409,17 +410,34 @@ class Client:
             origin = self._origins[key] = _Origin()
         else:
             self._origins.move_to_end(key)
+        origin.busy += 1
+        try:
+            return await self._send(key, origin, where, method, sent, cap), sent
+        finally:
+            origin.busy -= 1
+            if len(self._origins) > self._keep_origins:
+                await self._forget_oldest()
+
+    async def _send(
+        self,
+        key: Key,
+        origin: _Origin,
+        where: Target,
+        method: str,
+        sent: list[tuple[str, str]],
+        cap: int,
+    ) -> Reply:
         if origin.h2 is not None:
             answer = await self._over_h2(origin, where, method, sent, cap)
             if answer is not None:
-                return answer, sent
+                return answer
         data = self._request_bytes(method, where, sent)
         for _ in range(2):
             connection, reused = await self._connection(origin, where)
             if connection is None:  # the server chose HTTP/2
                 answer = await self._over_h2(origin, where, method, sent, cap)
                 if answer is not None:
-                    return answer, sent
+                    return answer
                 continue
             try:
                 reply = await connection.request(
@@ -438,7 +456,7 @@ class Client:
                 self._keep(key, origin, connection)
             else:
                 connection.close()
-            return reply, sent
+            return reply
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
 
     def _request_bytes(self, method: str, where: Target, sent: list[tuple[str, str]]) -> bytes:
@@ -627,16 +645,24 @@ class Client:
             return
         connection.idle_since = time.monotonic()
         origin.idle.append(connection)
-        if len(self._origins) > self._keep_origins:
-            for old in list(self._origins)[: len(self._origins) - self._keep_origins]:
-                state = self._origins[old]
-                if old == key or state.h2_opening is not None:
-                    continue
-                for idle in state.idle:
-                    idle.close()
-                state.idle.clear()
-                if state.h2 is None:
-                    del self._origins[old]
+
+    async def _forget_oldest(self) -> None:
+        """Close the connections (HTTP/1.1 and HTTP/2) of the least recently used origins
+        with nothing in flight, down to ``keep_origins``: a run over thousands of hosts
+        keeps a bounded number of sockets open."""
+        excess = len(self._origins) - self._keep_origins
+        for key in list(self._origins):  # oldest first
+            if excess <= 0:
+                break
+            origin = self._origins[key]
+            if origin.busy or origin.h2_opening is not None:
+                continue
+            del self._origins[key]
+            excess -= 1
+            for idle in origin.idle:
+                idle.close()
+            if origin.h2 is not None:
+                await origin.h2.aclose()
 
     async def aclose(self) -> None:
         for origin in self._origins.values():
