@@ -973,3 +973,82 @@ def test_http2_connections_of_forgotten_origins_are_closed(ca: trustme.CA) -> No
         ("HTTP/2", b"/3"),
     ]
     assert counts == (2, 1)
+
+
+# --------------------------------------------------------------------------- hostile heads
+
+
+def endless(*parts: bytes, then: bytes) -> Callable[[socket.socket, RawServer], None]:
+    """A server that answers with ``parts`` and then ``then`` over and over (about 20 MB),
+    counting what it managed to send."""
+
+    def handler(conn: socket.socket, server: RawServer) -> None:
+        read_request(conn)
+        try:
+            for part in parts:
+                conn.sendall(part)
+            for _ in range(20_000):
+                conn.sendall(then)
+                server.requests.append(b"sent")
+        except OSError:
+            pass
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("parts", "then"),
+    [
+        ((b"HTTP/1.1 200 OK\r\nX-Endless: ",), b"a" * 1024),  # one header without end
+        ((b"HTTP/1.1 200 OK\r\n",), b"X-Many: " + b"b" * 1014 + b"\r\n"),  # headers without end
+        ((), b"HTTP/1.1 100 Continue\r\n\r\n" * 40),  # informational answers without end
+    ],
+    ids=["one-header", "many-headers", "informational"],
+)
+def test_an_endless_head_is_refused_without_reading_it_all(
+    parts: tuple[bytes, ...], then: bytes
+) -> None:
+    with RawServer(endless(*parts, then=then)) as server:
+        with pytest.raises(httpx.RemoteProtocolError, match="head is larger than 256 KiB"):
+            get(server.url("/"))
+        sent_kib = len(server.requests)
+
+    assert sent_kib < 20_000  # the client hung up long before the server was done
+
+
+def test_a_server_writing_to_an_idle_connection_is_not_listened_to() -> None:
+    """Bytes nobody asked for are not kept without bound (the connection is closed once
+    they pass the head limit), and the connection is not reused."""
+
+    def handler(conn: socket.socket, server: RawServer) -> None:
+        request = read_request(conn)
+        server.requests.append(request)
+        conn.sendall(echo_target(request))
+        try:
+            for _ in range(50_000):
+                conn.sendall(b"x" * 1024)
+                server.requests.append(b"flood")
+        except OSError:
+            return
+
+    with RawServer(handler) as server:
+        client = make_client()
+
+        held: list[tuple[int, bool]] = []
+
+        async def work(c: http1.Client) -> list[http1.Reply]:
+            first, _ = await c.request("GET", server.url("/1"), MIB)
+            await asyncio.sleep(1.0)  # the server floods the idle connection meanwhile
+            (idle,) = [conn for origin in c._origins.values() for conn in origin.idle]
+            held.append((len(idle.early), idle.closed))
+            second, _ = await c.request("GET", server.url("/2"), MIB)
+            return [first, second]
+
+        replies = run(work, client)
+        connections = server.connections
+
+    assert [r.body for r in replies] == [b"/1", b"/2"]
+    assert connections == 2
+    ((kept, closed),) = held
+    assert closed
+    assert kept <= http1.MAX_HEAD_BYTES + 256 * 1024  # at most one read past the limit

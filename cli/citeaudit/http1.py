@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 # Idle connections older than this are closed rather than reused (httpx's default).
 KEEPALIVE_EXPIRY = 5.0
+# An answer's status line and headers (and any informational answers before them) may
+# not take more than this: a server sending headers without end cannot exhaust memory.
+MAX_HEAD_BYTES = 256 * 1024
 
 # Everything a URL may hold unescaped, as httpx sends it; anything else goes through
 # httpx.URL to be normalised (IDN hosts to punycode, spaces and other bytes escaped).
@@ -158,6 +161,7 @@ class _Connection(asyncio.Protocol):
         self._head = False
         self._cap = 0
         self._received = False
+        self._head_size = 0
         self._begin()
 
     def _begin(self) -> None:
@@ -177,7 +181,9 @@ class _Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         if self._waiter is None or self._parser is None:
-            self.early += data
+            self.early += data  # unasked for: the connection will not be used again...
+            if len(self.early) > MAX_HEAD_BYTES:
+                self.close()  # ...and a server that keeps writing is not listened to
             return
         self._received = True
         self._last_read = self.loop.time()
@@ -195,6 +201,14 @@ class _Connection(asyncio.Protocol):
                 self._finish(keep=ended and self._parser.should_keep_alive())
         except httptools.HttpParserError as exc:
             self._fail(httpx.RemoteProtocolError(f"malformed answer: {exc}"))
+        if not self._headers_done and self._waiter is not None:
+            self._head_size += len(data)
+            if self._head_size > MAX_HEAD_BYTES:
+                self._fail(
+                    httpx.RemoteProtocolError(
+                        f"the answer's head is larger than {MAX_HEAD_BYTES // 1024} KiB"
+                    )
+                )
 
     def eof_received(self) -> bool:
         self._closing(None)
@@ -279,6 +293,7 @@ class _Connection(asyncio.Protocol):
         waiter = self._waiter = self.loop.create_future()
         self._parser = httptools.HttpResponseParser(self)
         self._head, self._cap, self._received = head, cap, False
+        self._head_size = 0
         self.reusable = False
         self._begin()
         self._read_timeout = read_timeout
