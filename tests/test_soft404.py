@@ -590,3 +590,14 @@ def test_hostile_markup_is_read_in_linear_time(markup: bytes) -> None:
     tag (a quadratic scan of these would take minutes)."""
     judged = judge("http://a.org/x.pdf", "http://a.org/x.pdf", 200, (), "text/html", markup)
     assert judged is not None and judged.kind is SoftKind.DOCUMENT_AS_HTML
+
+
+def test_every_parked_phrase_holds_a_prefilter_word() -> None:
+    """parked_domain skips the phrase search on pages without any of PARKED_WORDS: each
+    phrase must contain one of them, or pages would be missed."""
+    from citeaudit.soft404 import _PARKED, PARKED_WORDS
+
+    phrases = _PARKED.pattern.split("|(?:")
+    assert len(phrases) > 10
+    for phrase in phrases:
+        assert any(word in phrase for word in PARKED_WORDS), phrase

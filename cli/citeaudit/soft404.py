@@ -341,6 +341,11 @@ _PARKED = _patterns(
 )
 
 
+# Every phrase of _PARKED holds one of these words: a page with none of them is not read
+# with the whole alternation (most pages; a test keeps the two in step).
+PARKED_WORDS = ("domain", "dominio", "parked")
+
+
 def parked_domain(page: PageHead) -> str | None:
     """Why the page reads as a parked or for-sale domain, or None."""
     for where, label in page.labels:
@@ -348,7 +353,8 @@ def parked_domain(page: PageHead) -> str | None:
             return f"a parked domain ({where} {_quote(label)})"
     if page.words > WALL_PAGE_WORDS:
         return None
-    match = _PARKED.search(page.folded)
+    folded = page.folded
+    match = _PARKED.search(folded) if any(w in folded for w in PARKED_WORDS) else None
     if match is not None:
         return f"a parked domain (the page says {_quote(match.group(0))})"
     for marker, provider in _PARKING_HOSTS:
