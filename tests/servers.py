@@ -250,10 +250,12 @@ def keep_alive(
     return handler
 
 
-def h2_echo(conn: socket.socket, server: RawServer) -> None:
+def h2_echo(conn: socket.socket, server: RawServer, goaway_after: int | None = None) -> None:
     """On a TLS :class:`RawServer`: HTTP/2 when the client chose ``h2`` by ALPN, every
     stream answered 200 with ``x-echo: yes`` and its ``:path`` as the body, each request
-    recorded as ``b"<stream id> <method> <path>"``; HTTP/1.1 :func:`keep_alive` otherwise."""
+    recorded as ``b"<stream id> <method> <path>"``; HTTP/1.1 :func:`keep_alive` otherwise.
+    With ``goaway_after``, the connection is ended (GOAWAY, then closed) after that many
+    answers, as servers end idle or old connections."""
     if not isinstance(conn, ssl.SSLSocket) or conn.selected_alpn_protocol() != "h2":
         keep_alive()(conn, server)
         return
@@ -287,6 +289,11 @@ def h2_echo(conn: socket.socket, server: RawServer) -> None:
                 else:
                     h2conn.send_headers(event.stream_id, head)
                     h2conn.send_data(event.stream_id, path, end_stream=True)
+                answered = sum(r.split(b" ")[0].isdigit() for r in server.requests)
+                if goaway_after is not None and answered % goaway_after == 0:
+                    h2conn.close_connection()
+                    conn.sendall(h2conn.data_to_send())
+                    return
             elif isinstance(event, h2.events.ConnectionTerminated):
                 return
         conn.sendall(h2conn.data_to_send())

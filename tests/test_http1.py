@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import select
 import socket
 import ssl
@@ -1052,3 +1053,28 @@ def test_a_server_writing_to_an_idle_connection_is_not_listened_to() -> None:
     ((kept, closed),) = held
     assert closed
     assert kept <= http1.MAX_HEAD_BYTES + 256 * 1024  # at most one read past the limit
+
+
+def test_a_new_http2_connection_after_the_server_ends_one(ca: trustme.CA) -> None:
+    """A server that ends its HTTP/2 connection (GOAWAY) after each answer: every request
+    still gets its answer, each on a new connection."""
+    handler = functools.partial(h2_echo, goaway_after=1)
+    with RawServer(handler, alpn_context(ca, "h2", "http/1.1")) as server:
+
+        async def work(client: http1.Client) -> list[http1.Reply]:
+            replies = []
+            for i in range(3):
+                reply, _ = await client.request("GET", server.url(f"/{i}", "https"), MIB)
+                replies.append(reply)
+                await asyncio.sleep(0.05)  # the GOAWAY and the close reach the client
+            return replies
+
+        replies = run(work, make_client(trusting(ca, "h2", "http/1.1")))
+        connections = server.connections
+
+    assert [(r.http_version, r.body) for r in replies] == [
+        ("HTTP/2", b"/0"),
+        ("HTTP/2", b"/1"),
+        ("HTTP/2", b"/2"),
+    ]
+    assert connections == 3

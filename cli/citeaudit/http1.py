@@ -593,7 +593,7 @@ class Client:
 
         connection = origin.h2
         if connection is None or not connection.is_available() or connection.has_expired():
-            origin.h2 = None
+            origin.h2 = None  # closed, failed, out of stream ids, or idle too long
             if connection is not None:
                 await connection.aclose()
             return None
@@ -618,7 +618,10 @@ class Client:
         try:
             response = await connection.handle_async_request(request)
         except httpcore.ConnectionNotAvailable:
-            origin.h2 = None
+            if origin.h2 is connection:  # (another request may have replaced it already)
+                origin.h2 = None
+            if connection.is_idle():  # else its other streams finish first
+                await connection.aclose()
             return None
         except httpcore.TimeoutException as exc:
             raise getattr(httpx, type(exc).__name__, httpx.TimeoutException)(str(exc)) from exc
