@@ -734,9 +734,9 @@ def _no_cookies() -> http.cookiejar.CookieJar:
     return _NoCookies()
 
 
-def _sets_cookies(response: httpx.Response) -> bool:
+def _sets_cookies(headers: Iterable[tuple[bytes, bytes]]) -> bool:
     """Whether a response sets any cookie (the only headers a cookie jar reads)."""
-    return any(name.lower() in (b"set-cookie", b"set-cookie2") for name, _ in response.headers.raw)
+    return any(name.lower() in (b"set-cookie", b"set-cookie2") for name, _ in headers)
 
 
 _RAW_HEADERS = "citeaudit.raw_headers"
@@ -1145,15 +1145,16 @@ class _Fetcher:
         else:
             await self._pace(url)
         date = datetime.now(UTC)
-        if self._wire is None:
-            return await self._through_httpx(method, url, cookies, date)
         extra: list[tuple[str, str]] = []
         if cookies.jar:  # the chain's cookies; an empty jar would add nothing
             probe = httpx.Request(method, url)
             cookies.set_cookie_header(probe)
             extra = [("Cookie", v) for v in probe.headers.get_list("cookie")]
-        reply, sent = await self._wire.request(method, url, self.options.max_bytes, extra)
-        if any(name.lower() in (b"set-cookie", b"set-cookie2") for name, _ in reply.headers):
+        if self._wire is None:
+            reply, sent = await self._through_httpx(method, url, extra)
+        else:
+            reply, sent = await self._wire.request(method, url, self.options.max_bytes, extra)
+        if _sets_cookies(reply.headers):
             cookies.extract_cookies(
                 httpx.Response(
                     reply.status, headers=reply.headers, request=httpx.Request(method, url)
@@ -1174,34 +1175,26 @@ class _Fetcher:
         return exchange, _location(reply.headers)
 
     async def _through_httpx(
-        self, method: str, url: str, cookies: httpx.Cookies, date: datetime
-    ) -> tuple[Exchange, str | None]:
-        """One request through httpx (when a proxy is configured)."""
+        self, method: str, url: str, extra: list[tuple[str, str]]
+    ) -> tuple[http1.Reply, list[tuple[str, str]]]:
+        """One request through httpx (when a proxy is configured), as the client's would be."""
         assert self._client is not None
-        request = self._client.build_request(method, url)
-        if cookies.jar:
-            cookies.set_cookie_header(request)
+        request = self._client.build_request(method, url, headers=extra)
         response = await self._client.send(request, stream=True)
         try:
-            if _sets_cookies(response):
-                cookies.extract_cookies(response)
             body, truncated = await self._read_capped(response)
         finally:
             await response.aclose()
-        raw_headers = response.extensions.get(_RAW_HEADERS, response.headers.raw)
-        exchange = Exchange(
-            method=method,
-            url=url,
-            request_headers=_latin1(request.headers.raw),
+        sent = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
+        reply = http1.Reply(
             http_version=response.http_version,
             status=response.status_code,
             reason=response.reason_phrase,
-            response_headers=_latin1(raw_headers),
+            headers=list(response.extensions.get(_RAW_HEADERS, response.headers.raw)),
             body=body,
-            date=date,
             truncated=truncated,
         )
-        return exchange, _location(raw_headers)
+        return reply, sent
 
     async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
         """The body as on the wire (content-encoding kept), stopping at ``max_bytes``."""
