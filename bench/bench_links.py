@@ -341,7 +341,7 @@ def library_child(sources: Path) -> None:
     """Time check_links alone (no start-up, no report), in this fresh process."""
     from citeaudit.catalog import load_catalog
     from citeaudit.fetch import FetchOptions
-    from citeaudit.pipeline import check_links
+    from citeaudit.linkcheck import check_links
 
     catalog = load_catalog(sources)
     options = FetchOptions(

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from citeaudit.catalog import load_catalog
 from citeaudit.fetch import FetchOptions
-from citeaudit.pipeline import AuditOptions, audit, check_links
+from citeaudit.linkcheck import check_links
+from citeaudit.pipeline import AuditOptions, audit
 from citeaudit.vocab import ClaimVerdict
 
 FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 20

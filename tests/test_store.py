@@ -19,7 +19,8 @@ from citeaudit.errors import StoreError
 from citeaudit.extract import Page
 from citeaudit.fetch import Exchange, FetchResult, Hop
 from citeaudit.model import Claim, Evidence
-from citeaudit.store import MIGRATIONS, Store, default_store_dir, new_run_id
+from citeaudit.result import new_run_id
+from citeaudit.store import MIGRATIONS, Store, default_store_dir
 from citeaudit.verify import ClaimResult, EvidenceResult
 from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Network, Verdict
 

@@ -27,8 +27,8 @@ from citeaudit.fetch import FetchOptions
 from citeaudit.pipeline import AuditOptions, archive, audit
 from citeaudit.result import AuditResult, SourceResult
 from citeaudit.verify import EvidenceResult
-from citeaudit.vocab import JudgedOn, Verdict
-from citeaudit.wayback import ArchivedMode, MementoOptions
+from citeaudit.vocab import ArchivedMode, JudgedOn, Verdict
+from citeaudit.wayback import MementoOptions
 from localsite import LocalSite, html
 from memento import Capture, Pywb, free_port
 

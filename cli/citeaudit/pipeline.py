@@ -33,7 +33,6 @@ from citeaudit.fetch import (
     strip_fragment,
 )
 from citeaudit.linkcheck import OnFetch, OnStart, no_copy_note, source_urls
-from citeaudit.linkcheck import check_links as check_links  # its own module: `check` imports less
 from citeaudit.linkformat import format_http_date
 from citeaudit.lock import DEFAULT_LOCK_WAIT, StoreLock
 from citeaudit.model import Catalog, Source
@@ -43,9 +42,8 @@ from citeaudit.result import ArchivedCopy, AuditResult, RunInfo, SourceResult, n
 from citeaudit.spn import SaveOptions, save_pages_sync
 from citeaudit.store import Store, default_store_dir
 from citeaudit.verify import ClaimResult, EarlierCopies, SourceCopy, verify_claims
-from citeaudit.vocab import JudgedOn, Network
+from citeaudit.vocab import ArchivedMode, JudgedOn, Network
 from citeaudit.wayback import (
-    ArchivedMode,
     Lookup,
     MementoOptions,
     find_archived_sync,

@@ -26,7 +26,6 @@ from citeaudit import __version__
 from citeaudit.archive import ARCHIVE_DIR, RecordRef, Snapshot, utc
 from citeaudit.errors import StoreError
 from citeaudit.fetch import FetchResult, Hop
-from citeaudit.result import new_run_id as new_run_id  # made there: `check` opens no store
 from citeaudit.vocab import LinkStatus
 
 if TYPE_CHECKING:  # verify pulls in the extractors; the store only needs the types

@@ -53,12 +53,10 @@ from citeaudit.linkformat import (
 from citeaudit.model import Document, Source
 from citeaudit.result import ArchivedCopy
 from citeaudit.robustlinks import robust_link
-from citeaudit.vocab import ArchivedMode
 
 __all__ = [
     "TIMEGATE_ENV",
     "WAYBACK_TIMEGATE",
-    "ArchivedMode",
     "Lookup",
     "Memento",
     "MementoOptions",

@@ -37,11 +37,10 @@ from citeaudit.report.words import (
     since_text,
     source_details,
     status_text,
-    summary_line,
 )
 from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
 
-__all__ = ["STATUS_STYLE", "VERDICT_STYLE", "TerminalReport", "plain", "summary_line"]
+__all__ = ["STATUS_STYLE", "VERDICT_STYLE", "TerminalReport", "plain"]
 
 STATUS_STYLE: dict[str, str] = {
     LinkStatus.OK: "green",
