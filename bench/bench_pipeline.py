@@ -17,10 +17,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from citeaudit.catalog import load_catalog
-from citeaudit.fetch import FetchOptions
-from citeaudit.linkcheck import check_links
-from citeaudit.pipeline import AuditOptions, audit
+from citeaudit.catalog.reader import load_catalog
+from citeaudit.fetch.engine import FetchOptions
+from citeaudit.pipeline.linkcheck import check_links
+from citeaudit.pipeline.run import AuditOptions, audit
 from citeaudit.vocab import ClaimVerdict
 
 FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 20

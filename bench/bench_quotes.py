@@ -7,7 +7,7 @@ common words are common and rare ones rare, as in prose) is built in memory, wit
 header and footer on every page. QUOTES quotes are drawn from it in three equal kinds:
 exact stretches (10 to 40 words, some cut with an ellipsis, some crossing a page boundary),
 misquoted stretches (a word changed, added or left out, or a number changed), and quotes
-that are not in the document at all. Each is judged with :func:`citeaudit.verify.judge`
+that are not in the document at all. Each is judged with :func:`citeaudit.verify.judge.judge`
 with a page locator, as the audit does. Nothing is fetched; the figures are CPU time.
 """
 
@@ -19,10 +19,10 @@ import statistics
 import time
 from collections import Counter
 
+from citeaudit.catalog.entries import Evidence
 from citeaudit.extract import Extraction, Page
 from citeaudit.extract.pdf import running_margins
-from citeaudit.model import Evidence
-from citeaudit.verify import SourceCopy, judge
+from citeaudit.verify.judge import SourceCopy, judge
 from citeaudit.vocab import JudgedOn, Verdict
 
 SYLLABLES = "ka lo mi ne ru sa te vi do ga pe li mo nu ra se ti vo".split()

@@ -27,7 +27,7 @@ import yaml
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
-from citeaudit.app import app
+from citeaudit.commands.app import app
 from citeaudit.report import Format, RenderOptions, renderer
 from citeaudit.report.model import ReportModel
 from citeaudit.report.saved import load_report

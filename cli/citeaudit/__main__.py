@@ -1,5 +1,5 @@
 """`python -m citeaudit`."""
 
-from citeaudit.app import main
+from citeaudit.commands.app import main
 
 main()

@@ -10,15 +10,15 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from citeaudit.catalog.entries import Document, Source
 from citeaudit.errors import UsageError
-from citeaudit.model import Document, Source
-from citeaudit.robustlinks import robust_link
 from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
+from citeaudit.webarchive.robustlinks import robust_link
 
 if TYPE_CHECKING:  # only named here: `check` needs neither warcio nor the quote finder
-    from citeaudit.archive import Snapshot
-    from citeaudit.fetch import FetchResult
-    from citeaudit.verify import ClaimResult
+    from citeaudit.archive.warc import Snapshot
+    from citeaudit.fetch.engine import FetchResult
+    from citeaudit.verify.judge import ClaimResult
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class SourceResult:
     @property
     def robust_link(self) -> str | None:
         """The Robust Links ``<a>`` element for this source (see
-        :func:`citeaudit.robustlinks.robust_link`): with the archived copy found near the
+        :func:`citeaudit.webarchive.robustlinks.robust_link`): with the archived copy found near the
         accessed date, else the one Save Page Now made; None when the source has no URL."""
         copy = self.archived if self.archived is not None and self.archived.found else None
         if copy is None and self.saved is not None and self.saved.found:

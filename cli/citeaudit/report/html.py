@@ -22,7 +22,6 @@ from urllib.request import pathname2url
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from citeaudit.quotes import fold
 from citeaudit.report.model import CaptureModel, ReportModel, SnapshotModel, SourceModel
 from citeaudit.report.words import (
     CLAIM_LABEL,
@@ -40,6 +39,7 @@ from citeaudit.report.words import (
     source_details,
     status_text,
 )
+from citeaudit.verify.quotes import fold
 from citeaudit.vocab import ClaimVerdict, LinkStatus
 
 _ENV = Environment(

@@ -26,13 +26,13 @@ from citeaudit.result import Outcome, accepted
 from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Network, Verdict
 
 if TYPE_CHECKING:  # only named here: `check` needs neither warcio nor the quote finder
-    from citeaudit.archive import Snapshot
-    from citeaudit.fragment_check import FragmentCheck
-    from citeaudit.history import SourceHistory
-    from citeaudit.quotes import Difference
+    from citeaudit.archive.warc import Snapshot
+    from citeaudit.fetch.anchors import FragmentCheck
     from citeaudit.result import ArchivedCopy, AuditResult, SourceResult
-    from citeaudit.store import Store
-    from citeaudit.verify import ClaimResult, EvidenceResult
+    from citeaudit.store.database import Store
+    from citeaudit.store.history import SourceHistory
+    from citeaudit.verify.judge import ClaimResult, EvidenceResult
+    from citeaudit.verify.quotes import Difference
 
 #: The most captures of one source a report lists (the newest); the store keeps them all.
 HISTORY_LIMIT = 50
@@ -412,7 +412,7 @@ def shipped_schema() -> dict[str, Any]:
 
 
 def _histories(store: Store) -> dict[str, SourceHistory]:
-    from citeaudit.history import all_histories
+    from citeaudit.store.history import all_histories
 
     return {h.source_id: h for h in all_histories(store.dir)}
 
@@ -592,7 +592,7 @@ _NOT_WORD = re.compile(r"[^\w]+")
 
 
 def _key(token: str) -> str:
-    from citeaudit.quotes import fold  # only a misquotation gets here
+    from citeaudit.verify.quotes import fold  # only a misquotation gets here
 
     folded = fold(token.strip())
     return _NOT_WORD.sub("", folded) or folded

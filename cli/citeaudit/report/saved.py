@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from citeaudit.errors import StoreError, UsageError
 from citeaudit.report.model import ReportModel
 from citeaudit.result import AuditResult
-from citeaudit.store import Store
+from citeaudit.store.database import Store
 
 
 def keep_report(result: AuditResult, store: Store) -> ReportModel:

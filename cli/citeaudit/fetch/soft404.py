@@ -1,0 +1,569 @@
+"""Pages that answer 200 but are not the page: soft 404s, parked domains, bot walls.
+
+Link checkers that trust the status code call all of these OK. The rules here look
+only where a site says what a page *is* (its title, ``og:title`` and first heading, or
+the whole text of a very short page), so an article *about* 404 errors, or one that
+says "not found" somewhere in its body, is left alone.
+
+Everything works on a bounded prefix of the page with regular expressions rather than
+a full parse: it runs on every page a ``check`` fetches, so it must stay cheap.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property, lru_cache
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from citeaudit.text.charset import decode_text
+from citeaudit.vocab import LinkStatus
+
+# Not-found pages, parking pages and challenges are small; past this the page is read
+# no further.
+SCAN_BYTES = 256 * 1024
+# A page with at most this many visible words is judged on its whole text.
+SHORT_PAGE_WORDS = 40
+# Bot walls and parking pages are small; longer pages are never judged one.
+WALL_PAGE_WORDS = 400
+LABEL_WORDS = 12
+
+
+class SoftKind(StrEnum):
+    """Which rule decided, for code to test (the reason is for people)."""
+
+    NOT_FOUND_PAGE = "not_found_page"
+    PARKED_DOMAIN = "parked_domain"
+    HOME_REDIRECT = "home_redirect"
+    DOCUMENT_AS_HTML = "document_as_html"
+    BOT_WALL = "bot_wall"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A page that is not what its status code says: ``soft_404`` or ``blocked``."""
+
+    status: LinkStatus
+    kind: SoftKind
+    reason: str
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and compatibility forms removed, curly quotes straightened,
+    white space collapsed: the form every pattern here is written against."""
+    if text.isascii():  # the common case, and the same result: nothing to decompose
+        return " ".join(text.lower().split())
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
+    marks = _combining_marks(frozenset(text))
+    if marks is not None:
+        text = marks.sub("", text)
+    return " ".join(text.casefold().split())
+
+
+@lru_cache(maxsize=256)
+def _combining_marks(chars: frozenset[str]) -> re.Pattern[str] | None:
+    """A pattern of the combining marks among ``chars``: removed in one pass, a page's
+    worth of text costs a quarter of testing each character in Python."""
+    marks = "".join(sorted(c for c in chars if unicodedata.combining(c)))
+    return re.compile(f"[{re.escape(marks)}]") if marks else None
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    """A page's words, shortened and quoted for a reason."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"'{text}'"
+
+
+# Every pattern here runs in linear time on hostile markup: no ``.*?`` that could rescan
+# the rest of the page from each of thousands of unclosed ``<`` or ``<!--``.
+_TAG = re.compile(r"<[^<>]*>")
+_NAMES = ("script", "style", "template", "svg", "noscript", "head", "title", "h1")
+_OPENING = {name: re.compile(rf"<{name}\b[^<>]*>", re.IGNORECASE) for name in _NAMES}
+_CLOSING = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _NAMES}
+_INVISIBLE = re.compile(r"<(script|style|template|svg|noscript|head|title)\b[^<>]*>", re.IGNORECASE)
+_META_TAG = re.compile(r"<meta\b[^<>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""(?<![\w:-])([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""")
+_BODY = re.compile(r"<body\b", re.IGNORECASE)
+
+
+def _inner_text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def _without_comments(text: str) -> str:
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        parts.append(text[position:start])
+        end = text.find("-->", start + 4)
+        if end == -1:
+            return " ".join(parts)
+        position = end + 3
+    parts.append(text[position:])
+    return " ".join(parts)
+
+
+def _element(text: str, name: str) -> str | None:
+    """The markup inside the first ``<name>`` element (to the end if never closed)."""
+    opening = _OPENING[name].search(text)
+    if opening is None:
+        return None
+    closing = _CLOSING[name].search(text, opening.end())
+    return text[opening.end() : closing.start() if closing else len(text)]
+
+
+def _visible(text: str) -> str:
+    """The markup without the elements a reader never sees: one pass, each closing tag
+    sought once from where its element opened."""
+    parts: list[str] = []
+    position = 0
+    while (opening := _INVISIBLE.search(text, position)) is not None:
+        parts.append(text[position : opening.start()])
+        closing = _CLOSING[opening.group(1).lower()].search(text, opening.end())
+        if closing is None:
+            return " ".join(parts)
+        position = closing.end()
+    parts.append(text[position:])
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class PageHead:
+    """What a page says it is, read from its first :data:`SCAN_BYTES`."""
+
+    title: str | None
+    og_title: str | None
+    h1: str | None
+    text: str
+    words: int
+    raw: str
+    complete: bool
+
+    @cached_property
+    def folded(self) -> str:
+        """The visible text :func:`fold`-ed, once for all the rules that read it."""
+        return fold(self.text)
+
+    @property
+    def labels(self) -> list[tuple[str, str]]:
+        """(where, label) pairs a site names a page with."""
+        found = [("title", self.title), ("og:title", self.og_title), ("heading", self.h1)]
+        return [(where, label) for where, label in found if label]
+
+
+def read_head(content: bytes, content_type: str | None) -> PageHead:
+    """Title, ``og:title``, first ``<h1>`` and visible text of an HTML page's start."""
+    text = _without_comments(decode_text(content, content_type, SCAN_BYTES))
+    body_at = _BODY.search(text)
+    head = text[: body_at.start()] if body_at else text
+    body = text[body_at.start() :] if body_at else text
+    og_title = None
+    for tag in _META_TAG.findall(head):
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in _ATTR.findall(tag)}
+        if (attrs.get("property") or attrs.get("name") or "").lower() == "og:title":
+            og_title = _inner_text(attrs.get("content", "")) or None
+            break
+    title, h1 = _element(head, "title"), _element(body, "h1")
+    visible = _inner_text(_visible(body))
+    return PageHead(
+        title=(_inner_text(title) or None) if title else None,
+        og_title=og_title,
+        h1=(_inner_text(h1) or None) if h1 else None,
+        text=visible,
+        words=visible.count(" ") + 1 if visible else 0,  # spaces already collapsed
+        raw=text.lower(),
+        complete=len(content) <= SCAN_BYTES,
+    )
+
+
+def _fold_pattern(pattern: str) -> str:
+    """:func:`fold` a regular expression's literal characters, leaving its escapes
+    (``\\S`` must not become ``\\s``) alone."""
+    out: list[str] = []
+    escaped = False
+    for char in pattern:
+        if escaped or char == "\\":
+            out.append(char)
+            escaped = not escaped and char == "\\"
+            continue
+        out.append(fold(char) if not char.isspace() else char)
+    return "".join(out)
+
+
+def _patterns(sources: Iterable[str]) -> re.Pattern[str]:
+    """One alternation, its literals folded like the text it meets."""
+    return re.compile("|".join(f"(?:{_fold_pattern(s)})" for s in sources))
+
+
+# --------------------------------------------------------------------------- not found
+
+# Phrases that say "no such page", in the languages the web mostly cites in.
+_NOT_FOUND = _patterns(
+    [
+        # English
+        r"\bnot found\b",
+        r"\b(?:can ?not|can't|could ?n[o']?t|unable to) (?:be )?(?:find|found|located)\b",
+        r"\b(?:does ?n[o']?t|did ?n[o']?t|no longer) exists?\b",
+        r"\bno such (?:page|file|document|article)\b",
+        r"\bpage (?:is )?missing\b",
+        r"\bpage (?:has been|was) (?:removed|deleted)\b",
+        # French
+        r"\bintrouvable\b",
+        r"\b(?:non|pas) trouvee?s?\b",
+        r"\bn'existe (?:pas|plus)\b",
+        # German
+        r"\bnicht gefunden\b",
+        r"\bexistiert nicht\b",
+        r"\bseite (?:ist )?nicht (?:mehr )?verfügbar\b",
+        # Spanish
+        r"\bno (?:se )?(?:ha )?(?:encontrad[oa]|encontró|pudo encontrar)\b",
+        r"\b(?:página|pagina) no existe\b",
+        # Italian
+        r"\bnon (?:è )?(?:stat[oa] )?trovat[oa]\b",
+        r"\bpagina non esiste\b",
+        # Portuguese
+        r"\bnão (?:foi )?encontrad[oa]\b",
+        r"\b(?:página|pagina) não existe\b",
+        # Dutch
+        r"\bniet (?:worden )?gevonden\b",
+        r"\bbestaat niet\b",
+        # Scandinavian, Polish, Czech, Turkish, Russian
+        r"\bhittades inte\b",
+        r"\bfinns inte\b",
+        r"\bikke (?:fundet|funnet)\b",
+        r"\b(?:findes|finnes) ikke\b",
+        r"\bnie znaleziono\b",
+        r"\bnie (?:została|zostala) znaleziona\b",
+        r"\bstrona nie istnieje\b",
+        r"\bnenalezena\b",
+        r"\bbulunamad[ıi]\b",
+        r"\bне найден[аоы]?\b",
+        r"\bне существует\b",
+        # Japanese, Chinese, Korean
+        r"見つかりません",
+        r"存在しません",
+        r"找不到",
+        r"(?:页面|頁面|网页|網頁)不存在",
+        r"찾을 수 없습니다",
+    ]
+)
+_BARE_404 = _patterns(
+    [
+        r"(?:(?:http|error|erreur|fehler|errore|erro|fout|błąd|code|código|codice)\s*)?404"
+        r"(?:\s*(?:error|erreur|fehler|errore|erro|fout|page|seite|página|pagina))?"
+    ]
+)
+# Words that make a title one *about* missing pages, not a missing page.
+_ABOUT = _patterns(
+    [
+        r"\b(?:how|why|fix|fixing|fixes|explained|guide|tutorial|meaning|errors|codes"
+        r"|understanding|handling|custom|create|creating|design|designs|examples?|best|seo"
+        r"|tips|vs|pourquoi|warum|waarom|novel|song|album)\b"
+    ]
+)
+_SEPARATORS = re.compile(r"\s*[|–—·•»«‹›]\s*|\s+[-:/~]\s+|:\s+|\s*::\s*")
+_INTERJECTION = re.compile(
+    r"^(?:oops|whoops|uh[- ]?oh|sorry|hmm+|ups|oups|hoppla|désolé|desole|lo sentimos|"
+    r"ci dispiace|desculpe|helaas)\W*\s*"
+)
+_TRIM = " !.?¡¿…'\"“”„()[]{}*-_,;"
+
+
+def _segment_says_not_found(segment: str) -> bool:
+    segment = _INTERJECTION.sub("", segment.strip(_TRIM)).strip(_TRIM)
+    if not segment or len(segment.split()) > LABEL_WORDS:
+        return False
+    if _BARE_404.fullmatch(segment):
+        return True
+    return _NOT_FOUND.search(segment) is not None
+
+
+def says_not_found(label: str) -> bool:
+    """Whether a title or heading announces a missing page.
+
+    The label is cut at the separators sites put between a page's name and their own
+    ("Page not found | Example"); a piece must be short and say "not found" (or be a
+    bare "404"), and neither it nor any piece before it may read as a page *about*
+    the subject ("How to fix: page not found").
+    """
+    segments = [s for s in _SEPARATORS.split(fold(label)) if s.strip(_TRIM)]
+    for index, segment in enumerate(segments):
+        if _ABOUT.search(segment):
+            return False
+        if _segment_says_not_found(segment):
+            return index == 0 or not any(_ABOUT.search(s) for s in segments[:index])
+    return False
+
+
+def not_found_page(page: PageHead) -> str | None:
+    """Why the page reads as a not-found page, or None."""
+    for where, label in page.labels:
+        if says_not_found(label):
+            return f"the page says it was not found ({where} {_quote(label)})"
+    if page.complete and page.words <= SHORT_PAGE_WORDS and page.text:
+        folded = page.folded
+        if not _ABOUT.search(folded) and (_NOT_FOUND.search(folded) or _BARE_404.search(folded)):
+            return f"the page says it was not found (its whole text: {_quote(page.text)})"
+    return None
+
+
+# --------------------------------------------------------------------------- parked
+
+_PARKING_HOSTS = (
+    ("sedoparking.com", "Sedo"),
+    ("sedo.com/search/details", "Sedo"),
+    ("parkingcrew.net", "ParkingCrew"),
+    ("bodis.com", "Bodis"),
+    ("window.park", "Bodis or ParkingCrew"),
+    ("dan.com/buy-domain", "Dan.com"),
+    ("afternic.com", "Afternic"),
+    ("hugedomains.com", "HugeDomains"),
+    ("parkingpage.namecheap.com", "Namecheap"),
+    ("above.com/marketplace", "Above.com"),
+    ("domainmarket.com", "DomainMarket"),
+    ("undeveloped.com", "Undeveloped"),
+    ("parklogic", "ParkLogic"),
+)
+_PARKED = _patterns(
+    [
+        r"\b(?:this|the) domain(?: name)?(?: \S+)? (?:is|may be|might be|could be) for sale\b",
+        r"\bdomain(?: name)? (?:is|may be) for sale\b",
+        r"\bbuy this domain\b",
+        r"\bthis domain (?:name )?is parked\b",
+        r"\bparked free\b",
+        r"\bmake (?:an|a) offer on this domain\b",
+        r"\binquire about this domain\b",
+        r"\bthis domain (?:name )?(?:has been|was) registered\b",
+        r"\bdomain (?:name )?is available for (?:sale|purchase)\b",
+        r"\bdiese domain (?:steht zum verkauf|kaufen|ist zu verkaufen)\b",
+        r"\bce (?:nom de )?domaine est (?:a|à) vendre\b",
+        r"\beste dominio (?:está|esta) a la venta\b",
+    ]
+)
+
+
+# Every phrase of _PARKED holds one of these words: a page with none of them is not read
+# with the whole alternation (most pages; a test keeps the two in step).
+PARKED_WORDS = ("domain", "dominio", "parked")
+
+
+def parked_domain(page: PageHead) -> str | None:
+    """Why the page reads as a parked or for-sale domain, or None."""
+    for where, label in page.labels:
+        if _PARKED.search(fold(label)):
+            return f"a parked domain ({where} {_quote(label)})"
+    if page.words > WALL_PAGE_WORDS:
+        return None
+    folded = page.folded
+    match = _PARKED.search(folded) if any(w in folded for w in PARKED_WORDS) else None
+    if match is not None:
+        return f"a parked domain (the page says {_quote(match.group(0))})"
+    for marker, provider in _PARKING_HOSTS:
+        if marker in page.raw:
+            return f"a parked domain (a {provider} parking page)"
+    return None
+
+
+# --------------------------------------------------------------------------- bot walls
+
+_WALL_TITLES = (
+    (re.compile(r"^just a moment\b"), "Cloudflare"),
+    (re.compile(r"^attention required!? \| cloudflare$"), "Cloudflare"),
+    (re.compile(r"\| cloudflare$"), "Cloudflare"),
+    (re.compile(r"^ddos-guard$"), "DDoS-Guard"),
+    (re.compile(r"^sucuri website firewall\b"), "Sucuri"),
+    (re.compile(r"^(?:verify(?:ing)? you are human|are you a robot\??|human verification)"), ""),
+)
+# Markers found only on challenge and block pages, never on the pages they protect.
+_WALL_MARKERS = (
+    ("_cf_chl_opt", "Cloudflare"),
+    ("cf-chl-", "Cloudflare"),
+    ("cf_chl_", "Cloudflare"),
+    ("cf-browser-verification", "Cloudflare"),
+    ("ddos-guard/js-challenge", "DDoS-Guard"),
+    ("check.ddos-guard.net", "DDoS-Guard"),
+    ("cloudproxy@sucuri.net", "Sucuri"),
+    ("sucuri website firewall", "Sucuri"),
+    ("incapsula incident id", "Imperva"),
+    ("px-captcha", "PerimeterX"),
+    ("captcha-delivery.com", "DataDome"),
+    ("errors.edgesuite.net", "Akamai"),
+    ("awswaf.com", "AWS WAF"),
+)
+_WALL_PHRASES = re.compile(
+    r"checking (?:if the site connection is secure|your browser before accessing)"
+    r"|enable javascript and cookies to continue"
+    r"|verify(?:ing)? (?:that )?you are (?:a )?human"
+    r"|our systems have detected unusual traffic"
+    r"|unusual traffic from your computer network"
+    r"|sorry, you have been blocked"
+)
+_AKAMAI_REFERENCE = re.compile(r"reference\s*#\s*\d+\.[0-9a-f]+\.\d+")
+
+Headers = tuple[tuple[str, str], ...]
+
+_WALL_HEADERS = (
+    ("cf-mitigated", "challenge", "Cloudflare"),
+    ("x-vercel-mitigated", "challenge", "Vercel"),
+    ("x-amzn-waf-action", "captcha", "AWS WAF"),
+    ("x-amzn-waf-action", "challenge", "AWS WAF"),
+)
+
+
+def _named(provider: str, what: str = "bot challenge page") -> str:
+    return f"{provider} {what}" if provider else what
+
+
+def bot_wall(headers: Headers, page: PageHead | None, code: int) -> str | None:
+    """Which bot wall answered instead of the page, in words, or None."""
+    for name, value in headers:
+        for wanted, flag, provider in _WALL_HEADERS:
+            if name.lower() == wanted and value.strip().lower() == flag:
+                return _named(provider, "bot challenge")
+        refused = code in (403, 503)
+        if refused and name.lower() == "server" and value.strip().lower() == "ddos-guard":
+            return _named("DDoS-Guard")
+    if page is None or page.words > WALL_PAGE_WORDS:
+        return None
+    title = fold(page.title or "")
+    for pattern, provider in _WALL_TITLES:
+        if title and pattern.search(title):
+            return f"{_named(provider)} ({_quote(page.title or '')})"
+    for marker, provider in _WALL_MARKERS:
+        if marker in page.raw:
+            return _named(provider)
+    if title == "access denied" and _AKAMAI_REFERENCE.search(page.raw):
+        return _named("Akamai", "access-denied page")
+    phrase = _WALL_PHRASES.search(page.folded)
+    if phrase is not None:
+        return f"{_named('')} (the page says {_quote(phrase.group(0))})"
+    return None
+
+
+# --------------------------------------------------------------------------- URLs
+
+_HOME_FILE = re.compile(r"/(?:index|default|home|start)\.(?:html?|php|aspx?|jsp)")
+_LOCALE_ROOT = re.compile(r"/[a-z]{2}(?:[-_][a-z]{2,4})?/?")
+_HARMLESS_QUERY = re.compile(r"utm_\w+|ref|source|from|lang|locale|hl|redirect\w*|error|err|404")
+
+
+def _is_home(url: str) -> bool:
+    """Whether a URL is a site's front page: ``/``, ``/index.html``, ``/en/``, with no
+    query beyond tracking and error markers."""
+    parts = urlsplit(url)
+    path = unquote(parts.path).lower()
+    home = path in ("", "/") or bool(_HOME_FILE.fullmatch(path) or _LOCALE_ROOT.fullmatch(path))
+    keys = [k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)]
+    return home and all(_HARMLESS_QUERY.fullmatch(k) for k in keys)
+
+
+def sent_home(url: str, final_url: str) -> bool:
+    """Whether a deep link ended, after redirects, on a front page (of any host)."""
+    return not _is_home(url) and _is_home(final_url)
+
+
+DOCUMENT_EXTENSIONS = (
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".odt",
+    ".rtf",
+    ".xls",
+    ".xlsx",
+    ".ods",
+    ".ppt",
+    ".pptx",
+    ".odp",
+    ".epub",
+)
+# What the real documents start with: a mislabelled real file is not a soft 404.
+_DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
+
+
+def document_extension(url: str) -> str | None:
+    """The document extension (``.pdf``, ``.docx``...) a URL's path ends with, if any."""
+    path = unquote(urlsplit(url).path).lower().rstrip("/")
+    return next((ext for ext in DOCUMENT_EXTENSIONS if path.endswith(ext)), None)
+
+
+def is_html(content_type: str | None, content: bytes | None) -> bool:
+    """Whether an answer is an HTML page, by its bytes when there are some."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if content:
+        start = content[:1024].lstrip().lower()
+        if content.startswith(_DOCUMENT_MAGIC):
+            return False
+        if start.startswith((b"<!doctype html", b"<html")):
+            return True
+    return media in ("text/html", "application/xhtml+xml")
+
+
+# --------------------------------------------------------------------------- judge
+
+
+def judge(
+    url: str,
+    final_url: str,
+    code: int,
+    headers: Headers,
+    content_type: str | None,
+    content: bytes | None,
+) -> Judgement | None:
+    """Whether an answer is a bot wall (``blocked``) or, for a 2xx, not the page asked
+    for (``soft_404``); None when it is what it says.
+
+    ``content`` is the decoded body, or None for a HEAD answer (then only the URL and
+    Content-Type rules apply).
+    """
+    html_answer = is_html(content_type, content)
+    page = read_head(content, content_type) if content and html_answer else None
+    if page is None and content and (content_type or "").lower().startswith("text/plain"):
+        page = _plain_page(content, content_type)
+    wall = bot_wall(headers, page, code)
+    if wall is not None:
+        return Judgement(LinkStatus.BLOCKED, SoftKind.BOT_WALL, wall)
+    if not 200 <= code < 300:
+        return None
+    if page is not None:
+        why = parked_domain(page)
+        if why is not None:
+            return Judgement(LinkStatus.SOFT_404, SoftKind.PARKED_DOMAIN, why)
+        why = not_found_page(page)
+        if why is not None:
+            return Judgement(LinkStatus.SOFT_404, SoftKind.NOT_FOUND_PAGE, why)
+    if final_url != url and sent_home(url, final_url):
+        return Judgement(
+            LinkStatus.SOFT_404,
+            SoftKind.HOME_REDIRECT,
+            f"the deep link was sent to the home page {final_url}",
+        )
+    extension = document_extension(url)
+    if extension is not None and html_answer:
+        media = (content_type or "text/html").split(";", 1)[0].strip()
+        why = f"the {extension} link answered with an HTML page ({media})"
+        if page is not None and page.title:
+            why += f" titled {_quote(page.title)}"
+        return Judgement(LinkStatus.SOFT_404, SoftKind.DOCUMENT_AS_HTML, why)
+    return None
+
+
+def _plain_page(content: bytes, content_type: str | None) -> PageHead:
+    text = " ".join(decode_text(content, content_type, SCAN_BYTES).split())
+    return PageHead(
+        title=None,
+        og_title=None,
+        h1=None,
+        text=text,
+        words=len(text.split()),
+        raw=text.lower(),
+        complete=len(content) <= SCAN_BYTES,
+    )

@@ -1,0 +1,61 @@
+"""Check every source's link and keep nothing: what ``citeaudit check`` runs.
+
+Apart from :mod:`citeaudit.pipeline.run` so that checking links imports only what it uses, not
+what archiving and verifying need (warcio, SQLite, the extractors, the quote finder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from citeaudit.catalog.entries import Catalog, Source
+from citeaudit.fetch.engine import FetchOptions, FetchResult, fetch_all_sync, network_state
+from citeaudit.result import AuditResult, RunInfo, SourceResult, new_run_id
+from citeaudit.vocab import Network
+
+OnStart = Callable[[int], None]
+OnFetch = Callable[[FetchResult], None]
+
+
+def source_urls(catalog: Catalog) -> list[str]:
+    """Every source's URL, once each, in the order of the sources file."""
+    return list(dict.fromkeys(s.url for s in catalog.sources if s.url))
+
+
+def no_copy_note(source: Source) -> str:
+    """What the report says of a source with neither a URL nor a file."""
+    kind = f" ({source.kind})" if source.kind else ""
+    return f"no public copy{kind}: the source has no url or file"
+
+
+def check_links(
+    catalog: Catalog,
+    sources_file: Path,
+    options: FetchOptions,
+    on_start: OnStart | None = None,
+    on_fetch: OnFetch | None = None,
+) -> AuditResult:
+    """Check every source's link; keep nothing. Claims are left empty."""
+    started = datetime.now(UTC)
+    urls = source_urls(catalog)
+    if on_start:
+        on_start(len(urls))
+    fetched = fetch_all_sync(urls, options, on_fetch)
+    sources = tuple(
+        SourceResult(s, fetch=fetched[s.url])
+        if s.url
+        else SourceResult(s, note=no_copy_note(s) if not s.file else "local file: not checked")
+        for s in catalog.sources
+    )
+    run = RunInfo(
+        id=new_run_id(),
+        started=started,
+        finished=datetime.now(UTC),
+        sources_file=str(sources_file),
+        network=network_state(fetched.values()) if fetched else Network.ONLINE,
+        accept=options.accept,
+        insecure=options.insecure,
+    )
+    return AuditResult(run=run, document=catalog.document, sources=sources)

@@ -1,0 +1,390 @@
+"""`citeaudit report` renders what `audit` kept in the store, in every format, with no
+network; `--fail-on` chooses what makes the exit code 1 for audit, check and report alike."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.request import url2pathname
+
+import pytest
+from lxml import html as lxml_html  # type: ignore[import-untyped]
+from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner, Result
+
+from citeaudit.commands.app import app
+from citeaudit.errors import UsageError
+from citeaudit.report import Format
+from citeaudit.result import FailOn, Outcome, findings, parse_fail_on
+from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
+from evidence_base import serve, write_sources
+
+
+def run(*args: str, **env: str) -> Result:
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "120", **env})
+
+
+@pytest.fixture(scope="module")
+def audited(
+    tmp_path_factory: pytest.TempPathFactory, make_httpserver: HTTPServer
+) -> tuple[Path, dict[str, Any]]:
+    """Two audits of test_audit's evidence base (the second after a page was fixed), then
+    the server is cleared: nothing below can reach a source."""
+    httpserver = make_httpserver
+    serve(httpserver)
+    folder = tmp_path_factory.mktemp("audited")
+    sources = write_sources(folder, httpserver.url_for("").rstrip("/"))
+    try:
+        first = run("audit", str(sources), "--format", "json")
+        assert first.exit_code == 1, first.stderr
+        httpserver.clear()
+        httpserver.expect_request("/gone").respond_with_data("back", content_type="text/plain")
+        serve(httpserver)  # the rest as before (the first handler of a path answers)
+        second = run("audit", str(sources), "--format", "json")
+        assert second.exit_code == 1, second.stderr
+    finally:
+        httpserver.clear()
+    report: dict[str, Any] = json.loads(second.stdout)
+    report["first"] = json.loads(first.stdout)
+    return sources, report
+
+
+def test_audit_keeps_its_report_and_report_renders_it_again(
+    audited: tuple[Path, dict[str, Any]],
+) -> None:
+    sources, printed = audited
+    again = run("report", str(sources), "--format", "json")
+    assert again.exit_code == 1
+    stored = json.loads(again.stdout)
+    assert stored == {k: v for k, v in printed.items() if k != "first"}
+    assert "sources:" in again.stderr and "claims:" in again.stderr  # the summary, on stderr
+    # The latest run is the second; each source's history has both runs' looks.
+    assert stored["run"]["id"] != printed["first"]["run"]["id"]
+    gone = next(s for s in stored["sources"] if s["id"] == "gone")
+    assert [c["status"] for c in gone["history"]] == ["not_found", "ok"]
+    assert gone["status"] == "ok" and gone["failing_since"] is None
+
+
+def test_report_of_an_earlier_run(audited: tuple[Path, dict[str, Any]]) -> None:
+    sources, printed = audited
+    first_id = printed["first"]["run"]["id"]
+    old = run("report", str(sources), "--format", "json", "--run", first_id)
+    assert old.exit_code == 1
+    report = json.loads(old.stdout)
+    assert report["run"]["id"] == first_id
+    gone = next(s for s in report["sources"] if s["id"] == "gone")
+    assert gone["status"] == "not_found" and [c["status"] for c in gone["history"]] == ["not_found"]
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_report_renders_every_format_from_the_store(
+    audited: tuple[Path, dict[str, Any]], fmt: Format, tmp_path: Path
+) -> None:
+    sources, _ = audited
+    out = tmp_path / f"report.{fmt}"
+    done = run("report", str(sources), "--format", str(fmt), "--output", str(out))
+    assert done.exit_code == 1, done.stderr
+    assert done.stdout == ""
+    assert f"report written to {out}" in done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "twenty-teams" in text or (fmt is Format.CLAIMREVIEW and "About 20 teams" in text)
+
+
+def test_html_links_reach_the_snapshots_in_the_store(
+    audited: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    sources, _ = audited
+    out = tmp_path / "reports" / "audit.html"
+    out.parent.mkdir()
+    done = run("report", str(sources), "--format", "html", "--output", str(out))
+    assert done.exit_code == 1
+    tree = lxml_html.fromstring(out.read_text(encoding="utf-8"))
+    snapshots = [a.get("href") for a in tree.xpath("//a[starts-with(text(), 'Our snapshot')]")]
+    assert snapshots
+    for link in snapshots:
+        target = (out.parent / url2pathname(link)).resolve()
+        assert target.is_file() and target.name.endswith(".warc.gz"), link
+
+
+def test_report_with_no_store_or_no_report_exits_2(tmp_path: Path) -> None:
+    nothing = run("report", "--store", str(tmp_path / "none"))
+    assert nothing.exit_code == 2
+    assert "there is no evidence store" in nothing.stderr
+    assert "Traceback" not in nothing.stderr
+
+    (tmp_path / "letter.txt").write_text("We do not mandate it.", encoding="utf-8")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - id: letter\n    file: letter.txt\n", encoding="utf-8")
+    archived = run("archive", str(sources))
+    assert archived.exit_code == 0, archived.stderr
+    empty = run("report", str(sources))
+    assert empty.exit_code == 2
+    assert "holds no audit report yet" in empty.stderr
+    assert "run 'citeaudit audit' first" in empty.stderr
+    assert empty.stdout == ""
+
+
+def test_report_of_an_unknown_run_exits_2(audited: tuple[Path, dict[str, Any]]) -> None:
+    sources, _ = audited
+    done = run("report", str(sources), "--run", "20990101T000000Z-000000")
+    assert done.exit_code == 2
+    assert "no report of run '20990101T000000Z-000000'" in done.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# --fail-on
+
+# test_audit's evidence base, second run: sources ok, redirected and no copy; claims
+# supported, unsupported (a wrong page; a quote not in the source) and unverifiable.
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "code"),
+    [
+        ([], 1),  # default: claims unsupported
+        (["none"], 0),
+        (["any"], 1),
+        (["unsupported"], 1),
+        (["partly_supported"], 0),
+        (["unverifiable"], 1),
+        (["misquoted"], 0),
+        (["wrong_locator"], 1),
+        (["not_in_source"], 1),
+        (["rotted"], 0),  # the dead page came back on the second run
+        (["redirected"], 1),
+        (["blocked,misquoted"], 0),
+        (["blocked", "misquoted", "not_in_source"], 1),
+        (["ROTTED, Partly_Supported"], 0),
+    ],
+)
+def test_fail_on_chooses_what_is_a_finding(
+    audited: tuple[Path, dict[str, Any]], fail_on: list[str], code: int
+) -> None:
+    sources, _ = audited
+    options = [arg for value in fail_on for arg in ("--fail-on", value)]
+    done = run("report", str(sources), "--format", "json", *options)
+    assert done.exit_code == code, (fail_on, done.stderr)
+
+
+def test_fail_on_for_the_first_run(audited: tuple[Path, dict[str, Any]]) -> None:
+    sources, printed = audited
+    first = printed["first"]["run"]["id"]
+    for fail_on, code in (("rotted", 1), ("not_found", 1), ("blocked", 0)):
+        done = run("report", str(sources), "--run", first, "--fail-on", fail_on)
+        assert done.exit_code == code, fail_on
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("bogus", "unknown --fail-on value 'bogus'"),
+        ("none,rotted", "--fail-on none cannot be combined with other values"),
+    ],
+)
+def test_a_bad_fail_on_exits_2_before_any_work(tmp_path: Path, value: str, words: str) -> None:
+    for command in ("audit", "check", "report"):
+        done = run(command, str(tmp_path / "sources.yaml"), "--fail-on", value)
+        assert done.exit_code == 2, command
+        assert words in " ".join(done.stderr.replace("│", " ").split()), command
+        assert not (tmp_path / ".citeaudit").exists()
+
+
+def test_check_and_audit_take_fail_on(tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/refused").respond_with_data("no", 403)
+    httpserver.expect_request("/fine").respond_with_data("<p>fine</p>", content_type="text/html")
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        f"sources:\n  - id: refused\n    url: {httpserver.url_for('/refused')}\n"
+        f"  - id: fine\n    url: {httpserver.url_for('/fine')}\n"
+        "claims:\n  - id: c\n    text: t\n    evidence:\n      - source: fine\n"
+        "        quote: fine\n",
+        encoding="utf-8",
+    )
+    assert run("check", str(path)).exit_code == 0  # refused is not rot
+    assert run("check", str(path), "--fail-on", "blocked").exit_code == 1
+    assert run("check", str(path), "--fail-on", "blocked", "--accept", "403").exit_code == 0
+    assert run("audit", str(path), "--format", "json").exit_code == 0
+    assert run("audit", str(path), "--format", "json", "--fail-on", "any").exit_code == 1
+
+
+def outcome(
+    sources: tuple[tuple[str, LinkStatus | None, bool], ...] = (),
+    claims: tuple[tuple[str, ClaimVerdict, tuple[Verdict, ...]], ...] = (),
+    network: Network = Network.ONLINE,
+) -> Outcome:
+    return Outcome(network=network, sources=sources, claims=claims)
+
+
+def test_findings_say_what_they_are() -> None:
+    facts = outcome(
+        sources=(
+            ("a", LinkStatus.NOT_FOUND, False),
+            ("b", LinkStatus.SERVER_ERROR, True),  # accepted: never a finding
+            ("c", LinkStatus.BLOCKED, False),
+            ("d", None, False),
+        ),
+        claims=(
+            ("x", ClaimVerdict.PARTLY_SUPPORTED, (Verdict.VERIFIED, Verdict.MISQUOTED)),
+            ("y", ClaimVerdict.UNVERIFIABLE, (Verdict.LINK_ONLY,)),
+        ),
+    )
+    assert findings(facts) == ["source a: not_found", "claim x: partly_supported"]
+    assert findings(facts, ["misquoted"]) == ["claim x, evidence 2: misquoted"]
+    assert findings(facts, ["blocked", "server_error"]) == ["source c: blocked"]
+    assert findings(facts, ["any"]) == [
+        "source a: not_found",
+        "source c: blocked",
+        "claim x: partly_supported",
+        "claim y: unverifiable",
+    ]
+    assert findings(facts, ["none"]) == []
+    assert findings(facts, []) == findings(facts)  # nothing chosen is the default
+
+
+def test_no_network_is_a_finding_unless_none() -> None:
+    offline = outcome(
+        sources=(("a", LinkStatus.UNREACHABLE, False),),
+        claims=(("x", ClaimVerdict.UNVERIFIABLE, (Verdict.SOURCE_UNAVAILABLE,)),),
+        network=Network.OFFLINE,
+    )
+    for fail_on in (["default"], ["unsupported"], ["misquoted"], ["any"]):
+        assert findings(offline, fail_on) == [
+            "the network looks unreachable: no source could be checked"
+        ]
+    assert findings(offline, ["none"]) == []
+
+
+def test_parse_fail_on() -> None:
+    assert parse_fail_on([]) == {FailOn.DEFAULT}
+    assert parse_fail_on(["unsupported, misquoted", "rotted"]) == {
+        "unsupported",
+        "misquoted",
+        "rotted",
+    }
+    with pytest.raises(UsageError, match="unknown --fail-on value 'ok'"):
+        parse_fail_on(["ok"])  # ok is never a finding
+    with pytest.raises(UsageError, match="'supported', 'verified'"):
+        parse_fail_on(["verified,supported"])
+
+
+# ---------------------------------------------------------------------------------------------
+# At a terminal
+
+
+def at_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run the CLI with stdout a pseudo-terminal, as a person at a terminal would."""
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+    environment |= {"TERM": "xterm-256color", "NO_PROXY": "127.0.0.1,localhost", **env}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "citeaudit", *args],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=environment,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    assert proc.stderr is not None
+    proc.stderr.close()
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_colour_at_a_terminal_and_never_with_no_color(
+    audited: tuple[Path, dict[str, Any]],
+) -> None:
+    sources, _ = audited
+    coloured = at_a_terminal(["report", str(sources)], {"COLUMNS": "80"})
+    assert "\x1b[" in coloured
+    assert "twenty-teams" in coloured
+    plain = at_a_terminal(["report", str(sources)], {"COLUMNS": "80", "NO_COLOR": "1"})
+    assert "\x1b[" not in plain
+    assert "twenty-teams" in plain
+    narrow = at_a_terminal(["report", str(sources)], {"COLUMNS": "40", "NO_COLOR": "1"})
+    widths = [len(line) for line in narrow.replace("\r", "").splitlines()]
+    assert max(widths) <= 40
+
+
+def test_not_a_terminal_is_plain_without_progress(audited: tuple[Path, dict[str, Any]]) -> None:
+    sources, _ = audited
+    done = subprocess.run(
+        [sys.executable, "-m", "citeaudit", "report", str(sources)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "100"},
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "\x1b" not in done.stdout + done.stderr
+    assert re.search(r"Claims:\s+3 supported", done.stdout)
+    assert "Sources that need attention" in done.stdout
+    assert done.stderr.strip().startswith("sources:")  # the summary only: no progress bar
+
+
+# --------------------------------------------------------------------------- the library
+
+
+def test_audit_from_python_keeps_its_report_with_the_accepted_codes(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """The core keeps the report, not the CLI: a script calling `audit` gets the same kept
+    report (and its --accept and --insecure) as the command."""
+    from citeaudit.catalog.reader import load_catalog
+    from citeaudit.fetch.engine import FetchOptions
+    from citeaudit.pipeline.run import AuditOptions, audit
+    from citeaudit.report.saved import load_report
+
+    httpserver.expect_request("/refused").respond_with_data("no", 403)
+    httpserver.expect_request("/fine").respond_with_data("<p>fine</p>", content_type="text/html")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n"
+        f"  - id: refused\n    url: {httpserver.url_for('/refused')}\n"
+        f"  - id: fine\n    url: {httpserver.url_for('/fine')}\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    fetch = FetchOptions(retries=0, accept=frozenset({403}), workers=1)
+    result = audit(load_catalog(sources), sources, AuditOptions(fetch=fetch, store_dir=store))
+
+    assert result.run.accept == frozenset({403})
+    assert not findings(result)
+    kept = load_report(store, result.run.id)
+    assert kept.run.accept == [403]
+    assert kept.run.insecure is False
+    refused = next(s for s in kept.sources if s.id == "refused")
+    assert (refused.status, refused.accepted) == (LinkStatus.BLOCKED, True)
+    assert run("report", "--store", str(store), "--format", "json").exit_code == 0
+
+
+def test_check_links_records_the_accepted_codes(tmp_path: Path, httpserver: HTTPServer) -> None:
+    from citeaudit.catalog.reader import load_catalog
+    from citeaudit.fetch.engine import FetchOptions
+    from citeaudit.pipeline.linkcheck import check_links
+
+    httpserver.expect_request("/refused").respond_with_data("no", 403)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        f"sources:\n  - id: refused\n    url: {httpserver.url_for('/refused')}\n", encoding="utf-8"
+    )
+    options = FetchOptions(retries=0, accept=frozenset({403}))
+    result = check_links(load_catalog(sources), sources, options)
+
+    assert result.run.accept == frozenset({403})
+    assert result.sources[0].status is LinkStatus.BLOCKED
+    assert not findings(result)

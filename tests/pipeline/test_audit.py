@@ -1,0 +1,298 @@
+"""`citeaudit audit` end to end against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
+from warcio.archiveiterator import ArchiveIterator
+
+from citeaudit.commands.app import app
+from documents import html_page, make_docx
+from evidence_base import TWENTY, serve, write_sources
+
+
+def by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {item["id"]: item for item in items}
+
+
+@pytest.fixture
+def sources(tmp_path: Path, httpserver: HTTPServer) -> Path:
+    serve(httpserver)
+    return write_sources(tmp_path, httpserver.url_for("").rstrip("/"))
+
+
+def run_json(path: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(app, ["audit", str(path), "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_audit_json_report_field_by_field(sources: Path, httpserver: HTTPServer) -> None:
+    code, report = run_json(sources)
+    assert code == 1  # a dead link and an unsupported claim are findings
+    assert report["tool"]["name"] == "citeaudit"
+    assert report["run"]["network"] == "online"
+    assert report["run"]["sources_file"] == str(sources)
+    assert report["run"]["started"].endswith("Z")
+
+    src = by_id(report["sources"])
+    base = httpserver.url_for("").rstrip("/")
+    assert src["sim"]["status"] == "ok"
+    assert src["sim"]["http_status"] == 200
+    assert src["sim"]["content_type"].startswith("text/html")
+    assert len(src["sim"]["sha256"]) == 64
+    assert src["sim"]["snapshot"]["warc"].startswith("archive/")
+    assert src["sim"]["snapshot"]["record_id"].startswith("<urn:uuid:")
+    assert src["old-sim"]["status"] == "redirected"
+    assert src["old-sim"]["final_url"] == f"{base}/sim"
+    assert src["old-sim"]["redirects"] == [{"url": f"{base}/old-sim", "status": 301}]
+    assert src["old-sim"]["permanent"] is True
+    assert src["gone"]["status"] == "not_found"
+    assert src["gone"]["http_status"] == 404
+    assert src["email"]["status"] is None
+    assert "no public copy" in src["email"]["note"]
+
+    claims = by_id(report["claims"])
+    twenty = claims["twenty-teams"]
+    assert twenty["verdict"] == "supported"
+    first = twenty["evidence"][0]
+    assert first["verdict"] == "verified"
+    assert first["ref"] == 8
+    assert first["judged_on"] == "live"
+    assert first["passage"].startswith("there were approximately 20 teams")
+    assert first["link"].startswith(f"{base}/sim#:~:text=there%20were%20approximately")
+    assert twenty["evidence"][1]["verdict"] == "link_only"
+
+    boards = claims["boards"]["evidence"][0]
+    assert (boards["verdict"], boards["found_at"], boards["locator"]) == (
+        "verified",
+        "p. 2",
+        "pp. 2-3",
+    )
+    assert boards["link"] == f"{base}/report.pdf#page=2"
+    wrong = claims["boards-wrong-page"]
+    assert wrong["verdict"] == "unsupported"
+    assert wrong["evidence"][0]["verdict"] == "wrong_locator"
+    assert "found at p. 2" in wrong["evidence"][0]["note"]
+    assert claims["ready-and-fit"]["evidence"][0]["verdict"] == "verified"
+    invented = claims["invented"]
+    assert [e["verdict"] for e in invented["evidence"]] == ["not_in_source", "source_unavailable"]
+    assert invented["verdict"] == "unsupported"
+    assert claims["emailed"]["verdict"] == "unverifiable"
+    assert claims["emailed"]["evidence"][0]["verdict"] == "source_unavailable"
+
+    assert report["summary"]["sources"] == {
+        "no_copy": 1,
+        "not_found": 1,
+        "ok": 3,
+        "redirected": 1,
+    }
+    assert report["summary"]["claims"]["supported"] == 3
+
+
+def test_audit_writes_a_warc_that_reads_back(sources: Path) -> None:
+    code, report = run_json(sources)
+    assert code == 1
+    store = sources.parent / ".citeaudit"
+    warcs = sorted((store / "archive").glob("*.warc.gz"))
+    assert len(warcs) == 1
+    records: list[tuple[str, str]] = []
+    payloads: dict[str, bytes] = {}
+    with warcs[0].open("rb") as fh:
+        for record in ArchiveIterator(fh):
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            records.append((record.rec_type, uri))
+            if record.rec_type == "response":
+                payloads[uri] = record.content_stream().read()
+    assert records[0][0] == "warcinfo"
+    responses = [uri for kind, uri in records if kind == "response"]
+    requests = [uri for kind, uri in records if kind == "request"]
+    assert sorted(responses) == sorted(requests)
+    src = by_id(report["sources"])
+    # the redirect hop and its target are both kept, so the capture replays
+    assert src["old-sim"]["url"] in responses
+    assert src["sim"]["url"] in responses
+    assert TWENTY.encode() in payloads[src["sim"]["url"]]
+    assert payloads[src["report"]["url"]].startswith(b"%PDF-")
+    assert (store / "citeaudit.sqlite").exists()
+
+
+def test_a_rotted_page_is_judged_on_our_snapshot(tmp_path: Path, httpserver: HTTPServer) -> None:
+    serve(httpserver)
+    path = write_sources(tmp_path, httpserver.url_for("").rstrip("/"))
+    code, first = run_json(path)
+    assert by_id(first["claims"])["twenty-teams"]["evidence"][0]["judged_on"] == "live"
+
+    httpserver.clear()
+    httpserver.expect_request("/sim").respond_with_data("gone", status=404)
+    code, second = run_json(path)
+    assert code == 1
+    assert by_id(second["sources"])["sim"]["status"] == "not_found"
+    evidence = by_id(second["claims"])["twenty-teams"]["evidence"][0]
+    assert evidence["verdict"] == "verified"
+    assert evidence["judged_on"] == "snapshot"
+    assert evidence["copy_date"] is not None
+    assert len(list((tmp_path / ".citeaudit" / "archive").glob("*.warc.gz"))) == 2
+
+
+def test_terminal_report_shows_both_tables(sources: Path) -> None:
+    result = CliRunner().invoke(app, ["audit", str(sources)])
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "Sources" in out and "Claims" in out
+    assert "twenty-teams" in out and "supported" in out
+    assert "not_found" in out and "wrong_locator" in out
+    assert "\x1b[" not in out  # no colour when not a terminal
+    assert "claims:" in result.stderr  # the summary goes to stderr
+
+
+def test_output_file(sources: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        app, ["audit", str(sources), "--format", "json", "--output", str(out)]
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert json.loads(out.read_text())["run"]["network"] == "online"
+
+
+def test_all_holds_exits_zero(tmp_path: Path, httpserver: HTTPServer) -> None:
+    serve(httpserver)
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        f"sources:\n  - id: sim\n    url: {httpserver.url_for('/sim')}\n"
+        f"claims:\n  - id: c\n    text: t\n    evidence:\n      - source: sim\n"
+        f"        quote: approximately 20 teams\n",
+        encoding="utf-8",
+    )
+    code, report = run_json(path)
+    assert code == 0
+    assert report["claims"][0]["verdict"] == "supported"
+
+
+def test_offline_run_finishes_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n"
+        "  - id: a\n    url: https://nowhere-one.invalid/page\n"
+        "  - id: b\n    url: https://nowhere-two.invalid/doc.pdf\n"
+        "claims:\n  - id: c\n    text: t\n    evidence:\n      - source: a\n        quote: q\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["audit", str(path), "--format", "json"])
+    report = json.loads(result.stdout)
+    assert report["run"]["network"] == "offline"
+    assert {s["status"] for s in report["sources"]} == {"unreachable"}
+    assert report["claims"][0]["verdict"] == "unverifiable"
+    assert "network looks unreachable" in result.stderr
+    assert result.exit_code == 1
+    terminal = CliRunner().invoke(app, ["audit", str(path)]).stdout
+    assert "2 not reached (no network)" in terminal
+    assert "0 rotted" in terminal  # nothing is declared dead
+
+
+def test_hostile_page_text_is_shown_as_text(tmp_path: Path, httpserver: HTTPServer) -> None:
+    hostile = "[bold red]boom[/] \x1b[2J\x1b]0;pwned\x07 <b>x</b> \u202egnp.exe"
+    httpserver.expect_request("/evil").respond_with_data(
+        html_page("evil", f"<p>{hostile}</p>"), content_type="text/html"
+    )
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        f"sources:\n  - id: evil\n    url: {httpserver.url_for('/evil')}\n"
+        f"claims:\n  - id: c\n    text: t\n    evidence:\n      - source: evil\n"
+        f'        quote: "[bold red]boom[/]"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["audit", str(path)])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "verified" in result.stdout
+
+
+def test_subprocess_python_m_and_console_script(sources: Path) -> None:
+    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost"}
+    for prefix in (
+        [sys.executable, "-m", "citeaudit"],
+        [str(Path(sys.executable).parent / "citeaudit")],
+    ):
+        proc = subprocess.run(
+            [*prefix, "audit", str(sources), "--format", "json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert proc.returncode == 1, proc.stderr
+        report = json.loads(proc.stdout)
+        assert by_id(report["claims"])["twenty-teams"]["verdict"] == "supported"
+        assert "Traceback" not in proc.stderr
+        assert "sources:" in proc.stderr
+
+
+def test_check_prints_the_same_document_without_claims(sources: Path) -> None:
+    result = CliRunner().invoke(app, ["check", str(sources), "--format", "json"])
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert report["claims"] == []
+    assert by_id(report["sources"])["sim"]["status"] == "ok"
+    assert not (sources.parent / ".citeaudit").exists()  # check keeps nothing
+
+
+def test_bad_input_exits_2_without_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - id: a\n    url: not a url\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["audit", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:3:10:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / ".citeaudit").exists()  # nothing written
+
+
+def test_local_file_source_is_archived_and_searched(tmp_path: Path) -> None:
+    (tmp_path / "letter.docx").write_bytes(make_docx(["We do not mandate the SIM model."]))
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - id: letter\n    file: letter.docx\n"
+        "claims:\n  - id: c\n    text: t\n    evidence:\n      - source: letter\n"
+        "        quote: do not mandate the SIM model\n",
+        encoding="utf-8",
+    )
+    code, report = run_json(path)
+    assert code == 0
+    assert report["claims"][0]["evidence"][0]["verdict"] == "verified"
+    assert report["sources"][0]["snapshot"]["warc"].startswith("archive/")
+
+
+def test_bundled_sources_file_validates() -> None:
+    bundled = Path(__file__).parents[2] / "sources.yaml"
+    result = CliRunner().invoke(app, ["validate", str(bundled)])
+    assert result.exit_code == 0, result.stderr
+    assert "valid:" in result.stdout
+
+
+def test_a_soft_404_capture_is_never_judged_on(tmp_path: Path, httpserver: HTTPServer) -> None:
+    serve(httpserver)
+    path = write_sources(tmp_path, httpserver.url_for("").rstrip("/"))
+    run_json(path)  # run 1: the page is there
+
+    httpserver.clear()
+    serve_missing = html_page("Page not found", "<h1>Page not found</h1><p>Sorry.</p>")
+    httpserver.expect_request("/sim").respond_with_data(serve_missing, content_type="text/html")
+    _, second = run_json(path)  # run 2: a 200 that says "not found"
+    assert by_id(second["sources"])["sim"]["status"] == "soft_404"
+
+    httpserver.clear()
+    httpserver.expect_request("/sim").respond_with_data("gone", status=404)
+    _, third = run_json(path)  # run 3: gone; judged on run 1's copy, not run 2's
+    evidence = by_id(third["claims"])["twenty-teams"]["evidence"][0]
+    assert evidence["verdict"] == "verified"
+    assert evidence["judged_on"] == "snapshot"
+    first_copy = by_id(second["claims"])["twenty-teams"]["evidence"][0]["copy_date"]
+    assert evidence["copy_date"] == first_copy

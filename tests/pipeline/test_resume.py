@@ -1,0 +1,289 @@
+"""Nothing is ever lost: a run killed with SIGKILL leaves readable WARCs and a consistent
+store, the next run repairs and resumes it, and two runs never share a store at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from citeaudit.archive.recovery import recover, repair_warc, scan_warc
+from citeaudit.archive.warc import read_payload
+from citeaudit.catalog.reader import load_catalog
+from citeaudit.errors import StoreError
+from citeaudit.pipeline.run import AuditOptions, archive
+from citeaudit.store.database import Store
+from citeaudit.store.lock import StoreLock
+from localsite import LocalSite, html, write_sources
+
+PAGES = {
+    f"/page{n}": ("text/html", html(f"Page {n}", f"Text of page {n}. " * 200)) for n in range(8)
+}
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "CITEAUDIT_DEBUG": "1"}
+
+
+def citeaudit(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "citeaudit", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+
+
+def query(db: Path, sql: str) -> list[tuple[object, ...]]:
+    connection = sqlite3.connect(db, timeout=5)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+def wait_for(predicate: object, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    assert callable(predicate)
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the run")
+        time.sleep(0.02)
+
+
+def snapshot_count(db: Path) -> int:
+    try:
+        return int(str(query(db, "SELECT count(*) FROM snapshots")[0][0]))
+    except sqlite3.Error:
+        return 0  # not created or not migrated yet
+
+
+def warcio_check(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def read_every_record(path: Path) -> list[str]:
+    """Every record's type, read with warcio with digests checked (as warcio check does)."""
+    kinds = []
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh, check_digests=True):
+            record.content_stream().read()
+            assert record.digest_checker.passed is not False, record.digest_checker.problems
+            kinds.append(record.rec_type)
+    return kinds
+
+
+def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
+    """A real `citeaudit archive` killed mid-run; the next run repairs, resumes, and fetches
+    only what the killed run had not captured."""
+    with LocalSite(PAGES, delay=0.15) as site:
+        sources = write_sources(tmp_path / "sources.yaml", site, sorted(PAGES))
+        store = tmp_path / ".citeaudit"
+        db = store / "citeaudit.sqlite"
+        first = citeaudit("archive", str(sources), "--concurrency", "1", "--per-host", "1")
+        try:
+            wait_for(lambda: snapshot_count(db) >= 3 or first.poll() is not None)
+            assert first.poll() is None, first.communicate()
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=10)
+        finally:
+            if first.poll() is None:
+                first.kill()
+        assert first.returncode == -signal.SIGKILL
+
+        # the killed run: never finished, and every snapshot it recorded reads back
+        ((run_id, finished),) = query(db, "SELECT id, finished FROM runs")
+        assert finished is None
+        captured = {str(r[0]) for r in query(db, "SELECT source_id FROM snapshots")}
+        assert 3 <= len(captured) < len(PAGES)
+        with Store.open(store) as opened:
+            for source_id in captured:
+                snap = opened.latest_snapshot(source_id)
+                assert snap is not None
+                assert read_payload(store, snap) == PAGES[f"/page{source_id[1:]}"][1]
+        (warc,) = sorted((store / "archive").glob("*.warc.gz"))
+        scan = scan_warc(warc)
+        assert scan.members >= 1 + 3 * 3  # warcinfo, then request, response, metadata each
+        if scan.partial == 0:
+            assert warcio_check(warc).returncode == 0
+        before = site.fetched()
+
+        # the next run: repairs what needs it, resumes the run, fetches only the rest
+        second = citeaudit("archive", str(sources))
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == 0, err
+        assert f"resuming run {run_id}" in err
+        if scan.partial:
+            assert f"repaired archive/{warc.name}" in err
+        after = site.fetched()
+        refetched = {p for p in PAGES if after.get(p, 0) > before.get(p, 0)}
+        assert refetched == {f"/page{s[1:]}" for s in {f"p{n}" for n in range(8)} - captured}
+        assert query(db, "SELECT count(*) FROM runs") == [(1,)]
+        ((finished, resumed),) = query(db, "SELECT finished, resumed FROM runs")
+        assert finished is not None and resumed == 1
+        sources_kept = {str(r[0]) for r in query(db, "SELECT DISTINCT source_id FROM snapshots")}
+        assert sources_kept == {f"p{n}" for n in range(8)}
+
+        # every WARC passes warcio check, and every record reads back with its digests
+        warcs = sorted((store / "archive").glob("*.warc.gz"))
+        assert len(warcs) == 2 and warcs[1].name.endswith("-part2.warc.gz")
+        for path in warcs:
+            done = warcio_check(path)
+            assert done.returncode == 0, done.stdout
+            kinds = read_every_record(path)
+            assert kinds[0] == "warcinfo"
+        assert query(db, "SELECT count(*) FROM warc_files WHERE closed IS NULL") == [(0,)]
+
+        # asked to, a run fetches everything again, in a run of its own
+        third = citeaudit("archive", str(sources), "--refetch")
+        _, err = third.communicate(timeout=120)
+        assert third.returncode == 0, err
+        assert "resuming" not in err
+        final = site.fetched()
+        assert all(final[p] == after.get(p, 0) + 1 for p in PAGES)
+        assert query(db, "SELECT count(*) FROM runs") == [(2,)]
+
+
+def test_a_partial_last_record_is_repaired_and_kept_aside(tmp_path: Path) -> None:
+    """The state a kill mid-write leaves (half a gzip member at the end), made on purpose."""
+    with LocalSite(PAGES) as site:
+        sources = write_sources(tmp_path / "sources.yaml", site, ["/page0", "/page1"])
+        catalog = load_catalog(sources)
+        archive(catalog, sources, AuditOptions())
+        store = tmp_path / ".citeaudit"
+        (warc,) = (store / "archive").glob("*.warc.gz")
+        whole = warc.read_bytes()
+        member = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        record = b"WARC/1.1\r\nWARC-Type: response\r\n" + os.urandom(5000)
+        tail = (member.compress(record) + member.flush())[:119]  # cut inside the member
+        with open(warc, "ab") as fh:
+            fh.write(tail)
+        db = store / "citeaudit.sqlite"
+        connection = sqlite3.connect(db)
+        with connection:  # as if the run had been killed: not finished, file not closed
+            connection.execute("UPDATE runs SET finished = NULL")
+            connection.execute("UPDATE warc_files SET closed = NULL, bytes = NULL")
+        connection.close()
+        assert scan_warc(warc).partial == len(tail)
+
+        notes: list[str] = []
+        archive(catalog, sources, AuditOptions(), on_note=notes.append)
+        assert notes[0] == (
+            f"repaired archive/{warc.name}: an interrupted run left {len(tail)} bytes of an "
+            f"unfinished record at its end, cut off after {len(whole)} bytes; they are kept "
+            f"in repaired/{warc.name}.{len(whole)}.partial"
+        )
+        assert warc.read_bytes() == whole
+        assert (store / "repaired" / f"{warc.name}.{len(whole)}.partial").read_bytes() == tail
+        assert warcio_check(warc).returncode == 0
+        ((warc_name, kept, cut),) = query(
+            db, "SELECT warc, kept_bytes, cut_bytes FROM warc_repairs"
+        )
+        assert (warc_name, kept, cut) == (f"archive/{warc.name}", len(whole), len(tail))
+        # the interrupted run was resumed, and both its sources were already captured
+        assert "the 2 sources it captured are not fetched again" in notes[1]
+        assert site.fetched() == {"/page0": 1, "/page1": 1}
+
+
+def test_repair_edge_cases(tmp_path: Path) -> None:
+    archive_dir = tmp_path / "archive"
+    archive_dir.mkdir()
+    good = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    member = good.compress(b"WARC/1.1\r\n\r\n") + good.flush()
+    (archive_dir / "whole.warc.gz").write_bytes(member * 2)
+    (archive_dir / "garbage-tail.warc.gz").write_bytes(member + b"\0" * 64)
+    (archive_dir / "nothing-whole.warc.gz").write_bytes(member[:10])
+    (archive_dir / "empty.warc.gz").write_bytes(b"")
+    assert repair_warc(tmp_path, "archive/whole.warc.gz") is None
+    with Store.open(tmp_path) as store:
+        repairs = {r.warc: r for r in recover(store)}
+        assert set(repairs) == {"archive/garbage-tail.warc.gz", "archive/nothing-whole.warc.gz"}
+        assert repairs["archive/garbage-tail.warc.gz"].cut == 64
+        assert repairs["archive/nothing-whole.warc.gz"].kept == 0
+        assert sorted(p.name for p in archive_dir.iterdir()) == [
+            "garbage-tail.warc.gz",
+            "whole.warc.gz",
+        ]
+        assert (tmp_path / "repaired" / "nothing-whole.warc.gz.0.partial").read_bytes() == (
+            member[:10]
+        )
+        assert set(store.closed_warcs()) == {
+            "archive/garbage-tail.warc.gz",
+            "archive/whole.warc.gz",
+        }
+        assert recover(store) == []  # checked once; closed files are not read again
+
+
+def test_a_second_run_on_the_same_store_waits_or_says_busy(tmp_path: Path) -> None:
+    """Two real processes: the second says the store is busy, or waits its turn."""
+    # the site answers one request, then holds the first run mid-way until released
+    with LocalSite(PAGES, hold_after=1) as site:
+        sources = write_sources(tmp_path / "sources.yaml", site, sorted(PAGES))
+        store = tmp_path / ".citeaudit"
+        db = store / "citeaudit.sqlite"
+        first = citeaudit("archive", str(sources), "--concurrency", "1", "--per-host", "1")
+        try:
+            wait_for(lambda: snapshot_count(db) >= 1 or first.poll() is not None)
+            assert first.poll() is None
+            busy = citeaudit("archive", str(sources), "--wait", "0")
+            _, err = busy.communicate(timeout=60)
+            assert busy.returncode == 2
+            assert f"is busy: another citeaudit run (archive, process {first.pid}, since " in err
+            assert "Traceback" not in err
+            assert query(db, "SELECT count(*) FROM runs") == [(1,)]  # it wrote nothing
+
+            patient = citeaudit("archive", str(sources), "--wait", "60")
+            time.sleep(1.0)  # let it start waiting for the lock; it must wait, whatever the timing
+            site.release()
+            _, err = patient.communicate(timeout=120)
+            assert patient.returncode == 0, err
+        finally:
+            if first.poll() is None:
+                first.kill()
+        assert first.wait(timeout=30) == 0
+        runs = query(db, "SELECT id, started, finished FROM runs ORDER BY started")
+        assert len(runs) == 2
+        (_, _, first_finished), (_, second_started, _) = runs
+        assert str(second_started) >= str(first_finished)  # one after the other, never both
+
+
+def test_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path;"
+            "from citeaudit.store.lock import StoreLock;"
+            "lock = StoreLock(Path(sys.argv[1]), 'archive'); lock.acquire();"
+            "print('held', flush=True); time.sleep(60)",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(StoreError, match=f"process {holder.pid}"):
+            StoreLock(tmp_path, "audit", wait=0.1).acquire()
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    with StoreLock(tmp_path, "audit", wait=5):
+        pass
