@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from citeaudit.catalog.entries import Document, Source
 from citeaudit.errors import UsageError
 from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
+from citeaudit.webarchive.copy import ArchivedCopy
 from citeaudit.webarchive.robustlinks import robust_link
 
 if TYPE_CHECKING:  # only named here: `check` needs neither warcio nor the quote finder
@@ -43,36 +44,6 @@ def new_run_id(now: datetime | None = None) -> str:
     moment = now or datetime.now(UTC)
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-
-
-@dataclass(frozen=True)
-class ArchivedCopy:
-    """A public web archive's copy of a source (a Memento), or why none was found.
-
-    ``url`` is the memento as the archive shows it; ``raw_url`` the unrewritten bytes
-    (Wayback's ``id_`` form) that were fetched, kept and judged on; ``date`` its
-    Memento-Datetime. ``found`` is True when a usable copy was found; False when every
-    archive asked answered and had no usable copy (none, or only archived errors: that
-    archive's answer, not proof the page was never archived anywhere); None when an
-    archive could not be asked or failed to answer (``note`` says why: a timeout, a rate
-    limit, a 5xx): unknown. ``timegate`` is the archive that had the copy, or every one
-    asked, comma-separated. ``sought`` is the moment the copy was sought near (the
-    source's accessed date); ``snapshot`` where the memento was kept in our WARC.
-
-    For Save Page Now (``SourceResult.saved``), ``timegate`` is the endpoint, ``found``
-    whether the page was saved (None: not known, the job did not finish in time), and
-    ``url``/``date`` the new capture.
-    """
-
-    timegate: str
-    found: bool | None
-    url: str | None = None
-    raw_url: str | None = None
-    date: datetime | None = None
-    http_status: int | None = None
-    note: str | None = None
-    sought: datetime | None = None
-    snapshot: Snapshot | None = None
 
 
 @dataclass(frozen=True)

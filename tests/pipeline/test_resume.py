@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from citeaudit.archive.recovery import recover, repair_warc, scan_warc
+from citeaudit.archive.recovery import repair_warc, scan_warc
 from citeaudit.archive.warc import read_payload
 from citeaudit.catalog.reader import load_catalog
 from citeaudit.errors import StoreError
 from citeaudit.pipeline.run import AuditOptions, archive
 from citeaudit.store.database import Store
 from citeaudit.store.lock import StoreLock
+from citeaudit.store.repair import recover
 from localsite import LocalSite, html, write_sources
 
 PAGES = {

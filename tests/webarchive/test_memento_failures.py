@@ -16,7 +16,7 @@ from werkzeug import Request, Response
 from citeaudit.catalog.entries import Source
 from citeaudit.fetch.engine import FetchOptions
 from citeaudit.net.linkheader import format_http_date, parse_links
-from citeaudit.result import ArchivedCopy
+from citeaudit.webarchive.copy import ArchivedCopy
 from citeaudit.webarchive.memento import (
     Lookup,
     MementoOptions,

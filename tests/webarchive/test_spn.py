@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from citeaudit.commands.app import app
 from citeaudit.errors import UsageError
 from citeaudit.fetch.engine import FetchOptions
-from citeaudit.result import ArchivedCopy
+from citeaudit.webarchive.copy import ArchivedCopy
 from citeaudit.webarchive.spn import SPN_ENDPOINT, SaveOptions, save_pages_sync
 from localsite import LocalSite, html
 

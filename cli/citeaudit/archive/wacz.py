@@ -16,24 +16,27 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cdxj_indexer.main import CDXJIndexer  # type: ignore[import-untyped]
-
 from citeaudit import __version__
-from citeaudit.archive.recovery import recover
-from citeaudit.archive.warc import ARCHIVE_DIR
 from citeaudit.errors import StoreError
-from citeaudit.store.database import DATABASE_NAME, Store
-from citeaudit.store.lock import DEFAULT_LOCK_WAIT, StoreLock
 
 WACZ_VERSION = "1.1.1"
 PAGES_PATH = "pages/pages.jsonl"
 INDEX_PATH = "indexes/index.cdxj"
 _CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReplayPage:
+    """One page a replay tool lists: a capture of a source that answered."""
+
+    url: str
+    date: datetime
+    record_id: str  # the WARC-Record-ID without ``<urn:uuid:`` and ``>``
+    title: str
 
 
 @dataclass(frozen=True)
@@ -53,32 +56,12 @@ def _iso(moment: datetime) -> str:
 
 def _cdxj(paths: list[Path]) -> str:
     """The sorted CDXJ index of the WARC files, each record named by its file's base name."""
+    from cdxj_indexer.main import CDXJIndexer  # type: ignore[import-untyped]  # slow import
+
     out = io.StringIO()
     indexer = CDXJIndexer(output=out, inputs=[str(p) for p in paths], sort=True, post_append=True)
     indexer.process_all()
     return out.getvalue()
-
-
-_PAGES = """
-    SELECT s.url, s.date, s.record_id, group_concat(DISTINCT s.source_id) AS sources
-    FROM snapshots s
-    WHERE (s.http_status BETWEEN 200 AND 299 OR s.record_type = 'resource')
-    GROUP BY s.url, s.date
-    ORDER BY s.date, s.url
-"""
-
-
-def _pages(store: Store) -> list[dict[str, str]]:
-    """One page entry per capture of a source that answered, as ReplayWeb.page lists them."""
-    pages = []
-    for row in store.query(_PAGES):
-        date = datetime.fromisoformat(str(row["date"]))
-        record = str(row["record_id"]).strip("<>").removeprefix("urn:uuid:")
-        sources = sorted(str(row["sources"]).split(","))
-        pages.append(
-            {"id": record, "url": str(row["url"]), "ts": _iso(date), "title": ", ".join(sources)}
-        )
-    return pages
 
 
 def _hash_file(path: Path) -> tuple[str, int]:
@@ -100,45 +83,24 @@ def _resource(path: str, data: bytes) -> dict[str, object]:
     }
 
 
-def export_wacz(
-    store_dir: Path,
-    out: Path,
-    *,
-    lock_wait: float = DEFAULT_LOCK_WAIT,
-    now: Callable[[], datetime] | None = None,
+def write_wacz(
+    out: Path, warcs: list[Path], pages: list[ReplayPage], created: datetime
 ) -> WaczExport:
-    """Write every WARC file of the store, indexed, into the WACZ file ``out``.
+    """Write the WARC files, their CDXJ index and the page list into the WACZ file ``out``.
 
-    Holds the store lock (no run may write meanwhile) and first repairs what a killed run
-    left. ``out`` is written beside itself and renamed into place, so it is whole or absent.
+    ``out`` is written beside itself and renamed into place, so it is whole or absent.
     """
-    store_dir = Path(store_dir)
-    out = Path(out)
-    if not (store_dir / DATABASE_NAME).is_file():
-        Store.open(store_dir, create=False)  # raises the usual "no evidence store" error
-    if not out.parent.is_dir():
-        raise StoreError(
-            f"cannot write {out}: the folder {out.parent} does not exist",
-            hint="create it first, or give another path to --wacz",
-        )
-    created = (now or (lambda: datetime.now(UTC)))()
-    with StoreLock(store_dir, "export", wait=lock_wait), Store.open(store_dir) as store:
-        recover(store)
-        warcs = sorted((store_dir / ARCHIVE_DIR).glob("*.warc.gz"))
-        if not warcs:
-            raise StoreError(
-                f"the store at {store_dir} holds no WARC files yet",
-                hint="run 'citeaudit archive' first",
-            )
-        pages = _pages(store)
-        index = _cdxj(warcs)
-        tmp = out.with_name(f".{out.name}.tmp")
-        try:
-            _write_zip(tmp, warcs, index, pages, created)
-            tmp.replace(out)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise StoreError(f"cannot write {out}: {exc.strerror}") from exc
+    index = _cdxj(warcs)
+    entries = [
+        {"id": p.record_id, "url": p.url, "ts": _iso(p.date), "title": p.title} for p in pages
+    ]
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        _write_zip(tmp, warcs, index, entries, created)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {out}: {exc.strerror}") from exc
     return WaczExport(
         path=out,
         warcs=tuple(p.name for p in warcs),

@@ -681,8 +681,8 @@ def export_command(
     store: StoreOpt = None,
 ) -> None:
     """Export every WARC of the store as one WACZ file that replays in ReplayWeb.page."""
-    from citeaudit.archive.wacz import export_wacz
     from citeaudit.commands.views import export_line
+    from citeaudit.store.export import export_wacz
 
     _err().print(export_line(export_wacz(_store_dir(store), wacz)))
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from citeaudit.archive.recovery import recover
 from citeaudit.archive.warc import (
     Snapshot,
     WarcArchive,
@@ -36,12 +35,14 @@ from citeaudit.fetch.engine import (
 from citeaudit.net.linkheader import format_http_date
 from citeaudit.pipeline.linkcheck import OnFetch, OnStart, no_copy_note, source_urls
 from citeaudit.report.saved import keep_report
-from citeaudit.result import ArchivedCopy, AuditResult, RunInfo, SourceResult, new_run_id
+from citeaudit.result import AuditResult, RunInfo, SourceResult, new_run_id
 from citeaudit.store.database import Store, default_store_dir
 from citeaudit.store.lock import DEFAULT_LOCK_WAIT, StoreLock
+from citeaudit.store.repair import recover
 from citeaudit.verify.judge import ClaimResult, EarlierCopies, SourceCopy, verify_claims
 from citeaudit.vocab import ArchivedMode, JudgedOn, Network
 from citeaudit.webarchive.client import host_of
+from citeaudit.webarchive.copy import ArchivedCopy
 from citeaudit.webarchive.memento import (
     Lookup,
     MementoOptions,

@@ -28,11 +28,12 @@ from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Network, Verdict
 if TYPE_CHECKING:  # only named here: `check` needs neither warcio nor the quote finder
     from citeaudit.archive.warc import Snapshot
     from citeaudit.fetch.anchors import FragmentCheck
-    from citeaudit.result import ArchivedCopy, AuditResult, SourceResult
+    from citeaudit.result import AuditResult, SourceResult
     from citeaudit.store.database import Store
     from citeaudit.store.history import SourceHistory
     from citeaudit.verify.judge import ClaimResult, EvidenceResult
     from citeaudit.verify.quotes import Difference
+    from citeaudit.webarchive.copy import ArchivedCopy
 
 #: The most captures of one source a report lists (the newest); the store keeps them all.
 HISTORY_LIMIT = 50

@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from citeaudit import __version__
+from citeaudit.archive.wacz import ReplayPage
 from citeaudit.archive.warc import ARCHIVE_DIR, RecordRef, Snapshot, utc
 from citeaudit.errors import StoreError
 from citeaudit.fetch.engine import FetchResult, Hop
@@ -30,8 +31,8 @@ from citeaudit.vocab import LinkStatus
 
 if TYPE_CHECKING:  # verify pulls in the extractors; the store only needs the types
     from citeaudit.extract import Page
-    from citeaudit.result import ArchivedCopy
     from citeaudit.verify.judge import ClaimResult
+    from citeaudit.webarchive.copy import ArchivedCopy
 
 STORE_DIR_NAME = ".citeaudit"
 DATABASE_NAME = "citeaudit.sqlite"
@@ -645,6 +646,22 @@ class Store:
             )
             return max(cursor.rowcount, 0)
 
+    def replay_pages(self) -> list[ReplayPage]:
+        """One page per capture of a source that answered, oldest first, as a replay tool
+        lists them (titled by the ids of the sources captured there)."""
+        pages = []
+        for row in self.query(_REPLAY_PAGES):
+            record = str(row["record_id"]).strip("<>").removeprefix("urn:uuid:")
+            pages.append(
+                ReplayPage(
+                    url=str(row["url"]),
+                    date=_parse_time(str(row["date"])),
+                    record_id=record,
+                    title=", ".join(sorted(str(row["sources"]).split(","))),
+                )
+            )
+        return pages
+
     def query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         """Run a read-only query (history and search use it); rows are indexable by name."""
         with self._errors():
@@ -793,7 +810,7 @@ class Store:
     def kept_mementos(self, source_id: str) -> list[ArchivedCopy]:
         """The public archives' copies of a source kept in our WARC files by earlier
         look-ups, latest look-up first, each with its ``snapshot`` (to read it back)."""
-        from citeaudit.result import ArchivedCopy
+        from citeaudit.webarchive.copy import ArchivedCopy
 
         with self._errors():
             rows = self._db.execute(
@@ -834,6 +851,14 @@ class Store:
             )
         return kept
 
+
+_REPLAY_PAGES = """
+    SELECT s.url, s.date, s.record_id, group_concat(DISTINCT s.source_id) AS sources
+    FROM snapshots s
+    WHERE (s.http_status BETWEEN 200 AND 299 OR s.record_type = 'resource')
+    GROUP BY s.url, s.date
+    ORDER BY s.date, s.url
+"""
 
 _UPSERT_VERDICT = (
     "INSERT INTO verdicts (run_id, claim_id, evidence_index, source_id, verdict,"

@@ -50,8 +50,8 @@ from citeaudit.net.linkheader import (
     parse_links,
     with_rel,
 )
-from citeaudit.result import ArchivedCopy
 from citeaudit.webarchive.client import Answer, ArchiveClient, ArchiveUnavailable, host_of
+from citeaudit.webarchive.copy import ArchivedCopy
 from citeaudit.webarchive.robustlinks import robust_link
 
 __all__ = [

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from citeaudit.catalog.entries import Source
 
 if TYPE_CHECKING:  # result imports this module for SourceResult.robust_link
-    from citeaudit.result import ArchivedCopy
+    from citeaudit.webarchive.copy import ArchivedCopy
 
 
 def _attr(value: str) -> str:

@@ -27,8 +27,8 @@ from urllib.parse import quote, urljoin
 from citeaudit.errors import UsageError
 from citeaudit.fetch.engine import REDIRECT_CODES, FetchOptions, strip_fragment, url_problem
 from citeaudit.net.linkheader import parse_links, with_rel
-from citeaudit.result import ArchivedCopy
 from citeaudit.webarchive.client import Answer, ArchiveClient, ArchiveUnavailable
+from citeaudit.webarchive.copy import ArchivedCopy
 from citeaudit.webarchive.memento import memento_timestamp
 
 #: The Wayback Machine's Save Page Now endpoint.

@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from citeaudit.archive.wacz import export_wacz
 from citeaudit.catalog.reader import load_catalog
 from citeaudit.commands.app import app
 from citeaudit.errors import StoreError
 from citeaudit.pipeline.run import AuditOptions, archive
+from citeaudit.store.export import export_wacz
 from documents import make_pdf
 from localsite import LocalSite, html, write_sources
 
