@@ -340,7 +340,7 @@ def run_once(tool: Tool, scenario: Scenario, farm: FarmProcess, folder: Path) ->
 def library_child(sources: Path) -> None:
     """Time check_links alone (no start-up, no report), in this fresh process."""
     from citeaudit.catalog.reader import load_catalog
-    from citeaudit.fetch.engine import FetchOptions
+    from citeaudit.fetch import FetchOptions
     from citeaudit.pipeline.linkcheck import check_links
 
     catalog = load_catalog(sources)

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from citeaudit.catalog.reader import load_catalog
-from citeaudit.fetch.engine import FetchOptions
+from citeaudit.fetch import FetchOptions
 from citeaudit.pipeline.linkcheck import check_links
 from citeaudit.pipeline.run import AuditOptions, audit
 from citeaudit.vocab import ClaimVerdict

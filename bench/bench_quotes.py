@@ -22,7 +22,8 @@ from collections import Counter
 from citeaudit.catalog.entries import Evidence
 from citeaudit.extract import Extraction, Page
 from citeaudit.extract.pdf import running_margins
-from citeaudit.verify.judge import SourceCopy, judge
+from citeaudit.verify import SourceCopy
+from citeaudit.verify.judge import judge
 from citeaudit.vocab import JudgedOn, Verdict
 
 SYLLABLES = "ka lo mi ne ru sa te vi do ga pe li mo nu ra se ti vo".split()

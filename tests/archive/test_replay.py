@@ -12,14 +12,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
-from citeaudit.catalog.reader import load_catalog
+from citeaudit.catalog import load_catalog
 from citeaudit.pipeline.run import AuditOptions, archive
-from citeaudit.store.database import Store
+from citeaudit.store import Store
 from documents import make_pdf
 from localsite import LocalSite, html, write_sources
 
@@ -76,9 +77,13 @@ def test_captures_and_revisits_replay_byte_for_byte(
         sources = write_sources(tmp_path / "sources.yaml", site, list(PAGES))
         catalog = load_catalog(sources)
         archive(catalog, sources, AuditOptions())
-        time.sleep(1.1)  # replay addresses captures by the second
+        store = tmp_path / ".citeaudit"
+        with Store.open(store) as opened:
+            last = max(s.date for s in (*opened.snapshots_for("p0"), *opened.snapshots_for("p1")))
+        # replay addresses captures by the second: the next run's must fall in a later one
+        while datetime.now(UTC).replace(microsecond=0) <= last.replace(microsecond=0):
+            time.sleep(0.01)
         archive(catalog, sources, AuditOptions())  # unchanged: revisit records
-    store = tmp_path / ".citeaudit"
     warcs = sorted((store / "archive").glob("*.warc.gz"))
     subprocess.run(
         [BIN / "wb-manager", "add", "evidence", *map(str, warcs)], cwd=root, check=True, timeout=60

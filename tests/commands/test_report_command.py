@@ -19,10 +19,9 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner, Result
 
 from citeaudit.commands.app import app
-from citeaudit.errors import UsageError
 from citeaudit.report import Format
-from citeaudit.result import FailOn, Outcome, findings, parse_fail_on
-from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
+from citeaudit.result import findings
+from citeaudit.vocab import LinkStatus
 from evidence_base import serve, write_sources
 
 
@@ -213,66 +212,6 @@ def test_check_and_audit_take_fail_on(tmp_path: Path, httpserver: HTTPServer) ->
     assert run("audit", str(path), "--format", "json", "--fail-on", "any").exit_code == 1
 
 
-def outcome(
-    sources: tuple[tuple[str, LinkStatus | None, bool], ...] = (),
-    claims: tuple[tuple[str, ClaimVerdict, tuple[Verdict, ...]], ...] = (),
-    network: Network = Network.ONLINE,
-) -> Outcome:
-    return Outcome(network=network, sources=sources, claims=claims)
-
-
-def test_findings_say_what_they_are() -> None:
-    facts = outcome(
-        sources=(
-            ("a", LinkStatus.NOT_FOUND, False),
-            ("b", LinkStatus.SERVER_ERROR, True),  # accepted: never a finding
-            ("c", LinkStatus.BLOCKED, False),
-            ("d", None, False),
-        ),
-        claims=(
-            ("x", ClaimVerdict.PARTLY_SUPPORTED, (Verdict.VERIFIED, Verdict.MISQUOTED)),
-            ("y", ClaimVerdict.UNVERIFIABLE, (Verdict.LINK_ONLY,)),
-        ),
-    )
-    assert findings(facts) == ["source a: not_found", "claim x: partly_supported"]
-    assert findings(facts, ["misquoted"]) == ["claim x, evidence 2: misquoted"]
-    assert findings(facts, ["blocked", "server_error"]) == ["source c: blocked"]
-    assert findings(facts, ["any"]) == [
-        "source a: not_found",
-        "source c: blocked",
-        "claim x: partly_supported",
-        "claim y: unverifiable",
-    ]
-    assert findings(facts, ["none"]) == []
-    assert findings(facts, []) == findings(facts)  # nothing chosen is the default
-
-
-def test_no_network_is_a_finding_unless_none() -> None:
-    offline = outcome(
-        sources=(("a", LinkStatus.UNREACHABLE, False),),
-        claims=(("x", ClaimVerdict.UNVERIFIABLE, (Verdict.SOURCE_UNAVAILABLE,)),),
-        network=Network.OFFLINE,
-    )
-    for fail_on in (["default"], ["unsupported"], ["misquoted"], ["any"]):
-        assert findings(offline, fail_on) == [
-            "the network looks unreachable: no source could be checked"
-        ]
-    assert findings(offline, ["none"]) == []
-
-
-def test_parse_fail_on() -> None:
-    assert parse_fail_on([]) == {FailOn.DEFAULT}
-    assert parse_fail_on(["unsupported, misquoted", "rotted"]) == {
-        "unsupported",
-        "misquoted",
-        "rotted",
-    }
-    with pytest.raises(UsageError, match="unknown --fail-on value 'ok'"):
-        parse_fail_on(["ok"])  # ok is never a finding
-    with pytest.raises(UsageError, match="'supported', 'verified'"):
-        parse_fail_on(["verified,supported"])
-
-
 # ---------------------------------------------------------------------------------------------
 # At a terminal
 
@@ -345,7 +284,7 @@ def test_audit_from_python_keeps_its_report_with_the_accepted_codes(
     """The core keeps the report, not the CLI: a script calling `audit` gets the same kept
     report (and its --accept and --insecure) as the command."""
     from citeaudit.catalog.reader import load_catalog
-    from citeaudit.fetch.engine import FetchOptions
+    from citeaudit.fetch import FetchOptions
     from citeaudit.pipeline.run import AuditOptions, audit
     from citeaudit.report.saved import load_report
 
@@ -374,7 +313,7 @@ def test_audit_from_python_keeps_its_report_with_the_accepted_codes(
 
 def test_check_links_records_the_accepted_codes(tmp_path: Path, httpserver: HTTPServer) -> None:
     from citeaudit.catalog.reader import load_catalog
-    from citeaudit.fetch.engine import FetchOptions
+    from citeaudit.fetch import FetchOptions
     from citeaudit.pipeline.linkcheck import check_links
 
     httpserver.expect_request("/refused").respond_with_data("no", 403)

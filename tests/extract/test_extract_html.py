@@ -1,6 +1,7 @@
-"""The HTML reader (lxml's parser events, no tree) reads every page exactly as walking
+"""The one reading of an HTML page (lxml's tree) reads every page exactly as walking
 BeautifulSoup's tree did: same text, title, headings and ids, on real pages, on broken and
-oddly encoded markup, and (hypothesis) on random markup."""
+oddly encoded markup, and (hypothesis) on random markup; decoded as every stage decodes it;
+and its cheap reads (for soft-404 rules) agree with the full one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInst
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citeaudit.extract import extract
 from citeaudit.extract.base import Anchor, Heading
 from citeaudit.extract.html import (
     _BLOCKS,
@@ -22,7 +24,11 @@ from citeaudit.extract.html import (
     _Reader,
     _Text,
     extract_html,
+    read_html,
 )
+from citeaudit.fetch.anchors import PageAnchors
+from citeaudit.fetch.soft404 import read_head
+from citeaudit.text.charset import decode_text
 from documents import html_page
 from samples import ARTICLE
 
@@ -87,7 +93,9 @@ def _walk(root: Tag) -> tuple[str, list[Heading], list[Anchor]]:
 
 
 def reference(content: bytes, charset: str | None) -> tuple[Any, ...]:
-    soup = BeautifulSoup(content, "lxml", from_encoding=charset)
+    # Decoded as the reader decodes (text/charset.py, as a browser would): the reference is
+    # for reading the markup, not for choosing its encoding (see test_charset.py).
+    soup = BeautifulSoup(decode_text(content, None, charset=charset), "lxml")
     title_tag = soup.find("title")
     title = " ".join(title_tag.get_text(" ").split()) if isinstance(title_tag, Tag) else None
     text, headings, anchors = _walk(soup)
@@ -149,7 +157,7 @@ def test_broken_and_odd_markup_reads_as_before() -> None:
         same(page.encode("utf-8"), "utf-8")
 
 
-def test_encodings_are_chosen_as_before() -> None:
+def test_oddly_encoded_pages_read_as_before() -> None:
     latin = "<meta charset='iso-8859-1'><title>Caf\u00e9</title><p>na\u00efve \u00e9t\u00e9</p>"
     same(latin.encode("latin-1"))  # the <meta> says so
     same(latin.encode("latin-1"), "utf-8")  # a wrong charset in the header wins, as before
@@ -213,3 +221,67 @@ def test_an_end_tag_closes_what_was_opened_inside_its_element() -> None:
     reader.close()
     assert reader.out.value() == "Section\nafter"
     assert [(h.text, h.level, h.anchor) for h in reader.headings] == [("Section", 2, "s")]
+
+
+# -- one charset decision, one rule for what is seen ---------------------------------------------
+
+
+def test_a_page_is_decoded_as_the_soft_404_and_fragment_checks_decode_it() -> None:
+    """iso-8859-1 declared, windows-1252 sent (as most such pages are): curly quotes for
+    every stage, where BeautifulSoup's detector gave the extractor C1 control characters."""
+    content = "<title>“Report”</title><p>the “quoted” words</p>".encode("cp1252")
+    extraction = extract_html(content, "iso-8859-1")
+    assert extraction.pages[0].text == "the “quoted” words"
+    assert extraction.title == "“Report”"
+    head = read_head(content, "text/html; charset=iso-8859-1")
+    assert (head.title, head.text) == ("“Report”", "the “quoted” words")
+    anchors = PageAnchors(content, "text/html; charset=iso-8859-1")
+    assert anchors.check(":~:text=%E2%80%9Cquoted%E2%80%9D").found is True
+
+
+@settings(max_examples=300, deadline=None)
+@given(markup())
+def test_the_cheap_reads_see_what_the_full_reading_sees(body: str) -> None:
+    page = read_html(html_page("T", body).encode("utf-8"), "text/html")
+    assert page.visible_text() == " ".join(page.blocks.text.split())
+    assert page.title == "T"
+    first = page.first_heading
+    if first is not None:  # the first visible <h1> is a heading of the full reading
+        assert first[:HEADING_LIMIT] in {h.text for h in page.blocks.headings if h.level == 1}
+
+
+# -- through extract(): text, headings, anchors, main content ------------------------------------
+
+
+def test_html_visible_text_headings_and_anchors() -> None:
+    ex = extract(html_page("SIM", ARTICLE).encode(), "text/html; charset=utf-8")
+    text = ex.pages[0].text
+    assert ex.title == "SIM"
+    assert "var x" not in text and "color: red" not in text
+    assert "hidden words" not in text
+    assert "Figure 1: teams by region" in text  # captions are text too
+    assert "have regard to the\nConstitution" not in text
+    assert "must have regard to the Constitution, reviewed" in text  # inline stays inline
+    assert "Home\nAbout us" in text  # blocks stay apart
+    assert [(h.text, h.level, h.anchor) for h in ex.headings] == [
+        ("Serenity Integrated Mentoring", 1, "top"),
+        ("Statutory duties", 2, "duties"),
+    ]
+    for heading in ex.headings:
+        assert text[heading.offset :].startswith(heading.text)
+    anchors = {a.id: a.offset for a in ex.anchors}
+    assert text[anchors["duties"] :].startswith("Statutory duties")
+
+
+def test_html_main_content_is_an_extra_view() -> None:
+    ex = extract(html_page("SIM", ARTICLE).encode(), "text/html")
+    assert ex.main_text is not None
+    assert "approximately 20 teams" in ex.main_text
+    assert "Cookie settings" not in ex.main_text
+    assert "Cookie settings" in ex.pages[0].text  # the full text keeps everything visible
+
+
+def test_deeply_nested_html_does_not_overflow() -> None:
+    body = "<div>" * 5000 + "deep words" + "</div>" * 5000
+    ex = extract(html_page("deep", body).encode(), "text/html")
+    assert "deep words" in ex.pages[0].text

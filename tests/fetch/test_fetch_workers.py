@@ -12,31 +12,18 @@ import re
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from citeaudit.fetch.engine import (
-    WORKER_MIN_URLS,
-    Failure,
-    FetchOptions,
-    FetchResult,
-    fetch_all,
-    fetch_all_sync,
-    worker_count,
-)
+from citeaudit.fetch import Failure, FetchOptions, FetchResult, fetch_all, fetch_all_sync
+from citeaudit.fetch.workers import WORKER_MIN_URLS, plan_shares, worker_count
 from citeaudit.vocab import LinkStatus
+from fetching import FAST, fetch
 from servers import Gauge, SlowServer, unused_port
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked: Linux")
-
-FAST = FetchOptions(backoff_base=0.01, timeout=5.0, connect_timeout=2.0, read_timeout=2.0)
-
-
-def fetch(urls: list[str], **changes: Any) -> dict[str, FetchResult]:
-    return fetch_all_sync(urls, replace(FAST, **changes))
 
 
 def children() -> set[int]:
@@ -83,6 +70,24 @@ def test_worker_count_rules() -> None:
     assert worker_count(replace(FAST, workers=3), 2) == 2
     # Pacing stays exact in one process.
     assert worker_count(replace(FAST, workers=3, min_interval=0.1), many) == 1
+
+
+def test_shares_keep_each_host_whole_unless_it_is_most_of_the_run() -> None:
+    small = [(f"http://a.test/{i}", False) for i in range(3)]
+    small += [(f"http://B.test:80/{i}", True) for i in range(3)]
+    big = [(f"https://big.test/{i}", False) for i in range(30)]
+    shares = plan_shares([*small, *big, ("http://bad:port/", False)], 3, 12, 4)
+
+    assert sorted(len(s.targets) for s in shares) == [11, 13, 13]  # the big host in thirds
+    assert all(s.concurrency == 4 for s in shares)
+    for host in ("http://a.test/", "http://B.test:80/"):  # one worker each, whole
+        assert sum(any(u.startswith(host) for u, _ in s.targets) for s in shares) == 1
+    # The big host is split three ways, its limit of 4 shared so as never to exceed it.
+    limits = [s.host_limits.get("big.test:443", 4) for s in shares]
+    assert sorted(limits) == [1, 1, 2]
+    assert sorted(u for s in shares for u, _ in s.targets) == sorted(
+        u for u, _ in [*small, *big, ("http://bad:port/", False)]
+    )
 
 
 def test_workers_give_the_same_verdicts(httpserver: HTTPServer) -> None:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
-from citeaudit.fetch.engine import FetchOptions, FetchResult, fetch_all_sync
+from citeaudit.fetch import FetchOptions, FetchResult, fetch_all_sync
 from citeaudit.fetch.soft404 import (
     SCAN_BYTES,
     SoftKind,
     document_extension,
-    fold,
     judge,
     says_not_found,
     sent_home,
@@ -105,23 +101,6 @@ def test_not_found_labels(label: str) -> None:
 )
 def test_labels_that_are_not_not_found_pages(label: str) -> None:
     assert not says_not_found(label)
-
-
-def test_fold() -> None:
-    assert fold("  Página  NO   encontrada ") == "pagina no encontrada"
-    assert fold("Can’t") == "can't"
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from([*"aZ \n’‘", "é", "e\u0301", "ﬁ", "Ἀ", "ῆ", "\u0345", "¨", "İ", "ß"])
-    ).map("".join)
-)
-def test_fold_drops_every_combining_mark_as_one_at_a_time_did(text: str) -> None:
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    assert fold(text) == " ".join(kept.casefold().split())
 
 
 # --------------------------------------------------------------------------- not-found pages
@@ -616,3 +595,22 @@ def test_every_parked_phrase_holds_a_prefilter_word() -> None:
     assert len(phrases) > 10
     for phrase in phrases:
         assert any(word in phrase for word in PARKED_WORDS), phrase
+
+
+def test_hidden_elements_are_not_what_a_page_says_it_is() -> None:
+    """Read with the one rule every stage reads a page with (extract/html.py): a single-page
+    app's hidden not-found template is not its heading, nor its text (the regular
+    expressions read it, and called the page a soft 404)."""
+    markup = page(
+        "Annual report",
+        "<div hidden><h1>Page not found</h1></div><h1>Annual report</h1>"
+        '<template><p>Not Found</p></template><p style="display: none">404</p>'
+        f"<p>{ARTICLE}</p>",
+    )
+    url = "http://a.org/report"
+    assert judge(url, url, 200, (), "text/html", markup.encode()) is None
+    short = page(None, '<div aria-hidden="true">Not Found</div><p>Welcome to our site</p>')
+    assert judge(url, url, 200, (), "text/html", short.encode()) is None
+    shown = page(None, "<p>Not Found</p>")
+    judged = judge(url, url, 200, (), "text/html", shown.encode())
+    assert judged is not None and judged.kind is SoftKind.NOT_FOUND_PAGE

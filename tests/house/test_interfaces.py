@@ -59,6 +59,9 @@ def test_each_public_name_is_typed_and_loads(stage: str) -> None:
     for name in table:
         assert getattr(module, name) is not None
     assert sorted(table) == module.__all__
+    # A submodule named like an exported name would shadow it once imported.
+    submodules = {info.name for info in pkgutil.iter_modules([str(PACKAGE_DIR / stage)])}
+    assert not submodules & set(table), f"citeaudit.{stage}: a module shares an exported name"
     with pytest.raises(AttributeError):
         _ = module.no_such_name
 
@@ -73,3 +76,75 @@ def test_naming_a_data_type_loads_only_its_module() -> None:
     loaded = set(done.stdout.split())
     assert "citeaudit.text.charset" in loaded
     assert not {m for m in loaded if m.startswith(("citeaudit.fetch", "citeaudit.net"))}
+
+
+# Modules that make up the link checker's engine: none may be loaded to name a data type.
+_FETCH_ENGINE = (
+    "httpx",
+    "httpcore",
+    "httptools",
+    "citeaudit.fetch.engine",
+    "citeaudit.fetch.fetcher",
+    "citeaudit.fetch.workers",
+    "citeaudit.fetch.classify",
+    "citeaudit.net.http1",
+    "citeaudit.net.httpx_client",
+    "citeaudit.net.policy",
+    "citeaudit.net.tls",
+)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import citeaudit.fetch.result",
+        "from citeaudit.fetch import FetchResult, Failure, Exchange, Hop",
+        "from citeaudit.fetch import FetchOptions",
+        "from citeaudit.net import Exchange, strip_fragment, host_key, url_problem",
+        "from citeaudit.webarchive import ArchivedCopy",
+    ],
+)
+def test_naming_fetch_data_types_loads_no_http_client(statement: str) -> None:
+    code = f"import sys\n{statement}\nprint(' '.join(sorted(sys.modules)))\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert not {m for m in loaded if m.startswith(_FETCH_ENGINE)}, statement
+
+
+def test_the_fetch_engine_does_load_the_http_client() -> None:
+    """The check above can fail: the same probe sees httpx once the engine is named."""
+    code = (
+        "import sys\nfrom citeaudit.fetch import fetch_all\nprint(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert {"httpx", "citeaudit.fetch.engine", "citeaudit.fetch.fetcher"} <= set(
+        done.stdout.split()
+    )
+
+
+def _loaded_after(statements: str) -> set[str]:
+    code = f"import sys\n{statements}\nprint(' '.join(sorted(sys.modules)))\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+_OPEN_A_STORE = (
+    "import tempfile\nfrom pathlib import Path\nimport citeaudit.store\n"
+    "with citeaudit.store.Store.open(Path(tempfile.mkdtemp())) as store:\n"
+    "    store.snapshots_for('s')\n"
+)
+
+
+def test_opening_the_store_loads_no_http_client_and_no_warc_writer() -> None:
+    loaded = _loaded_after(_OPEN_A_STORE)
+    assert "citeaudit.store.database" in loaded
+    engines = ("httpx", "httpcore", "warcio", "citeaudit.fetch.engine", "citeaudit.archive.writer")
+    assert not {m for m in loaded if m.startswith(engines)}
+
+
+def test_naming_a_snapshot_loads_no_warcio() -> None:
+    loaded = _loaded_after("from citeaudit.archive import Snapshot, RecordRef")
+    assert "citeaudit.archive.snapshot" in loaded
+    assert not {m for m in loaded if m.startswith(("warcio", "httpx"))}
+    # the probe can fail: the writer does load warcio
+    assert "warcio" in _loaded_after("from citeaudit.archive import WarcArchive")

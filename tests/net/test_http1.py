@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import functools
 import select
 import socket
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import replace
-from typing import Any, TypeVar
 
 import httpx
 import pytest
 import trustme
 
-from citeaudit.fetch.engine import FetchOptions, FetchResult, fetch_all_sync, url_problem
+import lean_client
 from citeaudit.net import http1
 from citeaudit.vocab import LinkStatus
+from fetching import fetch
+from lean_client import (
+    HEADERS,
+    MIB,
+    causes,
+    get,
+    idle_connections,
+    make_client,
+    run,
+    send,
+    targets,
+    trusting,
+    until,
+)
 from servers import (
     RawServer,
     alpn_context,
@@ -30,162 +40,11 @@ from servers import (
     leaf_context,
     read_request,
     request_target,
-    reset,
-    reset_mid_body,
     silent,
-    unused_port,
 )
 
-T = TypeVar("T")
-MIB = 1024 * 1024
-HEADERS = [("User-Agent", "citeaudit-test/1"), ("Accept", "*/*")]
-FAST = FetchOptions(backoff_base=0.01, timeout=5.0, connect_timeout=2.0, read_timeout=2.0)
-
-
-def make_client(
-    context: ssl.SSLContext | None = None,
-    *,
-    read_timeout: float = 2.0,
-    keep_per_origin: int = 4,
-    keep_origins: int = 8,
-) -> http1.Client:
-    chosen = context or ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    return http1.Client(
-        context=lambda: chosen,
-        headers=HEADERS,
-        connect_timeout=2.0,
-        read_timeout=read_timeout,
-        keep_per_origin=keep_per_origin,
-        keep_origins=keep_origins,
-    )
-
-
-def run(work: Callable[[http1.Client], Awaitable[T]], client: http1.Client | None = None) -> T:
-    """Run ``work`` with a client in a fresh event loop, closing the client after."""
-    chosen = client or make_client()
-
-    async def main() -> T:
-        try:
-            return await work(chosen)
-        finally:
-            await chosen.aclose()
-
-    return asyncio.run(main())
-
-
-def send(
-    *requests: tuple[str, str], client: http1.Client | None = None, cap: int = MIB
-) -> list[http1.Reply]:
-    """Send ``(method, url)`` requests one after another on one client."""
-
-    async def work(c: http1.Client) -> list[http1.Reply]:
-        return [(await c.request(method, url, cap))[0] for method, url in requests]
-
-    return run(work, client)
-
-
-def get(url: str, *, client: http1.Client | None = None, cap: int = MIB) -> http1.Reply:
-    (reply,) = send(("GET", url), client=client, cap=cap)
-    return reply
-
-
-def targets(server: RawServer) -> list[bytes]:
-    return [request_target(request) for request in server.requests]
-
-
-def causes(exc: BaseException) -> list[type[BaseException]]:
-    """The classes along an exception's __cause__ chain, itself first."""
-    found: list[type[BaseException]] = []
-    current: BaseException | None = exc
-    while current is not None:
-        found.append(type(current))
-        current = current.__cause__
-    return found
-
-
-def fetch(urls: list[str], **changes: Any) -> dict[str, FetchResult]:
-    return fetch_all_sync(urls, replace(FAST, **changes))
-
-
-# --------------------------------------------------------------------------- target()
-
-
-def httpx_target(url: str) -> tuple[str, str, str, int]:
-    """Host header, request target, host and port as httpx would send them."""
-    parsed = httpx.URL(url)
-    host_header = httpx.Request("GET", url).headers["Host"]
-    port = parsed.port or {"http": 80, "https": 443}[parsed.scheme]
-    return host_header, parsed.raw_path.decode("ascii"), parsed.raw_host.decode("ascii"), port
-
-
-@pytest.mark.parametrize(
-    ("url", "authority", "path"),
-    [
-        ("http://example.com", "example.com", "/"),
-        ("http://example.com/a", "example.com", "/a"),
-        ("http://example.com:80/a", "example.com", "/a"),
-        ("https://example.com:443/a", "example.com", "/a"),
-        ("http://example.com:8080/a", "example.com:8080", "/a"),
-        ("http://example.com:0080/a", "example.com", "/a"),
-        ("http://example.com:99999/a", "example.com:99999", "/a"),
-        ("https://example.com:80/a", "example.com:80", "/a"),
-        ("HTTP://EXAMPLE.Com/A", "example.com", "/A"),
-        ("http://example.com?x=1", "example.com", "/?x=1"),
-        ("http://example.com/p?q=a/b?c&d=%2F", "example.com", "/p?q=a/b?c&d=%2F"),
-        ("http://example.com/%7euser/caf%C3%A9", "example.com", "/%7euser/caf%C3%A9"),
-        ("http://example.com/caf\u00e9", "example.com", "/caf%C3%A9"),
-        ("http://example.com/a b?c d", "example.com", "/a%20b?c%20d"),
-        ("http://example.com/wiki/Foo_(bar)", "example.com", "/wiki/Foo_(bar)"),
-        ('http://example.com/a"b<c>', "example.com", "/a%22b%3Cc%3E"),
-        ("http://example.com/[x]?y=[1]", "example.com", "/[x]?y=[1]"),
-        ("http://example.com/x?q=%zz", "example.com", "/x?q=%zz"),
-        ("http://b\u00fccher.example/a b", "xn--bcher-kva.example", "/a%20b"),
-        ("http://user:pa%20ss@example.com/x", "example.com", "/x"),
-        ("http://[::1]:8080/x", "[::1]:8080", "/x"),
-        ("http://[::1]/x", "[::1]", "/x"),
-        ("http://127.0.0.1:8000/x?y", "127.0.0.1:8000", "/x?y"),
-        ("http://example.com/a/../b", "example.com", "/b"),
-        ("http://example.com/./a", "example.com", "/a"),
-        ("http://example.com/a/..", "example.com", "/"),
-    ],
-)
-def test_target_is_what_httpx_sends(url: str, authority: str, path: str) -> None:
-    where = http1.target(url)
-
-    assert (where.authority, where.path) == (authority, path)
-    assert (where.authority, where.path, where.host, where.port) == httpx_target(url)
-
-
-@pytest.mark.parametrize(
-    ("url", "plain"),
-    [
-        ("http://example.com", True),
-        ("https://Example.com:8443/a/b;c?d=e/f?g&h=%2F", True),
-        ("http://example.com:65535/", True),
-        ("http://example.com:65536/", False),
-        ("http://example.com/a b", False),
-        ("http://b\u00fccher.example/", False),
-        ("http://user@example.com/", False),
-        ("http://[::1]/", False),
-        ("http://example.com/a#b", False),
-        ("ftp://example.com/", False),
-    ],
-)
-def test_plain_url(url: str, plain: bool) -> None:
-    assert http1.plain_url(url) is plain
-
-
-def test_target_keeps_userinfo_apart() -> None:
-    where = http1.target("http://user:pa%20ss@example.com:8080/x")
-
-    assert where == http1.Target(
-        "http", "example.com", 8080, "example.com:8080", "/x", "user:pa%20ss"
-    )
-
-
-def test_target_refuses_other_schemes() -> None:
-    with pytest.raises(httpx.UnsupportedProtocol, match="'ftp://'"):
-        http1.target("ftp://example.com/x")
+# The shared fixture these tests use by name.
+ca = lean_client.ca
 
 
 # --------------------------------------------------------------------------- request bytes
@@ -368,7 +227,8 @@ def test_idle_connection_closed_by_the_server_is_replaced() -> None:
 
         async def work(client: http1.Client) -> list[bytes]:
             first, _ = await client.request("GET", server.url("/1"), MIB)
-            await asyncio.sleep(0.05)  # the server's FIN arrives while the connection idles
+            # The server's FIN arrives while the connection idles.
+            await until(lambda: all(conn.closed for conn in idle_connections(client)))
             second, _ = await client.request("GET", server.url("/2"), MIB)
             return [first.body, second.body]
 
@@ -507,7 +367,8 @@ def test_idle_connection_the_server_wrote_to_is_not_reused() -> None:
 
         async def work(client: http1.Client) -> list[tuple[int, bytes]]:
             first, _ = await client.request("GET", server.url("/1"), MIB)
-            await asyncio.sleep(0.1)  # the 408 arrives while the connection idles
+            # The 408 arrives while the connection idles.
+            await until(lambda: all(conn.early for conn in idle_connections(client)))
             second, _ = await client.request("GET", server.url("/2"), MIB)
             return [(first.status, first.body), (second.status, second.body)]
 
@@ -634,215 +495,7 @@ def test_a_cut_body_closes_the_connection() -> None:
     assert connections == 2
 
 
-# --------------------------------------------------------------------------- errors
-
-
-@pytest.mark.parametrize(
-    "response",
-    [
-        b"garbage\r\n\r\n",
-        b"HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n",
-        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok",
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nok\r\n0\r\n\r\n",
-        b"HTTP/1.1 200 OK\r\nBad Header\r\n\r\n",
-    ],
-    ids=["garbage", "status", "two-lengths", "chunk-size", "header"],
-)
-def test_malformed_answer_is_a_protocol_error(response: bytes) -> None:
-    with RawServer(answer(response)) as server:
-        with pytest.raises(httpx.RemoteProtocolError, match="^malformed answer: "):
-            get(server.url())
-
-
-def test_close_mid_head_is_a_protocol_error() -> None:
-    with RawServer(answer(b"HTTP/1.1 200 OK\r\nContent-Le")) as server:
-        with pytest.raises(httpx.RemoteProtocolError) as caught:
-            get(server.url())
-
-    assert str(caught.value) == "Server disconnected mid-answer."
-
-
-def test_close_mid_body_is_a_protocol_error() -> None:
-    with RawServer(answer(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")) as server:
-        with pytest.raises(httpx.RemoteProtocolError) as caught:
-            get(server.url())
-
-    assert str(caught.value) == (
-        "peer closed connection without sending complete message body: received 3 bytes"
-    )
-
-
-def test_reset_mid_body_is_a_read_error() -> None:
-    with RawServer(reset_mid_body(1000)) as server:
-        with pytest.raises(httpx.ReadError) as caught:
-            get(server.url())
-
-    assert causes(caught.value) == [httpx.ReadError, ConnectionResetError]
-
-
-def test_reset_before_the_answer_is_a_read_error() -> None:
-    with RawServer(reset) as server:
-        with pytest.raises(httpx.ReadError) as caught:
-            get(server.url())
-
-    assert causes(caught.value) == [httpx.ReadError, ConnectionResetError]
-
-
-def test_silence_is_a_read_timeout() -> None:
-    with RawServer(silent) as server:
-        with pytest.raises(httpx.ReadTimeout) as caught:
-            get(server.url(), client=make_client(read_timeout=0.3))
-
-    assert str(caught.value) == "nothing received for 0.3s"
-
-
-def test_a_body_stalled_midway_is_a_read_timeout() -> None:
-    def handler(conn: socket.socket, server: RawServer) -> None:
-        read_request(conn)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nx")
-        server.stopping.wait(10)
-
-    with RawServer(handler) as server:
-        with pytest.raises(httpx.ReadTimeout) as caught:
-            get(server.url(), client=make_client(read_timeout=0.3))
-
-    assert str(caught.value) == "nothing received for 0.3s"
-
-
-def test_a_trickling_body_is_read_whole() -> None:
-    """The read timeout counts from the last bytes received: a body that takes longer
-    than it in all, but never pauses that long, is read whole."""
-
-    def handler(conn: socket.socket, server: RawServer) -> None:
-        read_request(conn)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n")
-        for byte in b"abcd":
-            time.sleep(0.1)
-            conn.sendall(bytes([byte]))
-
-    with RawServer(handler) as server:
-        reply = get(server.url(), client=make_client(read_timeout=0.3))
-
-    assert (reply.status, reply.body, reply.truncated) == (200, b"abcd", False)
-
-
-def test_refused_connection_is_a_connect_error() -> None:
-    port = unused_port()
-
-    with pytest.raises(httpx.ConnectError) as caught:
-        get(f"http://127.0.0.1:{port}/")
-
-    assert str(caught.value) == "All connection attempts failed"
-    assert causes(caught.value) == [httpx.ConnectError, OSError, ConnectionRefusedError]
-
-
-# --------------------------------------------------------------------------- TLS, HTTP/2
-
-
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-def trusting(ca: trustme.CA, *alpn: str) -> ssl.SSLContext:
-    """A client context trusting ``ca``, offering ``alpn`` protocols if any."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ca.configure_trust(context)
-    if alpn:
-        context.set_alpn_protocols(list(alpn))
-    return context
-
-
-@pytest.fixture
-def h2_server(ca: trustme.CA) -> Iterator[RawServer]:
-    with RawServer(h2_echo, alpn_context(ca, "h2", "http/1.1")) as server:
-        yield server
-
-
-def test_http2_when_the_server_picks_h2(h2_server: RawServer, ca: trustme.CA) -> None:
-    client = make_client(trusting(ca, "h2", "http/1.1"))
-    first, second = send(
-        ("GET", h2_server.url("/a?b=c", "https")),
-        ("GET", h2_server.url("/d", "https")),
-        client=client,
-    )
-
-    assert (first.http_version, first.status, first.reason) == ("HTTP/2", 200, "")
-    assert first.headers == [
-        (b"content-type", b"text/plain"),
-        (b"x-echo", b"yes"),
-        (b"content-length", b"6"),
-    ]
-    assert (first.body, first.truncated) == (b"/a?b=c", False)
-    assert (second.http_version, second.body) == ("HTTP/2", b"/d")
-    assert h2_server.requests == [b"1 GET /a?b=c", b"3 GET /d"]
-    assert h2_server.connections == 1
-
-
-def test_concurrent_http2_requests_share_one_connection(
-    h2_server: RawServer, ca: trustme.CA
-) -> None:
-    async def work(client: http1.Client) -> list[http1.Reply]:
-        answers = await asyncio.gather(
-            *(client.request("GET", h2_server.url(f"/{i}", "https"), MIB) for i in range(4))
-        )
-        return [reply for reply, _ in answers]
-
-    replies = run(work, make_client(trusting(ca, "h2", "http/1.1")))
-
-    assert [(r.http_version, r.status, r.body) for r in replies] == [
-        ("HTTP/2", 200, f"/{i}".encode()) for i in range(4)
-    ]
-    streams = [request.split(b" ") for request in h2_server.requests]
-    assert sorted(int(stream) for stream, _, _ in streams) == [1, 3, 5, 7]
-    assert sorted(path for _, _, path in streams) == [b"/0", b"/1", b"/2", b"/3"]
-    assert h2_server.connections == 1
-
-
-def test_http2_head_and_cap(h2_server: RawServer, ca: trustme.CA) -> None:
-    client = make_client(trusting(ca, "h2", "http/1.1"))
-
-    async def work(c: http1.Client) -> list[http1.Reply]:
-        head, _ = await c.request("HEAD", h2_server.url("/head", "https"), MIB)
-        cut, _ = await c.request("GET", h2_server.url("/abcdef", "https"), 3)
-        after, _ = await c.request("GET", h2_server.url("/after", "https"), MIB)
-        return [head, cut, after]
-
-    head, cut, after = run(work, client)
-
-    assert (head.http_version, head.status, head.body, head.truncated) == (
-        "HTTP/2",
-        200,
-        b"",
-        False,
-    )
-    assert (cut.body, cut.truncated) == (b"/ab", True)
-    assert (after.body, after.truncated) == (b"/after", False)
-    assert h2_server.connections == 1
-
-
-def test_http1_when_the_server_offers_only_http1(ca: trustme.CA) -> None:
-    with RawServer(h2_echo, alpn_context(ca, "http/1.1")) as server:
-        replies = send(
-            ("GET", server.url("/a", "https")),
-            ("GET", server.url("/b", "https")),
-            client=make_client(trusting(ca, "h2", "http/1.1")),
-        )
-        connections = server.connections
-
-    assert [(r.http_version, r.status, r.body) for r in replies] == [
-        ("HTTP/1.1", 200, b"/a"),
-        ("HTTP/1.1", 200, b"/b"),
-    ]
-    assert connections == 1
-
-
-def test_the_client_offers_h2_on_the_context_it_is_given(
-    h2_server: RawServer, ca: trustme.CA
-) -> None:
-    reply = get(h2_server.url("/a", "https"), client=make_client(trusting(ca)))
-
-    assert (reply.http_version, reply.status, reply.body) == ("HTTP/2", 200, b"/a")
+# --------------------------------------------------------------------------- TLS
 
 
 def test_the_tls_context_is_made_once_and_only_for_https(ca: trustme.CA) -> None:
@@ -933,148 +586,3 @@ def test_fetch_skips_early_hints() -> None:
         ("Content-Type", "text/plain"),
         ("Content-Length", "2"),
     )
-
-
-def test_fetch_speaks_http2_when_the_server_does(h2_server: RawServer, ca: trustme.CA) -> None:
-    with ca.cert_pem.tempfile() as bundle:
-        urls = [h2_server.url(f"/{i}", "https") for i in range(3)]
-        results = fetch(urls, ca_bundle=bundle, per_host=3)
-
-    assert [(r.status, r.content) for r in results.values()] == [
-        (LinkStatus.OK, f"/{i}".encode()) for i in range(3)
-    ]
-    assert [r.exchanges[0].http_version for r in results.values()] == ["HTTP/2"] * 3
-    assert h2_server.connections == 1
-
-
-@pytest.mark.parametrize("url", ["http://999.1.1.1/", "http://1.2.3.256:80/x"])
-def test_an_impossible_ipv4_address_is_left_to_httpx_to_refuse(url: str) -> None:
-    assert not http1.plain_url(url)
-    with pytest.raises(httpx.InvalidURL):
-        http1.target(url)
-    assert (url_problem(url) or "").startswith("malformed URL")
-
-
-def test_http2_connections_of_forgotten_origins_are_closed(ca: trustme.CA) -> None:
-    """Beyond ``keep_origins``, the least recently used origin's HTTP/2 connection is closed
-    too: a run over thousands of HTTP/2 hosts does not keep thousands of sockets."""
-    context = alpn_context(ca, "h2", "http/1.1")
-    with RawServer(h2_echo, context) as one, RawServer(h2_echo, context) as two:
-        replies = send(
-            ("GET", one.url("/1", "https")),
-            ("GET", two.url("/2", "https")),
-            ("GET", one.url("/3", "https")),
-            client=make_client(trusting(ca, "h2", "http/1.1"), keep_origins=1),
-        )
-        counts = (one.connections, two.connections)
-
-    assert [(r.http_version, r.body) for r in replies] == [
-        ("HTTP/2", b"/1"),
-        ("HTTP/2", b"/2"),
-        ("HTTP/2", b"/3"),
-    ]
-    assert counts == (2, 1)
-
-
-# --------------------------------------------------------------------------- hostile heads
-
-
-def endless(*parts: bytes, then: bytes) -> Callable[[socket.socket, RawServer], None]:
-    """A server that answers with ``parts`` and then ``then`` over and over (about 20 MB),
-    counting what it managed to send."""
-
-    def handler(conn: socket.socket, server: RawServer) -> None:
-        read_request(conn)
-        try:
-            for part in parts:
-                conn.sendall(part)
-            for _ in range(20_000):
-                conn.sendall(then)
-                server.requests.append(b"sent")
-        except OSError:
-            pass
-
-    return handler
-
-
-@pytest.mark.parametrize(
-    ("parts", "then"),
-    [
-        ((b"HTTP/1.1 200 OK\r\nX-Endless: ",), b"a" * 1024),  # one header without end
-        ((b"HTTP/1.1 200 OK\r\n",), b"X-Many: " + b"b" * 1014 + b"\r\n"),  # headers without end
-        ((), b"HTTP/1.1 100 Continue\r\n\r\n" * 40),  # informational answers without end
-    ],
-    ids=["one-header", "many-headers", "informational"],
-)
-def test_an_endless_head_is_refused_without_reading_it_all(
-    parts: tuple[bytes, ...], then: bytes
-) -> None:
-    with RawServer(endless(*parts, then=then)) as server:
-        with pytest.raises(httpx.RemoteProtocolError, match="head is larger than 256 KiB"):
-            get(server.url("/"))
-        sent_kib = len(server.requests)
-
-    assert sent_kib < 20_000  # the client hung up long before the server was done
-
-
-def test_a_server_writing_to_an_idle_connection_is_not_listened_to() -> None:
-    """Bytes nobody asked for are not kept without bound (the connection is closed once
-    they pass the head limit), and the connection is not reused."""
-
-    def handler(conn: socket.socket, server: RawServer) -> None:
-        request = read_request(conn)
-        server.requests.append(request)
-        conn.sendall(echo_target(request))
-        try:
-            for _ in range(50_000):
-                conn.sendall(b"x" * 1024)
-                server.requests.append(b"flood")
-        except OSError:
-            return
-
-    with RawServer(handler) as server:
-        client = make_client()
-
-        held: list[tuple[int, bool]] = []
-
-        async def work(c: http1.Client) -> list[http1.Reply]:
-            first, _ = await c.request("GET", server.url("/1"), MIB)
-            await asyncio.sleep(1.0)  # the server floods the idle connection meanwhile
-            (idle,) = [conn for origin in c._origins.values() for conn in origin.idle]
-            held.append((len(idle.early), idle.closed))
-            second, _ = await c.request("GET", server.url("/2"), MIB)
-            return [first, second]
-
-        replies = run(work, client)
-        connections = server.connections
-
-    assert [r.body for r in replies] == [b"/1", b"/2"]
-    assert connections == 2
-    ((kept, closed),) = held
-    assert closed
-    assert kept <= http1.MAX_HEAD_BYTES + 256 * 1024  # at most one read past the limit
-
-
-def test_a_new_http2_connection_after_the_server_ends_one(ca: trustme.CA) -> None:
-    """A server that ends its HTTP/2 connection (GOAWAY) after each answer: every request
-    still gets its answer, each on a new connection."""
-    handler = functools.partial(h2_echo, goaway_after=1)
-    with RawServer(handler, alpn_context(ca, "h2", "http/1.1")) as server:
-
-        async def work(client: http1.Client) -> list[http1.Reply]:
-            replies = []
-            for i in range(3):
-                reply, _ = await client.request("GET", server.url(f"/{i}", "https"), MIB)
-                replies.append(reply)
-                await asyncio.sleep(0.05)  # the GOAWAY and the close reach the client
-            return replies
-
-        replies = run(work, make_client(trusting(ca, "h2", "http/1.1")))
-        connections = server.connections
-
-    assert [(r.http_version, r.body) for r in replies] == [
-        ("HTTP/2", b"/0"),
-        ("HTTP/2", b"/1"),
-        ("HTTP/2", b"/2"),
-    ]
-    assert connections == 3

@@ -9,7 +9,7 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citeaudit.fetch.engine import FetchOptions, fetch_all_sync
+from citeaudit.fetch import FetchOptions, fetch_all_sync
 from citeaudit.vocab import LinkStatus
 from servers import RawServer
 

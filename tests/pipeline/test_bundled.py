@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from citeaudit.commands.app import app
-from citeaudit.fetch.anchors import check_fragment
+from citeaudit.fetch.anchors import PageAnchors
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bundled"
@@ -153,7 +153,7 @@ def test_links_select_the_passage(bundled: tuple[dict[str, Any], str]) -> None:
     for source_id, link in links:
         page = stand_in(source_id).read_bytes()
         fragment = link.partition("#")[2]
-        assert check_fragment(fragment, page, "text/html").found, link
+        assert PageAnchors(page, "text/html").check(fragment).found, link
 
 
 def test_bare_links_get_a_passage_to_read(bundled: tuple[dict[str, Any], str]) -> None:

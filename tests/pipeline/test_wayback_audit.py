@@ -20,13 +20,13 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from citeaudit.archive.warc import read_payload
+from citeaudit.archive import read_payload
 from citeaudit.catalog.reader import load_catalog
 from citeaudit.commands.app import app
-from citeaudit.fetch.engine import FetchOptions
+from citeaudit.fetch import FetchOptions
 from citeaudit.pipeline.run import AuditOptions, archive, audit
 from citeaudit.result import AuditResult, SourceResult
-from citeaudit.verify.judge import EvidenceResult
+from citeaudit.verify import EvidenceResult
 from citeaudit.vocab import ArchivedMode, JudgedOn, Verdict
 from citeaudit.webarchive.memento import MementoOptions
 from localsite import LocalSite, html

@@ -1,25 +1,14 @@
-"""Finding quotes: normal form, ellipses, editorial brackets, close matches and their
+"""Finding quotes: exactly, across ellipses and editorial brackets, close matches and their
 differences, and (hypothesis) any stretch of a source, retyped, is found exactly."""
 
 from __future__ import annotations
 
-import re
-from array import array
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citeaudit.verify import quotes
-from citeaudit.verify.quotes import (
-    Difference,
-    classify,
-    display,
-    find_quote,
-    locate_quote,
-    normalise,
-    split_ellipses,
-    threshold,
-)
+from citeaudit.text.folding import display, normalise
+from citeaudit.verify.matches import Difference, QuoteMatch, threshold
+from citeaudit.verify.quotes import locate_quote
 
 SIM = (
     "On conclusion of the programme there were approximately 20 teams live across the "
@@ -55,113 +44,18 @@ LETTER_QUOTE = (
 )
 
 
+def find_quote(quote: str, text: str) -> QuoteMatch | None:
+    """The first exact match of ``quote`` in ``text``, or None."""
+    found = locate_quote(quote, text, fuzzy=False, limit=1)
+    return found[0] if found else None
+
+
 def diffs(quote: str, text: str) -> list[tuple[str, str, str, str | None]]:
     found = locate_quote(quote, text)
     assert found, f"{quote!r} not found"
     best = found[0]
     assert not best.exact
     return [(d.op, d.quote, d.source, d.kind) for d in best.differences]
-
-
-# -- normal form ------------------------------------------------------------------------------
-
-
-def test_normal_form_folds_typography() -> None:
-    assert normalise("“Ready”  and\u00a0‘fit’ — NOW").text == "\"ready\" and 'fit' - now"
-    assert normalise("commis-\nsioning and com\u00admissioning").text == (
-        "commissioning and commissioning"
-    )
-    assert normalise("two-year, two–year, two-\nyear").text == "twoyear, twoyear, twoyear"
-    assert normalise("ﬁnal ＮＨＳ").text == "final nhs"  # NFKC
-
-
-def test_normal_form_maps_back_to_the_original() -> None:
-    text = "The  clinical commis-\nsioning groups"
-    norm = normalise(text)
-    at = norm.text.index("commissioning")
-    start, end = norm.span(at, at + len("commissioning"))
-    assert text[start:end] == "commis-\nsioning"
-    assert display(text[start:end]) == "commissioning"
-
-
-def test_a_hyphen_before_a_capital_is_kept() -> None:
-    assert normalise("NHS-\nEngland").text == "nhs- england"
-
-
-def _reference_normal_form(text: str) -> tuple[str, list[int]]:
-    """The normal form as first written, one origin entry per character: what the runs of
-    :class:`~citeaudit.verify.quotes.Origin` and the bulk steps must reproduce exactly."""
-    table = {ord(c): quotes._fold(c) for c in set(text)}
-    uneven = [chr(c) for c in table if len(table[c]) != 1]
-    alternatives = []
-    if not quotes._HYPHEN_CHARS.isdisjoint(text):
-        alternatives += [f"(?P<brk>{quotes._BREAK})", f"(?P<inner>{quotes._INNER})"]
-    if uneven:
-        alternatives.append("(?P<odd>[" + "".join(re.escape(c) for c in uneven) + "])")
-    parts: list[str] = []
-    origin = array("q")
-    position = 0
-    for match in re.finditer("|".join(alternatives), text) if alternatives else ():
-        index = match.start()
-        parts.append(text[position:index].translate(table))
-        origin.extend(range(position, index))
-        position = match.end()
-        if match.lastgroup == "inner":
-            continue
-        if match.lastgroup == "brk":
-            if match.group("hy") == "\u00ad" or text[position : position + 1].islower():
-                continue
-        for offset, char in enumerate(match.group(0)):
-            folded = table.get(ord(char)) or quotes._fold(char)
-            parts.append(folded)
-            origin.extend([index + offset] * len(folded))
-    parts.append(text[position:].translate(table))
-    origin.extend(range(position, len(text)))
-    folded = "".join(parts)
-    out: list[str] = []
-    kept: list[int] = []
-    position = 0
-    for run in re.finditer(r" {2,}|^ | $", folded):
-        start, end = run.span()
-        cut = start + 1 if 0 < start and end < len(folded) else start
-        out.append(folded[position:cut])
-        kept.extend(origin[position:cut])
-        position = end
-    out.append(folded[position:])
-    kept.extend(origin[position:])
-    return "".join(out), kept
-
-
-# Hyphens, soft hyphens, dropped, expanded and combining characters; '¨' folds to a space
-# and a mark, so a run of spaces to collapse may begin inside an expansion.
-_TYPOGRAPHY = st.lists(
-    st.sampled_from(
-        [*"abcAB -.,'\n\t", "\u00a0", "\u00ad", "\u200b", "ﬁ", "’", "—", "é", "\u0301", "½", "¨"]
-    ),
-    max_size=60,
-).map("".join)
-
-
-@settings(max_examples=500, deadline=None)
-@given(_TYPOGRAPHY)
-def test_the_normal_form_and_its_origins_are_those_of_one_character_at_a_time(
-    text: str,
-) -> None:
-    norm = quotes._normalise(text)
-    expected_text, expected_origin = _reference_normal_form(text)
-    assert norm.text == expected_text
-    assert list(norm.origin) == expected_origin
-    assert len(norm.origin) == len(norm.text)
-
-
-def test_a_page_of_plain_text_has_a_handful_of_origin_runs() -> None:
-    text = "A line of words,  and more words.\n" * 2000
-    norm = normalise(text)
-    assert len(norm.origin) == len(norm.text)
-    assert len(norm.origin._starts) <= 2000 + 1  # one run per collapsed space, not per char
-    at = norm.text.index("and more", 40_000)
-    start, end = norm.span(at, at + len("and more"))
-    assert text[start:end] == "and more"
 
 
 # -- exact, ellipses and brackets --------------------------------------------------------------
@@ -172,13 +66,6 @@ def test_exact_whatever_the_typography() -> None:
     match = find_quote(quote, SIM)
     assert match is not None and match.exact and not match.differences
     assert match.passage.startswith("there were approximately 20 teams")
-
-
-def test_ellipsis_forms_split_the_quote() -> None:
-    for cut in ("…", "...", ". . .", "[…]", "[...]", "(...)", "...."):
-        assert split_ellipses(f"there were {cut} 20 teams") == ["there were", "20 teams"]
-    assert split_ellipses("… approximately 20 teams …") == ["approximately 20 teams"]
-    assert split_ellipses("…") == []
 
 
 def test_pieces_must_come_in_order() -> None:
@@ -285,14 +172,6 @@ def test_absent_from_a_large_text() -> None:
     assert locate_quote("there were approximately 20 teams live across the country", text) == []
     found = locate_quote("Sentence 2500 about topic 1 and region 9.", text)
     assert found and found[0].differences == (Difference("replace", "9", "0", "number"),)
-
-
-def test_classify() -> None:
-    assert classify(["not"], []) == "negation"
-    assert classify(["doesn't"], ["does"]) == "negation"
-    assert classify(["twenty"], ["20"]) == "number"
-    assert classify(["b", "a"], ["a", "b"]) == "word_order"
-    assert classify(["council"], ["county"]) is None
 
 
 # -- any stretch of a source, retyped, is found ----------------------------------------------

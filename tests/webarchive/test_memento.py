@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from citeaudit.catalog.entries import Document, Source
-from citeaudit.fetch.engine import FetchOptions
-from citeaudit.webarchive.memento import (
+from citeaudit.catalog import Document, Source
+from citeaudit.fetch import FetchOptions
+from citeaudit.webarchive import (
     WAYBACK_TIMEGATE,
     Lookup,
     MementoOptions,

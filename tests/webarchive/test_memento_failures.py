@@ -7,25 +7,18 @@ from __future__ import annotations
 
 import gzip
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from citeaudit.catalog.entries import Source
-from citeaudit.fetch.engine import FetchOptions
-from citeaudit.net.linkheader import format_http_date, parse_links
-from citeaudit.webarchive.copy import ArchivedCopy
-from citeaudit.webarchive.memento import (
+from citeaudit.fetch import FetchOptions
+from citeaudit.net import format_http_date
+from citeaudit.webarchive import (
     Lookup,
     MementoOptions,
     find_archived_sync,
-    memento_timestamp,
-    raw_memento_url,
-    shown_memento_url,
 )
-from citeaudit.webarchive.robustlinks import robust_link
 from localsite import html
 from memento import free_port
 from servers import RawServer, silent
@@ -303,84 +296,3 @@ def test_a_timegate_url_template_with_a_url_placeholder(httpserver: HTTPServer) 
 
     assert lookup.copy.found is False
     assert seen == [URL]
-
-
-# ------------------------------------------------------------------------- small parts
-
-
-def test_link_headers_and_timemaps_are_parsed_leniently() -> None:
-    text = (
-        '<http://a.test/web/2020/http://x.org/a,b>; rel="first memento"; '
-        'datetime="Wed, 01 Jan 2020 00:00:00 GMT", '
-        '<http://a.test/tm>; rel=timemap; type="application/link-format",'
-        '<http://a.test/q>; title="say \\"hi\\", ok"; rel="memento", '
-        "garbage without brackets, <http://a.test/last"
-    )
-    links = parse_links(text)
-
-    assert [link.url for link in links] == [
-        "http://a.test/web/2020/http://x.org/a,b",
-        "http://a.test/tm",
-        "http://a.test/q",
-    ]
-    assert links[0].rel == {"first", "memento"}
-    assert links[0].datetime == datetime(2020, 1, 1, tzinfo=UTC)
-    assert links[1].rel == {"timemap"}
-    assert links[2].params["title"] == 'say "hi", ok'
-    assert parse_links(None) == [] and parse_links("<<<;;;,,,>>>") != [None]
-
-
-def test_accept_datetime_is_an_http_date() -> None:
-    assert format_http_date(SOUGHT) == "Wed, 12 May 2021 23:59:59 GMT"
-
-
-def test_wayback_style_memento_urls() -> None:
-    memento = "https://web.archive.org/web/20210512093000/https://www.example.org/a?b=1"
-
-    assert raw_memento_url(memento) == (
-        "https://web.archive.org/web/20210512093000id_/https://www.example.org/a?b=1"
-    )
-    assert raw_memento_url(memento.replace("/https", "im_/https", 1)) == raw_memento_url(memento)
-    assert shown_memento_url(raw_memento_url(memento)) == memento
-    assert memento_timestamp(memento) == datetime(2021, 5, 12, 9, 30, tzinfo=UTC)
-    assert raw_memento_url("https://archive.ph/a1b2c") == "https://archive.ph/a1b2c"
-
-
-@pytest.mark.parametrize("bad", ["", "   ", "<", "<>", '<x>; rel="', "<x>; =;;"])
-def test_broken_link_headers_never_raise(bad: str) -> None:
-    parse_links(bad)
-
-
-def test_robust_links_are_escaped_and_dated() -> None:
-    source = Source(
-        id="s",
-        title='Fish & "chips" <b>now</b>',
-        url="https://example.org/a?b=1&c='2'",
-        accessed=date(2021, 5, 12),
-    )
-    copy = ArchivedCopy(
-        "https://web.archive.org/web/",
-        True,
-        url="https://web.archive.org/web/20210501000000/https://example.org/a?b=1&c='2'",
-        date=datetime(2021, 5, 1, tzinfo=UTC),
-    )
-
-    assert robust_link(source, copy) == (
-        '<a href="https://example.org/a?b=1&amp;c=&#x27;2&#x27;" '
-        'data-versionurl="https://web.archive.org/web/20210501000000/'
-        'https://example.org/a?b=1&amp;c=&#x27;2&#x27;" data-versiondate="2021-05-12">'
-        'Fish &amp; "chips" &lt;b&gt;now&lt;/b&gt;</a>'
-    )
-    undated = Source(id="u", url="https://example.org/")
-    assert robust_link(undated, copy) == (
-        '<a href="https://example.org/" data-versionurl="https://web.archive.org/web/'
-        '20210501000000/https://example.org/a?b=1&amp;c=&#x27;2&#x27;" '
-        'data-versiondate="2021-05-01">https://example.org/</a>'
-    )
-    assert robust_link(undated, None) is None  # nothing to add to a plain link
-    assert robust_link(Source(id="f", file="a.pdf"), copy) is None
-    not_found = ArchivedCopy("https://web.archive.org/web/", False)
-    assert robust_link(source, not_found) == (
-        '<a href="https://example.org/a?b=1&amp;c=&#x27;2&#x27;" data-versiondate="2021-05-12">'
-        'Fish &amp; "chips" &lt;b&gt;now&lt;/b&gt;</a>'
-    )

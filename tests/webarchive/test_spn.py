@@ -21,9 +21,8 @@ from typer.testing import CliRunner
 
 from citeaudit.commands.app import app
 from citeaudit.errors import UsageError
-from citeaudit.fetch.engine import FetchOptions
-from citeaudit.webarchive.copy import ArchivedCopy
-from citeaudit.webarchive.spn import SPN_ENDPOINT, SaveOptions, save_pages_sync
+from citeaudit.fetch import FetchOptions
+from citeaudit.webarchive import SPN_ENDPOINT, ArchivedCopy, SaveOptions, save_pages_sync
 from localsite import LocalSite, html
 
 KEYS = {"access_key": "k3y", "secret_key": "s3cr3t"}

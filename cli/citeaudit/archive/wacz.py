@@ -17,10 +17,11 @@ import json
 import os
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from citeaudit import __version__
+from citeaudit.archive.snapshot import utc
 from citeaudit.errors import StoreError
 
 WACZ_VERSION = "1.1.1"
@@ -51,7 +52,7 @@ class WaczExport:
 
 
 def _iso(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    return f"{utc(moment):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def _cdxj(paths: list[Path]) -> str:
@@ -114,7 +115,7 @@ def _write_zip(
     path: Path, warcs: list[Path], index: str, pages: list[dict[str, str]], created: datetime
 ) -> None:
     resources: list[dict[str, object]] = []
-    stamp = created.astimezone(UTC).timetuple()[:6]
+    stamp = utc(created).timetuple()[:6]
     with zipfile.ZipFile(path, "w", allowZip64=True) as zf:
         for warc in warcs:
             name = f"archive/{warc.name}"

@@ -1,1 +1,40 @@
-"""catalog"""
+"""The catalog: a sources file read and checked (every problem at once, as ``FILE:LINE:COL``)
+into the frozen models every later stage reads: document, sources, claims, evidence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from citeaudit._lazy import exports
+
+if TYPE_CHECKING:
+    from citeaudit.catalog.entries import SLUG as SLUG
+    from citeaudit.catalog.entries import Catalog as Catalog
+    from citeaudit.catalog.entries import Claim as Claim
+    from citeaudit.catalog.entries import Document as Document
+    from citeaudit.catalog.entries import Evidence as Evidence
+    from citeaudit.catalog.entries import Locator as Locator
+    from citeaudit.catalog.entries import Source as Source
+    from citeaudit.catalog.entries import Span as Span
+    from citeaudit.catalog.entries import check_url as check_url
+    from citeaudit.catalog.reader import MAX_BYTES as MAX_BYTES
+    from citeaudit.catalog.reader import load_catalog as load_catalog
+    from citeaudit.catalog.reader import parse_catalog as parse_catalog
+
+exports(
+    globals(),
+    {
+        "entries": (
+            "SLUG",
+            "Catalog",
+            "Claim",
+            "Document",
+            "Evidence",
+            "Locator",
+            "Source",
+            "Span",
+            "check_url",
+        ),
+        "reader": ("MAX_BYTES", "load_catalog", "parse_catalog"),
+    },
+)

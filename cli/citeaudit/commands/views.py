@@ -13,10 +13,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from citeaudit.archive.wacz import WaczExport
+from citeaudit.archive import WaczExport
 from citeaudit.report.terminal import STATUS_STYLE, plain
-from citeaudit.store.history import Capture, SourceHistory
-from citeaudit.store.search import Hit
+from citeaudit.store import Capture, Hit, SourceHistory
 
 _KEPT = {
     "response": "new copy",

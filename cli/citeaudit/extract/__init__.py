@@ -1,21 +1,34 @@
-"""Text of a snapshot, page by page, whatever its format.
+"""Text of a snapshot, page by page, whatever its format; and the one reading of an HTML page.
 
 The extractor works on bytes already fetched (and archived), never on a URL, so a verdict
-is always reached on the same bytes that were kept as evidence.
+is always reached on the same bytes that were kept as evidence. Naming the data types
+(:mod:`~citeaudit.extract.base`) loads no extractor.
 """
 
 from __future__ import annotations
 
-from citeaudit.extract.base import Anchor, Extraction, Heading, Layout, Page, PageBasis
-from citeaudit.extract.sniff import detect_kind, extract
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "Anchor",
-    "Extraction",
-    "Heading",
-    "Layout",
-    "Page",
-    "PageBasis",
-    "detect_kind",
-    "extract",
-]
+from citeaudit._lazy import exports
+
+if TYPE_CHECKING:
+    from citeaudit.extract.base import Anchor as Anchor
+    from citeaudit.extract.base import Extraction as Extraction
+    from citeaudit.extract.base import Heading as Heading
+    from citeaudit.extract.base import Layout as Layout
+    from citeaudit.extract.base import Page as Page
+    from citeaudit.extract.base import PageBasis as PageBasis
+    from citeaudit.extract.html import Blocks as Blocks
+    from citeaudit.extract.html import HtmlPage as HtmlPage
+    from citeaudit.extract.html import read_html as read_html
+    from citeaudit.extract.sniff import detect_kind as detect_kind
+    from citeaudit.extract.sniff import extract as extract
+
+exports(
+    globals(),
+    {
+        "base": ("Anchor", "Extraction", "Heading", "Layout", "Page", "PageBasis"),
+        "html": ("Blocks", "HtmlPage", "read_html"),
+        "sniff": ("detect_kind", "extract"),
+    },
+)

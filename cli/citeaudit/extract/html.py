@@ -1,14 +1,21 @@
-"""Visible text of an HTML page (lxml's parser), with its headings and element ids.
+"""One reading of an HTML page (lxml's parser): what every stage reads of a fetched page.
 
-The full visible text is what quotes are sought in: scripts, styles and hidden elements are
-left out, every block element starts a new line (a browser's block boundary, which text
-fragments respect), and headings and ids are kept with their offsets so a verdict can say
-which section a passage is in and link to it. The main content (trafilatura) is kept as an
-extra view only: it drops asides and captions, which are quoted too.
+A page is decoded as :mod:`citeaudit.text.charset` decides (as a browser would), parsed once
+into lxml's tree, and read with one set of rules: scripts, styles and hidden elements are
+never seen, every block element starts a new line (a browser's block boundary, which text
+fragments respect). Each stage reads what it needs of the one tree:
 
-The text is collected as lxml's HTML parser reports each element and string, with no tree
-built: the page is decoded and parsed exactly as BeautifulSoup (with lxml) did it before,
-and read as its tree was walked, in half the time (building the tree was most of it).
+- the soft-404 rules read the title, ``og:title``, first ``<h1>`` and visible text
+  (:class:`HtmlPage`'s cheap properties, which walk the tree without building any text
+  structure: they run on every page a ``check`` fetches);
+- fragment checks read every element id and ``<a name>``, and the visible text;
+- extraction reads the visible text line by line with its headings and element ids at
+  their offsets (:attr:`HtmlPage.blocks`), so a verdict can say which section a passage is
+  in and link to it. The main content (trafilatura) is kept as an extra view only: it drops
+  asides and captions, which are quoted too.
+
+The block reading does what walking BeautifulSoup's tree did (the extractor's reference),
+at a fraction of the cost.
 """
 
 from __future__ import annotations
@@ -17,13 +24,13 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
+from typing import Any
 
-from bs4 import ParserRejectedMarkup
-from bs4.dammit import EncodingDetector
 from lxml import etree  # type: ignore[import-untyped]
 
 from citeaudit.extract.base import Anchor, Extraction, Heading, Page
+from citeaudit.text import decode_text
 
 # Elements whose content a reader never sees as text.
 _INVISIBLE = frozenset(
@@ -48,11 +55,19 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
 def _hidden(attrs: Mapping[str, str]) -> bool:
+    if not attrs:
+        return False  # most elements: nothing to look up
     if "hidden" in attrs:
         return True
     if attrs.get("aria-hidden", "").lower() == "true":
         return True
-    return bool(_HIDDEN_STYLE.search(attrs.get("style", "")))
+    style = attrs.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _unseen(name: str, attrs: Mapping[str, str]) -> bool:
+    """Whether an element, and all inside it, is out of a reader's sight: the one rule."""
+    return name in _INVISIBLE or _hidden(attrs)
 
 
 class _Text:
@@ -112,16 +127,16 @@ def _local(name: str) -> str:
 
 @dataclass
 class _Open:
-    """An element the parser has started and not yet ended."""
+    """An element the reader has started and not yet ended."""
 
     name: str
     visible: bool  # neither invisible nor inside an invisible or hidden element
     heading: tuple[int, str | None, int, int] | None  # level, anchor, start part, start mark
-    title: bool = False  # the page's first <title>, whose strings are its title
 
 
 class _Reader:
-    """An lxml parser target that reads a page as it is parsed, building no tree.
+    """Reads a page's elements and strings, in document order, into lines of visible text
+    with the headings and element ids at their offsets.
 
     It does what walking BeautifulSoup's tree did, in the same order: an element ends
     where BeautifulSoup closed it (an end tag closes every element opened inside it), a
@@ -134,13 +149,10 @@ class _Reader:
         self.out = _Text()
         self.headings: list[Heading] = []
         self.anchors: list[Anchor] = []
-        self.title: list[str] | None = None  # the first <title>'s strings, once it opens
         self._open: list[_Open] = []
         self._names: dict[str, int] = {}  # how many elements of each name are open
         self._pending: list[str] = []  # the string being read, in the pieces it came in
         self._hidden = 0  # open elements that are invisible or inside one
-        self._own_strings = 0  # open elements whose strings are not a title's
-        self._in_title = False
 
     def _string(self) -> None:
         """The string read so far is complete: keep it."""
@@ -148,9 +160,6 @@ class _Reader:
             return
         text = "".join(self._pending)
         self._pending.clear()
-        if self._in_title and not self._own_strings:
-            assert self.title is not None
-            self.title.append(text)
         if not self._hidden:
             self.out.add(text)
 
@@ -158,15 +167,10 @@ class _Reader:
         self._string()
         name = _local(tag)
         attrs = {_local(key): value for key, value in attrib.items()}
-        title = name == "title" and self.title is None
-        if title:
-            self.title, self._in_title = [], True
-        if name in _OWN_STRINGS:
-            self._own_strings += 1
         self._names[name] = self._names.get(name, 0) + 1
-        if self._hidden or name in _INVISIBLE or _hidden(attrs):
+        if self._hidden or _unseen(name, attrs):
             self._hidden += 1
-            self._open.append(_Open(name, False, None, title))
+            self._open.append(_Open(name, False, None))
             return
         out = self.out
         if name in _BLOCKS:
@@ -180,7 +184,7 @@ class _Reader:
             aria = attrs.get("aria-level", "2")
             level = int(aria) if aria.isdigit() else 2
         heading = None if level is None else (level, anchor, len(out.parts), out.mark())
-        self._open.append(_Open(name, True, heading, title))
+        self._open.append(_Open(name, True, heading))
 
     def end(self, tag: str) -> None:
         self._string()
@@ -193,10 +197,6 @@ class _Reader:
     def _close(self) -> _Open:
         element = self._open.pop()
         self._names[element.name] -= 1
-        if element.name in _OWN_STRINGS:
-            self._own_strings -= 1
-        if element.title:
-            self._in_title = False
         if not element.visible:
             self._hidden -= 1
             return element
@@ -212,13 +212,13 @@ class _Reader:
     def data(self, data: str) -> None:
         self._pending.append(data)
 
-    def comment(self, text: str) -> None:
+    def comment(self, text: str = "") -> None:
         self._string()
 
-    def pi(self, target: str, data: str) -> None:
+    def pi(self, target: str = "", data: str = "") -> None:
         self._string()
 
-    def doctype(self, name: str, pubid: str, system: str) -> None:
+    def doctype(self, name: str = "", pubid: str = "", system: str = "") -> None:
         self._string()
 
     def close(self) -> None:
@@ -228,28 +228,194 @@ class _Reader:
         self.headings.sort(key=lambda h: h.offset)
 
 
-def _read(content: bytes, charset: str | None) -> _Reader:
-    """Parse the page with each encoding BeautifulSoup would have tried, in its order (the
-    Content-Type's charset, a byte order mark, a <meta> charset, then guesses), keeping the
-    first the parser accepts."""
-    detector = EncodingDetector(
-        content, known_definite_encodings=[charset] if charset else [], is_html=True
-    )
-    rejections: list[str] = []
-    for encoding in detector.encodings:
-        reader = _Reader()
-        try:
-            parser = etree.HTMLParser(target=reader, recover=True, encoding=encoding)
-            parser.feed(detector.markup)
-            parser.close()
-        except (UnicodeDecodeError, LookupError, etree.ParserError) as exc:
-            rejections.append(str(exc))
+@dataclass(frozen=True)
+class Blocks:
+    """A page's visible text, one line per block, with its headings and element ids."""
+
+    text: str
+    headings: tuple[Heading, ...]
+    anchors: tuple[Anchor, ...]
+
+
+def _parse(text: str) -> Any:
+    """The page's tree, or None when it has no element at all."""
+    parser = etree.HTMLParser(recover=True, huge_tree=True)
+    try:
+        parser.feed(text)
+        return parser.close()
+    except etree.Error:
+        return None
+
+
+# lxml builds trees at most this deep (with huge_tree): deeper elements are dropped.
+_TREE_DEPTH = 2048
+
+
+def _walk(root: Any) -> Blocks | None:
+    """Read the tree as its parser reported it, element by element; None when it is as
+    deep as lxml builds trees (what lies deeper was dropped)."""
+    reader = _Reader()
+    if root is not None:
+        depth = 0
+        for event, element in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+            if event == "start":
+                depth += 1
+                if depth >= _TREE_DEPTH:
+                    return None
+                reader.start(element.tag, element.attrib)
+                if element.text:
+                    reader.data(element.text)
+                continue
+            if event == "end":
+                depth -= 1
+                reader.end(element.tag)
+            else:
+                reader.comment()
+            if element.tail and element is not root:
+                reader.data(element.tail)
+    reader.close()
+    return _blocks(reader)
+
+
+def _read_events(text: str) -> Blocks:
+    """Read the page as lxml's parser reports it, building no tree (and so no depth
+    limit): the same events, in the same order, as walking its tree."""
+    reader = _Reader()
+    parser = etree.HTMLParser(target=reader, recover=True, huge_tree=True)
+    try:
+        parser.feed(text)
+        parser.close()  # closes the reader
+    except etree.Error:
+        reader.close()
+    return _blocks(reader)
+
+
+def _blocks(reader: _Reader) -> Blocks:
+    return Blocks(reader.out.value(), tuple(reader.headings), tuple(reader.anchors))
+
+
+def _title(root: Any) -> str | None:
+    """The first ``<title>``'s text (as BeautifulSoup's ``find("title")`` read it)."""
+    title = None if root is None else next(root.iter("title"), None)
+    if title is None or any(a.tag in _OWN_STRINGS for a in title.iterancestors()):
+        return None
+    strings = [title.text] if title.text else []
+    own = 0  # open elements inside the title whose strings are not the title's
+    for event, element in etree.iterwalk(title, events=("start", "end", "comment", "pi")):
+        if element is title:
             continue
-        return reader
-    raise ParserRejectedMarkup(
-        "The markup you provided was rejected by the parser.\n\nOriginal exception(s) from "
-        "parser:\n " + "\n ".join(rejections)
-    )
+        if event == "start":
+            own += element.tag in _OWN_STRINGS
+            if element.text and not own:
+                strings.append(element.text)
+            continue
+        if event == "end":
+            own -= element.tag in _OWN_STRINGS
+        if element.tail and not own:
+            strings.append(element.tail)
+    return " ".join(" ".join(strings).split()) or None
+
+
+def _visible_text(root: Any, words: int | None) -> str:
+    """The visible text inside ``root``, white space collapsed; with ``words``, stopped
+    once it holds more than that many."""
+    parts: list[str] = []
+    # Characters read, and when next to count the words: a page's words average well over
+    # four characters, so most short pages are never counted before the end.
+    size, check = 0, 6 * (words or 0)
+    skipped: Any = None  # an unseen element, until its end
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, element in walker:
+        if event == "start":
+            tag = element.tag
+            if _unseen(tag, element.attrib):
+                walker.skip_subtree()
+                skipped = element
+                continue
+            if tag in _BLOCKS:
+                parts.append("\n")
+            piece = element.text
+        else:
+            if event == "end":
+                if element is skipped:
+                    skipped = None
+                elif element.tag in _BLOCKS:
+                    parts.append("\n")
+            piece = element.tail if element is not root else None
+        if piece:
+            parts.append(piece)
+            size += len(piece)
+            if words is not None and size > check:
+                if len("".join(parts).split()) > words:
+                    break
+                check = size + 2 * words
+    return " ".join("".join(parts).split())
+
+
+class HtmlPage:
+    """An HTML page parsed once, and what each stage reads of it (each read when first
+    asked for)."""
+
+    def __init__(self, text: str) -> None:
+        self.source = text  # the decoded page, as parsed
+        self._root = _parse(text)
+
+    @cached_property
+    def title(self) -> str | None:
+        """The first ``<title>``'s text, white space collapsed."""
+        return _title(self._root)
+
+    @cached_property
+    def og_title(self) -> str | None:
+        """The ``og:title`` a ``<meta>`` of the head gives."""
+        root = self._root
+        head = None if root is None else next((e for e in root if e.tag == "head"), None)
+        for meta in () if head is None else head.iter("meta"):
+            kind = meta.get("property") or meta.get("name") or ""
+            if kind.lower() == "og:title":
+                return " ".join(meta.get("content", "").split()) or None
+        return None
+
+    @cached_property
+    def ids(self) -> frozenset[str]:
+        """Every element id and ``<a name>``, hidden ones too: a fragment may point at any."""
+        if self._root is None:
+            return frozenset()
+        return frozenset(value for value in self._root.xpath("//@id | //a/@name") if value)
+
+    def visible_text(self, words: int | None = None) -> str:
+        """The words a reader sees, one space between them: the text of :attr:`blocks`,
+        read without keeping lines, headings or offsets. With ``words``, the reading stops
+        once it holds more than that many (a rule that reads short pages only needs no
+        more)."""
+        if self._root is None:
+            return ""
+        return _visible_text(self._root, words)
+
+    @cached_property
+    def first_heading(self) -> str | None:
+        """The text of the first visible ``<h1>``."""
+        for h1 in () if self._root is None else self._root.iter("h1"):
+            if not any(_unseen(e.tag, e.attrib) for e in (h1, *h1.iterancestors())):
+                return _visible_text(h1, None) or None
+        return None
+
+    @cached_property
+    def blocks(self) -> Blocks:
+        """The visible text one line per block, with headings and element ids at offsets."""
+        return _walk(self._root) or _read_events(self.source)
+
+
+def read_html(
+    content: bytes,
+    content_type: str | None = None,
+    *,
+    charset: str | None = None,
+    limit: int | None = None,
+) -> HtmlPage:
+    """Decode (at most ``limit`` bytes of) a page as a browser would and parse it once.
+    ``charset`` is a label already read from the Content-Type, standing for its own."""
+    return HtmlPage(decode_text(content, content_type, limit, charset=charset))
 
 
 def main_content(content: bytes | str) -> str | None:
@@ -272,14 +438,15 @@ def main_content(content: bytes | str) -> str | None:
 
 
 def extract_html(content: bytes, charset: str | None = None) -> Extraction:
-    """Extract the visible text of a page, one line per block element."""
-    reader = _read(content, charset)
-    title = " ".join(" ".join(reader.title).split()) if reader.title is not None else None
+    """Extract the visible text of a page, one line per block element. ``charset`` is the
+    Content-Type's label, if any."""
+    page = read_html(content, charset=charset)
+    blocks = page.blocks
     return Extraction(
         kind="html",
-        pages=(Page(number=1, label="1", text=reader.out.value()),),
-        title=title or None,
-        headings=tuple(reader.headings),
-        anchors=tuple(reader.anchors),
+        pages=(Page(number=1, label="1", text=blocks.text),),
+        title=page.title,
+        headings=blocks.headings,
+        anchors=blocks.anchors,
         main_view=partial(main_content, content),
     )

@@ -6,6 +6,7 @@ from email.message import Message
 from urllib.parse import urlsplit
 
 from citeaudit.extract.base import Extraction, Page
+from citeaudit.text import decode_text
 
 
 def _media_type(content_type: str | None) -> tuple[str, str | None]:
@@ -45,8 +46,8 @@ def extract(content: bytes, content_type: str | None, url: str | None = None) ->
     """Extract text from a snapshot's decoded payload."""
     kind = detect_kind(content, content_type, url)
     _, charset = _media_type(content_type)
-    # Each extractor is imported when first needed: pypdfium2, python-docx and
-    # BeautifulSoup take a third of a second to import, which `check` never needs.
+    # Each extractor is imported when first needed: pypdfium2, python-docx and lxml take a
+    # third of a second to import, which `check` never needs for a PDF or a .docx.
     if kind == "pdf":
         from citeaudit.extract.pdf import extract_pdf
 
@@ -60,7 +61,9 @@ def extract(content: bytes, content_type: str | None, url: str | None = None) ->
 
         return extract_html(content, charset)
     if kind == "text":
-        text = content.decode(charset or "utf-8", errors="replace")
+        # Decoded as every stage decodes a page: a byte order mark, else the Content-Type's
+        # charset as a browser reads it (iso-8859-1 is windows-1252), else a guess.
+        text = decode_text(content, None, charset=charset)
         return Extraction(kind="text", pages=(Page(number=1, label="1", text=text),))
     media, _ = _media_type(content_type)
     return Extraction(

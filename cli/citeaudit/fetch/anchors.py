@@ -4,28 +4,27 @@ A citation often points inside a page: ``#section-3`` (an element's id, or an
 ``<a name>``) or a text fragment, ``#:~:text=...``, that browsers highlight. When the
 page is still up but the anchor or the quoted text has gone, the link is not dead, yet
 the citation no longer lands where it did: that is reported on the source, not as a
-link status. (:mod:`citeaudit.verify.deeplinks` builds such links; this module checks them.)
-
-Text fragments are matched as https://wicg.github.io/scroll-to-text-fragment/ says:
-``text=[prefix-,]start[,end][,-suffix]``, several joined by ``&``, each term
-percent-decoded, compared at the "base character" level (ignoring case and accents),
-white space collapsed, each term within one block of text, matches starting and ending
-on word boundaries. Word boundaries follow Unicode's default rules; the spec allows a
-dictionary for scripts written without spaces, so a match inside a Japanese or Chinese
-word is accepted here where a browser might refuse it.
+link status. The page is read as every stage reads it (:func:`citeaudit.extract.read_html`),
+text fragments are matched by :mod:`citeaudit.text.directives`, which also builds the deep
+links of verdicts (:mod:`citeaudit.verify.deeplinks`).
 """
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from citeaudit.fetch.soft404 import fold, is_html
-from citeaudit.text.charset import decode_text
+from citeaudit.text import (
+    DIRECTIVE_DELIMITER,
+    find_text_directive,
+    fold_dropping_accents,
+    parse_text_directive,
+)
 
-DIRECTIVE_DELIMITER = ":~:"
+if TYPE_CHECKING:
+    from citeaudit.extract import HtmlPage
 
 
 @dataclass(frozen=True)
@@ -42,192 +41,9 @@ class FragmentCheck:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class TextDirective:
-    """One ``text=`` directive, its terms percent-decoded (not folded)."""
-
-    start: str
-    end: str | None = None
-    prefix: str | None = None
-    suffix: str | None = None
-
-    def describe(self) -> str:
-        """The directive in words: 'start' … 'end', with its context."""
-        words = f"'{self.start}'" + (f" … '{self.end}'" if self.end else "")
-        if self.prefix:
-            words += f" after '{self.prefix}'"
-        if self.suffix:
-            words += f" before '{self.suffix}'"
-        return words
-
-
 def url_fragment(url: str) -> str | None:
     """The fragment of a URL as written (without ``#``), or None when it has none."""
     return url.split("#", 1)[1] if "#" in url else None
-
-
-def parse_text_directive(value: str) -> TextDirective | None:
-    """Parse what follows ``text=``; None when the spec calls it malformed."""
-    tokens = value.split(",")
-    if not 1 <= len(tokens) <= 4 or any(token == "" for token in tokens):
-        return None
-    prefix = suffix = end = None
-    if tokens[0].endswith("-"):
-        prefix = tokens.pop(0)[:-1]
-        if not prefix:
-            return None
-    if tokens and tokens[-1].startswith("-"):
-        suffix = tokens.pop()[1:]
-        if not suffix:
-            return None
-    if len(tokens) not in (1, 2):
-        return None
-    start = tokens[0]
-    if len(tokens) == 2:
-        end = tokens[1]
-    terms = [unquote(t) if t is not None else None for t in (start, end, prefix, suffix)]
-    if any(t is not None and not fold(t) for t in terms):
-        return None
-    return TextDirective(start=terms[0] or "", end=terms[1], prefix=terms[2], suffix=terms[3])
-
-
-# --------------------------------------------------------------------------- word boundaries
-
-_MID_LETTER = frozenset("'.:\u00b7")
-_MID_NUM = frozenset(",.;'")
-_MID = _MID_LETTER | _MID_NUM
-
-
-def _word_class(char: str) -> str | None:
-    """Which run of characters ``char`` continues without a word break (UAX #29,
-    roughly): letters and digits ("A"), Katakana ("K"); ideographs and Hiragana break
-    everywhere under the default rules (None, like spaces and punctuation)."""
-    code = ord(char)
-    if 0x30A0 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
-        return "K"
-    if not char.isalnum() and char != "_":
-        return None
-    if 0x3040 <= code <= 0x309F or unicodedata.east_asian_width(char) == "W":
-        return None
-    return "A"
-
-
-def _joined(a: str, b: str) -> bool:
-    kind = _word_class(a)
-    return kind is not None and kind == _word_class(b)
-
-
-def _mid_joins(left: str, mid: str, right: str) -> bool:
-    if mid in _MID_LETTER and left.isalpha() and right.isalpha():
-        return True
-    return mid in _MID_NUM and left.isdigit() and right.isdigit()
-
-
-def at_word_boundary(text: str, position: int) -> bool:
-    """Whether ``position`` in ``text`` falls between two words (or at either end)."""
-    if position <= 0 or position >= len(text):
-        return True
-    before, after = text[position - 1], text[position]
-    if _joined(before, after):
-        return False
-    # "can't", "e.g", "3,5": one mid character between two letters or two digits.
-    if after in _MID and position + 1 < len(text) and _mid_joins(before, after, text[position + 1]):
-        return False
-    return not (before in _MID and position >= 2 and _mid_joins(text[position - 2], before, after))
-
-
-# --------------------------------------------------------------------------- matching
-
-
-def _find(
-    text: str, query: str, low: int, high: int, word_start: bool, word_end: bool
-) -> tuple[int, int] | None:
-    """The spec's "find a string in range": the first ``query`` in ``text[low:high]``
-    with the required word boundaries. Blocks are separated by newlines, which no
-    query contains, so a term never matches across blocks."""
-    index = text.find(query, low, high)
-    while index != -1:
-        end = index + len(query)
-        if (not word_start or at_word_boundary(text, index)) and (
-            not word_end or at_word_boundary(text, end)
-        ):
-            return index, end
-        index = text.find(query, index + 1, high)
-    return None
-
-
-def _skip_space(text: str, position: int, high: int) -> int:
-    while position < high and text[position].isspace():
-        position += 1
-    return position
-
-
-def find_text_directive(directive: TextDirective, text: str) -> tuple[int, int] | None:
-    """The spec's "find a range from a text directive" over ``text``, already
-    :func:`~citeaudit.fetch.soft404.fold`-ed with one line per block; the span matched, or
-    None."""
-    start = fold(directive.start)
-    end = fold(directive.end) if directive.end else None
-    prefix = fold(directive.prefix) if directive.prefix else None
-    suffix = fold(directive.suffix) if directive.suffix else None
-    low, high = 0, len(text)
-    must_end = end is not None or suffix is None
-    while low < high:
-        if prefix is not None:
-            prefix_match = _find(text, prefix, low, high, True, False)
-            if prefix_match is None:
-                return None
-            low = prefix_match[0] + 1
-            match_start = _skip_space(text, prefix_match[1], high)
-            if match_start >= high:
-                return None
-            match = _find(text, start, match_start, high, False, must_end)
-            if match is None:
-                return None
-            if match[0] != match_start:
-                continue  # this prefix is followed by something else: try the next one
-        else:
-            match = _find(text, start, low, high, True, must_end)
-            if match is None:
-                return None
-            low = match[0] + 1
-        search_end_from = match[1]
-        while True:
-            if end is not None:
-                end_match = _find(text, end, search_end_from, high, True, suffix is None)
-                if end_match is None:
-                    return None
-                match = (match[0], end_match[1])
-            if suffix is None:
-                return match
-            suffix_from = _skip_space(text, match[1], high)
-            suffix_match = _find(text, suffix, suffix_from, high, False, True)
-            if suffix_match is None:
-                return None
-            if suffix_match[0] == suffix_from:
-                return match
-            if end is None:
-                break  # an exact match followed by the wrong suffix: try the next start
-            search_end_from = match[1]  # a range: try the next end
-    return None
-
-
-# --------------------------------------------------------------------------- pages
-
-
-class _AnchorParser(HTMLParser):
-    """Collects every ``id`` and ``<a name>``: a streaming pass, no tree kept."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value and (name == "id" or (name == "name" and tag == "a")):
-                self.found.add(value)
-
-    handle_startendtag = handle_starttag
 
 
 @dataclass
@@ -237,31 +53,24 @@ class PageAnchors:
     content: bytes
     content_type: str | None
     truncated: bool = False
-    _ids: frozenset[str] | None = field(default=None, repr=False)
-    _text: str | None = field(default=None, repr=False)
+
+    @cached_property
+    def _page(self) -> HtmlPage:
+        # Imported here: lxml is only loaded once a page is read.
+        from citeaudit.extract import read_html
+
+        return read_html(self.content, self.content_type)
 
     @property
     def ids(self) -> frozenset[str]:
         """Every element id and ``<a name>`` on the page."""
-        if self._ids is None:
-            parser = _AnchorParser()
-            parser.feed(decode_text(self.content, self.content_type))
-            parser.close()
-            self._ids = frozenset(parser.found)
-        return self._ids
+        return self._page.ids
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The page's visible text as extracted for quotes, folded, one line per block."""
-        if self._text is None:
-            # Imported here: the HTML extractor (and BeautifulSoup) is only needed for a
-            # text fragment, and `check` should not pay for importing it.
-            from citeaudit.extract.html import extract_html
-
-            page = decode_text(self.content, self.content_type).encode("utf-8")
-            lines = extract_html(page, "utf-8").text.split("\n")
-            self._text = "\n".join(fold(line) for line in lines)
-        return self._text
+        lines = self._page.blocks.text.split("\n")
+        return "\n".join(fold_dropping_accents(line) for line in lines)
 
     def check(self, fragment: str) -> FragmentCheck:
         """Whether the element and every text directive of ``fragment`` are on the page."""
@@ -292,16 +101,6 @@ class PageAnchors:
             return True
         decoded = unquote(element)
         return element in self.ids or decoded in self.ids or decoded.lower() == "top"
-
-
-def check_fragment(
-    fragment: str, content: bytes, content_type: str | None, *, truncated: bool = False
-) -> FragmentCheck:
-    """Check one fragment against a fetched page (a :class:`PageAnchors` checks several
-    against one page, reading it once)."""
-    if not is_html(content_type, content):
-        return not_checked(fragment, "not an HTML page")
-    return PageAnchors(content, content_type, truncated).check(fragment)
 
 
 def not_checked(fragment: str, why: str) -> FragmentCheck:

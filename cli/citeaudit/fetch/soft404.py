@@ -5,22 +5,21 @@ only where a site says what a page *is* (its title, ``og:title`` and first headi
 the whole text of a very short page), so an article *about* 404 errors, or one that
 says "not found" somewhere in its body, is left alone.
 
-Everything works on a bounded prefix of the page with regular expressions rather than
-a full parse: it runs on every page a ``check`` fetches, so it must stay cheap.
+Everything works on a bounded prefix of the page, read as every stage reads a page
+(:func:`citeaudit.extract.read_html`: one charset decision, one parse, one rule for what a
+reader sees) through its cheap reads: it runs on every page a ``check`` fetches.
 """
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property, lru_cache
+from functools import cached_property
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from citeaudit.text.charset import decode_text
+from citeaudit.text import decode_text, fold_dropping_accents
 from citeaudit.vocab import LinkStatus
 
 # Not-found pages, parking pages and challenges are small; past this the page is read
@@ -55,26 +54,6 @@ class Judgement:
 # --------------------------------------------------------------------------- text helpers
 
 
-def fold(text: str) -> str:
-    """Lower case, accents and compatibility forms removed, curly quotes straightened,
-    white space collapsed: the form every pattern here is written against."""
-    if text.isascii():  # the common case, and the same result: nothing to decompose
-        return " ".join(text.lower().split())
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
-    marks = _combining_marks(frozenset(text))
-    if marks is not None:
-        text = marks.sub("", text)
-    return " ".join(text.casefold().split())
-
-
-@lru_cache(maxsize=256)
-def _combining_marks(chars: frozenset[str]) -> re.Pattern[str] | None:
-    """A pattern of the combining marks among ``chars``: removed in one pass, a page's
-    worth of text costs a quarter of testing each character in Python."""
-    marks = "".join(sorted(c for c in chars if unicodedata.combining(c)))
-    return re.compile(f"[{re.escape(marks)}]") if marks else None
-
-
 def _quote(text: str, limit: int = 80) -> str:
     """A page's words, shortened and quoted for a reason."""
     text = " ".join(text.split())
@@ -83,23 +62,8 @@ def _quote(text: str, limit: int = 80) -> str:
     return f"'{text}'"
 
 
-# Every pattern here runs in linear time on hostile markup: no ``.*?`` that could rescan
-# the rest of the page from each of thousands of unclosed ``<`` or ``<!--``.
-_TAG = re.compile(r"<[^<>]*>")
-_NAMES = ("script", "style", "template", "svg", "noscript", "head", "title", "h1")
-_OPENING = {name: re.compile(rf"<{name}\b[^<>]*>", re.IGNORECASE) for name in _NAMES}
-_CLOSING = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _NAMES}
-_INVISIBLE = re.compile(r"<(script|style|template|svg|noscript|head|title)\b[^<>]*>", re.IGNORECASE)
-_META_TAG = re.compile(r"<meta\b[^<>]*>", re.IGNORECASE)
-_ATTR = re.compile(r"""(?<![\w:-])([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""")
-_BODY = re.compile(r"<body\b", re.IGNORECASE)
-
-
-def _inner_text(fragment: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
-
-
 def _without_comments(text: str) -> str:
+    """The page's source without its comments: where a wall's markers are sought."""
     parts: list[str] = []
     position = 0
     while (start := text.find("<!--", position)) != -1:
@@ -112,46 +76,33 @@ def _without_comments(text: str) -> str:
     return " ".join(parts)
 
 
-def _element(text: str, name: str) -> str | None:
-    """The markup inside the first ``<name>`` element (to the end if never closed)."""
-    opening = _OPENING[name].search(text)
-    if opening is None:
-        return None
-    closing = _CLOSING[name].search(text, opening.end())
-    return text[opening.end() : closing.start() if closing else len(text)]
-
-
-def _visible(text: str) -> str:
-    """The markup without the elements a reader never sees: one pass, each closing tag
-    sought once from where its element opened."""
-    parts: list[str] = []
-    position = 0
-    while (opening := _INVISIBLE.search(text, position)) is not None:
-        parts.append(text[position : opening.start()])
-        closing = _CLOSING[opening.group(1).lower()].search(text, opening.end())
-        if closing is None:
-            return " ".join(parts)
-        position = closing.end()
-    parts.append(text[position:])
-    return " ".join(parts)
-
-
 @dataclass(frozen=True)
 class PageHead:
-    """What a page says it is, read from its first :data:`SCAN_BYTES`."""
+    """What a page says it is, read from its first :data:`SCAN_BYTES`.
+
+    ``text`` is the visible text; past :data:`WALL_PAGE_WORDS` words no rule reads it, so
+    a longer page's is cut there (``words`` then only says it is longer). ``source`` is the
+    decoded page, markup and all (``markup`` False for plain text).
+    """
 
     title: str | None
     og_title: str | None
     h1: str | None
     text: str
     words: int
-    raw: str
+    source: str
     complete: bool
+    markup: bool = True
 
     @cached_property
     def folded(self) -> str:
-        """The visible text :func:`fold`-ed, once for all the rules that read it."""
-        return fold(self.text)
+        """The visible text folded (accents dropped), once for all the rules that read it."""
+        return fold_dropping_accents(self.text)
+
+    @cached_property
+    def raw(self) -> str:
+        """The page's source in lower case, comments left out: where markers are sought."""
+        return (_without_comments(self.source) if self.markup else self.source).lower()
 
     @property
     def labels(self) -> list[tuple[str, str]]:
@@ -162,31 +113,23 @@ class PageHead:
 
 def read_head(content: bytes, content_type: str | None) -> PageHead:
     """Title, ``og:title``, first ``<h1>`` and visible text of an HTML page's start."""
-    text = _without_comments(decode_text(content, content_type, SCAN_BYTES))
-    body_at = _BODY.search(text)
-    head = text[: body_at.start()] if body_at else text
-    body = text[body_at.start() :] if body_at else text
-    og_title = None
-    for tag in _META_TAG.findall(head):
-        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in _ATTR.findall(tag)}
-        if (attrs.get("property") or attrs.get("name") or "").lower() == "og:title":
-            og_title = _inner_text(attrs.get("content", "")) or None
-            break
-    title, h1 = _element(head, "title"), _element(body, "h1")
-    visible = _inner_text(_visible(body))
+    from citeaudit.extract import read_html  # lxml is loaded with the first page judged
+
+    page = read_html(content, content_type, limit=SCAN_BYTES)
+    visible = page.visible_text(WALL_PAGE_WORDS)
     return PageHead(
-        title=(_inner_text(title) or None) if title else None,
-        og_title=og_title,
-        h1=(_inner_text(h1) or None) if h1 else None,
+        title=page.title,
+        og_title=page.og_title,
+        h1=page.first_heading,
         text=visible,
         words=visible.count(" ") + 1 if visible else 0,  # spaces already collapsed
-        raw=text.lower(),
+        source=page.source,
         complete=len(content) <= SCAN_BYTES,
     )
 
 
 def _fold_pattern(pattern: str) -> str:
-    """:func:`fold` a regular expression's literal characters, leaving its escapes
+    """Fold a regular expression's literal characters, leaving its escapes
     (``\\S`` must not become ``\\s``) alone."""
     out: list[str] = []
     escaped = False
@@ -195,7 +138,7 @@ def _fold_pattern(pattern: str) -> str:
             out.append(char)
             escaped = not escaped and char == "\\"
             continue
-        out.append(fold(char) if not char.isspace() else char)
+        out.append(fold_dropping_accents(char) if not char.isspace() else char)
     return "".join(out)
 
 
@@ -295,7 +238,7 @@ def says_not_found(label: str) -> bool:
     bare "404"), and neither it nor any piece before it may read as a page *about*
     the subject ("How to fix: page not found").
     """
-    segments = [s for s in _SEPARATORS.split(fold(label)) if s.strip(_TRIM)]
+    segments = [s for s in _SEPARATORS.split(fold_dropping_accents(label)) if s.strip(_TRIM)]
     for index, segment in enumerate(segments):
         if _ABOUT.search(segment):
             return False
@@ -359,7 +302,7 @@ PARKED_WORDS = ("domain", "dominio", "parked")
 def parked_domain(page: PageHead) -> str | None:
     """Why the page reads as a parked or for-sale domain, or None."""
     for where, label in page.labels:
-        if _PARKED.search(fold(label)):
+        if _PARKED.search(fold_dropping_accents(label)):
             return f"a parked domain ({where} {_quote(label)})"
     if page.words > WALL_PAGE_WORDS:
         return None
@@ -434,7 +377,7 @@ def bot_wall(headers: Headers, page: PageHead | None, code: int) -> str | None:
             return _named("DDoS-Guard")
     if page is None or page.words > WALL_PAGE_WORDS:
         return None
-    title = fold(page.title or "")
+    title = fold_dropping_accents(page.title or "")
     for pattern, provider in _WALL_TITLES:
         if title and pattern.search(title):
             return f"{_named(provider)} ({_quote(page.title or '')})"
@@ -564,6 +507,7 @@ def _plain_page(content: bytes, content_type: str | None) -> PageHead:
         h1=None,
         text=text,
         words=len(text.split()),
-        raw=text.lower(),
+        source=text,
         complete=len(content) <= SCAN_BYTES,
+        markup=False,
     )

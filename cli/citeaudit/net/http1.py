@@ -9,17 +9,17 @@ per origin. So a connection here is one asyncio protocol, and the response is pa
 llhttp (Node.js's parser, through httptools, the binding uvicorn uses).
 
 HTTPS is asyncio's TLS with the run's context; when the server picks HTTP/2 by ALPN, the
-connection is handed to httpcore's HTTP/2 implementation and shared by that origin's
-requests. Proxies are not handled here: with a proxy configured the fetch engine goes
-through httpx. Errors are raised as httpx's exception classes, with the OS or TLS error as
-their cause, so one classifier reads every failure whichever path it came from.
+connection is handed to httpcore's HTTP/2 implementation (:mod:`citeaudit.net.http2`)
+and shared by that origin's requests. Proxies are not handled here: with a proxy
+configured the link checker goes through httpx. Errors are raised as httpx's exception
+classes, with the OS or TLS error as their cause, so one classifier reads every failure
+whichever path it came from.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import ipaddress
 import re
 import socket
 import ssl
@@ -33,6 +33,9 @@ from urllib.parse import unquote
 import httptools
 import httpx
 
+from citeaudit.net.exchange import Reply
+from citeaudit.net.urls import Target, target
+
 if TYPE_CHECKING:
     import httpcore
 
@@ -42,92 +45,7 @@ KEEPALIVE_EXPIRY = 5.0
 # not take more than this: a server sending headers without end cannot exhaust memory.
 MAX_HEAD_BYTES = 256 * 1024
 
-# Everything a URL may hold unescaped, as httpx sends it; anything else goes through
-# httpx.URL to be normalised (IDN hosts to punycode, spaces and other bytes escaped).
-_PLAIN = re.compile(
-    r"(https?)://([a-z0-9.-]+)(?::(\d{1,5}))?"
-    r"((?:/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*)*)"
-    r"(\?(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?",
-    re.IGNORECASE,
-)
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_IPV4_STYLE = re.compile(r"\d+\.\d+\.\d+\.\d+")
 _IP_ADDRESS = re.compile(r"[\d.]+|[0-9a-f:.]*:[0-9a-f:.]*", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where a request goes and what it asks for, as bytes go on the wire."""
-
-    scheme: str
-    host: str
-    port: int
-    authority: str  # the Host header: the port only when it is not the default
-    path: str  # the request target: path and query
-    userinfo: str = ""
-
-
-def _plain(url: str) -> re.Match[str] | None:
-    match = _PLAIN.fullmatch(url)
-    if match is None or (match[3] and int(match[3]) > 65535) or "/." in match[4]:
-        return None  # a port out of range, or dot segments to resolve as httpx does
-    host = match[2]
-    if _IPV4_STYLE.fullmatch(host):
-        try:
-            ipaddress.IPv4Address(host)
-        except ValueError:
-            return None  # for httpx to refuse, as it refuses 999.1.1.1
-    return match
-
-
-def plain_url(url: str) -> bool:
-    """Whether a URL is an http(s) URL in the plain form that needs no normalising (a
-    host of letters, digits, dots and dashes, a port in range, nothing to escape)."""
-    return _plain(url) is not None
-
-
-def host_port(url: str) -> str | None:
-    """``host:port`` of a plain URL (the port given or the scheme's), or None for a URL
-    that needs parsing."""
-    match = _plain(url)
-    if match is None:
-        return None
-    port = int(match[3] or 0) or _DEFAULT_PORTS[match[1].lower()]
-    return f"{match[2].lower()}:{port}"
-
-
-def target(url: str) -> Target:
-    """Split a fragment-free http(s) URL the way httpx would send it."""
-    match = _plain(url)
-    if match is not None:
-        scheme, host, port, path, query = match.groups()
-        scheme, host = scheme.lower(), host.lower()
-        default = _DEFAULT_PORTS[scheme]
-        number = int(port) if port else default
-        authority = host if number == default else f"{host}:{number}"
-        return Target(scheme, host, number, authority, (path or "/") + (query or ""))
-    parsed = httpx.URL(url)  # raises httpx.InvalidURL, which the classifier reads
-    scheme = parsed.scheme
-    if scheme not in _DEFAULT_PORTS:
-        raise httpx.UnsupportedProtocol(f"Request URL has an unsupported protocol '{scheme}://'")
-    host = parsed.raw_host.decode("ascii")
-    number = parsed.port or _DEFAULT_PORTS[scheme]
-    shown = f"[{host}]" if ":" in host else host
-    authority = shown if parsed.port is None else f"{shown}:{number}"
-    userinfo = parsed.userinfo.decode("ascii")
-    return Target(scheme, host, number, authority, parsed.raw_path.decode("ascii"), userinfo)
-
-
-@dataclass(slots=True)
-class Reply:
-    """One HTTP response: its head as received and its body raw (content-coding kept)."""
-
-    http_version: str
-    status: int
-    reason: str
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
-    truncated: bool
 
 
 _NO_BODY_CODES = frozenset({204, 304})
@@ -562,22 +480,14 @@ class Client:
     ) -> None:
         """Give a connection on which the server chose HTTP/2 to httpcore (imported on
         the first such connection: an all-HTTP/1.1 run never needs it)."""
-        import httpcore
+        from citeaudit.net import http2
 
-        from citeaudit.net.streams import AsyncioStream, StreamProtocol
-
-        stream = StreamProtocol()
-        stream.connection_made(transport)
-        stream.buffer += connection.early  # the server's first frames, if already here
-        transport.set_protocol(stream)
+        # The server's first frames may be here already, in ``connection.early``.
+        shared = http2.adopt(where, transport, bytes(connection.early), KEEPALIVE_EXPIRY)
         if origin.h2 is not None:
             transport.close()  # another request got there first: share its connection
             return
-        origin.h2 = httpcore.AsyncHTTP2Connection(
-            httpcore.Origin(where.scheme.encode(), where.host.encode(), where.port),
-            AsyncioStream(transport, stream),
-            keepalive_expiry=KEEPALIVE_EXPIRY,
-        )
+        origin.h2 = shared
 
     async def _over_h2(
         self,
@@ -589,7 +499,7 @@ class Client:
     ) -> Reply | None:
         """Send over the origin's HTTP/2 connection; None when it can take no more
         requests (closed, expired, or told to go away): a new connection is opened."""
-        import httpcore
+        from citeaudit.net import http2
 
         connection = origin.h2
         if connection is None or not connection.is_available() or connection.has_expired():
@@ -597,64 +507,22 @@ class Client:
             if connection is not None:
                 await connection.aclose()
             return None
-        request = httpcore.Request(
-            method.encode(),
-            httpcore.URL(
-                scheme=where.scheme.encode(),
-                host=where.host.encode(),
-                port=where.port,
-                target=where.path.encode(),
-            ),
-            headers=[(n.encode("latin-1"), v.encode("latin-1")) for n, v in sent],
-            extensions={
-                "timeout": {
-                    "connect": self._connect_timeout,
-                    "read": self._read_timeout,
-                    "write": self._read_timeout,
-                    "pool": self._connect_timeout,
-                }
-            },
-        )
         try:
-            response = await connection.handle_async_request(request)
-        except httpcore.ConnectionNotAvailable:
+            return await http2.request(
+                connection,
+                where,
+                method,
+                sent,
+                cap,
+                connect_timeout=self._connect_timeout,
+                read_timeout=self._read_timeout,
+            )
+        except http2.Unavailable:
             if origin.h2 is connection:  # (another request may have replaced it already)
                 origin.h2 = None
             if connection.is_idle():  # else its other streams finish first
                 await connection.aclose()
             return None
-        except httpcore.TimeoutException as exc:
-            raise getattr(httpx, type(exc).__name__, httpx.TimeoutException)(str(exc)) from exc
-        except httpcore.NetworkError as exc:
-            raise getattr(httpx, type(exc).__name__, httpx.NetworkError)(str(exc)) from exc
-        except httpcore.ProtocolError as exc:
-            raise getattr(httpx, type(exc).__name__, httpx.ProtocolError)(str(exc)) from exc
-        try:
-            chunks: list[bytes] = []
-            size, truncated = 0, False
-            try:
-                async for chunk in response.aiter_stream():
-                    if size + len(chunk) > cap:
-                        chunks.append(chunk[: cap - size])
-                        truncated = True
-                        break
-                    chunks.append(chunk)
-                    size += len(chunk)
-            except httpcore.TimeoutException as exc:
-                raise httpx.ReadTimeout(str(exc)) from exc
-            except (httpcore.NetworkError, httpcore.ProtocolError) as exc:
-                raise httpx.ReadError(str(exc)) from exc
-        finally:
-            await response.aclose()
-        reason = response.extensions.get("reason_phrase", b"")
-        return Reply(
-            http_version="HTTP/2",
-            status=response.status,
-            reason=reason.decode("latin-1") if isinstance(reason, bytes) else "",
-            headers=list(response.headers),
-            body=b"".join(chunks),
-            truncated=truncated,
-        )
 
     def _keep(self, key: Key, origin: _Origin, connection: _Connection) -> None:
         """Put a connection back among the idle ones, within the limits."""

@@ -3,8 +3,9 @@
 httpcore's default backend goes through anyio, whose stream layers cost a third of the CPU
 of a small request. :class:`AsyncioStream` does what it does (same timeouts, same
 exceptions, the OS error kept as the cause) directly on an asyncio protocol. The link
-checker's own HTTP/1.1 client (:mod:`citeaudit.net.http1`) hands a TLS connection here when the
-server chose HTTP/2, for httpcore's HTTP/2 implementation to drive.
+checker's own client (:mod:`citeaudit.net.http1`) hands a TLS connection here when the
+server chose HTTP/2 (:mod:`citeaudit.net.http2`), for httpcore's HTTP/2 implementation to
+drive.
 """
 
 from __future__ import annotations

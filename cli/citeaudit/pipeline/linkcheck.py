@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from citeaudit.catalog.entries import Catalog, Source
-from citeaudit.fetch.engine import FetchOptions, FetchResult, fetch_all_sync, network_state
+from citeaudit.fetch import FetchOptions, FetchResult, fetch_all_sync, network_state
 from citeaudit.result import AuditResult, RunInfo, SourceResult, new_run_id
 from citeaudit.vocab import Network
 

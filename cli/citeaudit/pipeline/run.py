@@ -13,9 +13,10 @@ import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
-from citeaudit.archive.warc import (
+from citeaudit.archive import (
     Snapshot,
     WarcArchive,
     capture_facts,
@@ -25,23 +26,26 @@ from citeaudit.archive.warc import (
 from citeaudit.catalog.entries import Catalog, Source
 from citeaudit.errors import CiteauditError, StoreError
 from citeaudit.extract import Extraction, extract
-from citeaudit.fetch.engine import (
-    FetchOptions,
-    FetchResult,
-    fetch_all_sync,
-    network_state,
-    strip_fragment,
-)
-from citeaudit.net.linkheader import format_http_date
+from citeaudit.fetch import FetchOptions, FetchResult, fetch_all_sync, network_state
+from citeaudit.net import format_http_date, strip_fragment
+from citeaudit.net import host_label as host_of
 from citeaudit.pipeline.linkcheck import OnFetch, OnStart, no_copy_note, source_urls
 from citeaudit.report.saved import keep_report
 from citeaudit.result import AuditResult, RunInfo, SourceResult, new_run_id
 from citeaudit.store.database import Store, default_store_dir
 from citeaudit.store.lock import DEFAULT_LOCK_WAIT, StoreLock
 from citeaudit.store.repair import recover
-from citeaudit.verify.judge import ClaimResult, EarlierCopies, SourceCopy, verify_claims
+from citeaudit.verify import (
+    ArchiveCandidate,
+    Candidate,
+    ClaimResult,
+    LiveCandidate,
+    SourceCopy,
+    choose_archived,
+    choose_copy,
+    verify_claims,
+)
 from citeaudit.vocab import ArchivedMode, JudgedOn, Network
-from citeaudit.webarchive.client import host_of
 from citeaudit.webarchive.copy import ArchivedCopy
 from citeaudit.webarchive.memento import (
     Lookup,
@@ -528,155 +532,79 @@ def _copy_of(
     archived: ArchivedCopy | None = None,
     archived_content: bytes | None = None,
 ) -> SourceCopy:
-    """Choose the copy to judge on: live (or the local file), else our latest good snapshot,
-    else the public archive's copy nearest the source's accessed date.
-
-    Whichever is chosen, the older copies come along (read only if a verdict needs them):
-    our older good snapshots, newest first, and the archive's copy in its place by date.
-    So a passage the chosen copy lacks is sought in the latest copy that still has it, and
-    the archive's copy, close to when the author read the page, is the last word.
-    """
+    """Gather the copies a verdict could be judged on (the live fetch or the local file, our
+    earlier snapshots newest first, the public archive's copy), each read only if verify
+    chooses it (:func:`citeaudit.verify.choose_copy`)."""
     if not source.has_copy:
         return SourceCopy(source.id, None, unavailable=no_copy_note(source))
     if source.file:
         snapshot = snapshots[source.id]
-        extraction = extract(
-            local[source.id], snapshot.content_type if snapshot else None, source.file
-        )
-        date = snapshot.date if snapshot else None
-        return SourceCopy(source.id, extraction, JudgedOn.LIVE, date)
+        content_type = snapshot.content_type if snapshot else None
+        read = partial(extract, local[source.id], content_type, source.file)
+        file = Candidate(snapshot.date if snapshot else None, None, read)
+        return choose_copy(source.id, None, LiveCandidate(file, alive=True))
     assert source.url is not None
     result = fetched[source.url]
-    history = list(earlier.get(source.id, []))
-    memento = _Archived(archived, archived_content) if archived and archived.found else None
-    if result.status.alive:
-        extraction = extract(result.content, result.content_type, result.final_url)
-        older = _earlier_copies(source, store_dir, history, {result.sha256}, memento)
-        return SourceCopy(
-            source.id, extraction, JudgedOn.LIVE, result.started, source.url, earlier=older
-        )
-    dead = f"live copy {result.status} ({result.reason})"
-    while history:
-        newest = history.pop(0)
-        kept = _extract_snapshot(store_dir, newest)
-        if kept is None:
-            continue
-        note = f"{dead}: judged on our snapshot of {newest.date:%Y-%m-%d}"
-        older = _earlier_copies(source, store_dir, history, {newest.sha256}, memento)
-        return SourceCopy(
-            source.id, kept, JudgedOn.SNAPSHOT, newest.date, source.url, note=note, earlier=older
-        )
-    if memento is not None:
-        copy = _archive_copy(source, store_dir, memento, dead)
-        if copy is not None:
-            return copy
-    why = (
-        "the network looks unreachable"
-        if network is Network.OFFLINE
-        else f"{dead} and no earlier snapshot"
+    read = partial(extract, result.content, result.content_type, result.final_url)
+    live = LiveCandidate(
+        Candidate(result.started, result.sha256, read),
+        alive=result.status.alive,
+        status=str(result.status),
+        reason=result.reason,
     )
-    if archived is not None and not archived.found:
-        missing = "no archived copy" if archived.found is False else "archived copy unknown"
-        why += f"; {missing}" + (f" ({archived.note})" if archived.note else "")
-    return SourceCopy(source.id, None, unavailable=why)
+    history = [
+        Candidate(snapshot.date, snapshot.sha256, partial(_extract_snapshot, store_dir, snapshot))
+        for snapshot in earlier.get(source.id, [])
+    ]
+    memento = _archive_candidate(source, store_dir, archived, archived_content)
+    offline = network is Network.OFFLINE
+    return choose_copy(source.id, source.url, live, history, memento, offline=offline)
 
 
-@dataclass(frozen=True)
-class _Archived:
-    """A public archive's copy to judge on: where it is kept, and its body when in hand."""
+def _archive_candidate(
+    source: Source, store_dir: Path, archived: ArchivedCopy | None, content: bytes | None
+) -> ArchiveCandidate | None:
+    """A public archive's answer as a candidate: its copy read from the body in hand, else
+    from where it is kept in our store."""
+    if archived is None:
+        return None
+    if not archived.found:
+        return ArchiveCandidate(archived.found, note=archived.note)
+    snapshot = archived.snapshot
 
-    copy: ArchivedCopy
-    content: bytes | None = None
+    def read() -> Extraction | None:
+        payload = content
+        if payload is None:
+            if snapshot is None:
+                return None
+            try:
+                payload = read_payload(store_dir, snapshot)
+            except StoreError:
+                return None
+        content_type = snapshot.content_type if snapshot else None
+        return extract(payload, content_type, source.url or archived.url or "")
 
-    @property
-    def date(self) -> datetime | None:
-        return self.copy.date
-
-
-def _archive_copy(
-    source: Source, store_dir: Path, archived: _Archived, why: str | None = None
-) -> SourceCopy | None:
-    """The archive's copy as a copy to judge on (None if it cannot be read back)."""
-    copy = archived.copy
-    content = archived.content
-    if content is None:
-        if copy.snapshot is None:
-            return None
-        try:
-            content = read_payload(store_dir, copy.snapshot)
-        except StoreError:
-            return None
-    content_type = copy.snapshot.content_type if copy.snapshot else None
-    extraction = extract(content, content_type, source.url or copy.url or "")
-    where = host_of(copy.timegate)
-    note = None
-    if why is not None:
-        note = f"{why}: judged on the archived copy of {_day(copy.date)} at {where} ({copy.url})"
-    return SourceCopy(
-        source.id, extraction, JudgedOn.ARCHIVE, copy.date, copy.url or source.url, note=note
+    digest = snapshot.sha256 if snapshot else None
+    return ArchiveCandidate(
+        True,
+        Candidate(archived.date, digest, read),
+        url=archived.url,
+        where=host_of(archived.timegate),
+        note=archived.note,
     )
-
-
-def _day(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d}" if moment else "an unknown date"
 
 
 def _kept_instead(
     store: Store, source_id: str, sought: datetime, fresh: ArchivedCopy | None
 ) -> ArchivedCopy | None:
-    """The archive copy to report and judge on: the one just found; failing that (none
-    found, an archive down, or offline) the memento an earlier look-up kept in our store,
-    the closest on or before the date sought, saying so."""
-    if fresh is not None and fresh.found:
+    """The archive copy to report and judge on (:func:`citeaudit.verify.choose_archived`):
+    the one just found; failing that (none found, an archive down, or offline) the memento
+    an earlier look-up kept in our store, saying so."""
+    choice = choose_archived(fresh, lambda: store.kept_mementos(source_id), sought)
+    if choice is None or choice is fresh:
         return fresh
-    kept = [(c.date, c) for c in store.kept_mementos(source_id) if c.date is not None]
-    if not kept:
-        return fresh
-    before = [(d, c) for d, c in kept if d <= sought]
-    choice = max(before, key=lambda x: x[0])[1] if before else min(kept, key=lambda x: x[0])[1]
     now = fresh.note if fresh is not None and fresh.note else "the archives were not asked"
-    note = f"kept in our store by an earlier look-up; this time: {now}"
-    return replace(choice, note=note)
-
-
-def _earlier_copies(
-    source: Source,
-    store_dir: Path,
-    history: list[Snapshot],
-    seen: set[str | None],
-    archived: _Archived | None = None,
-) -> EarlierCopies[Snapshot | _Archived]:
-    """Older copies as copies to judge on, newest first, one per distinct payload: our
-    snapshots, and the public archive's copy in its place by date."""
-    distinct: list[Snapshot | _Archived] = []
-    for snapshot in history:
-        if snapshot.sha256 not in seen:
-            seen.add(snapshot.sha256)
-            distinct.append(snapshot)
-    if archived is not None:
-        snap = archived.copy.snapshot
-        if snap is None or snap.sha256 not in seen:
-            when = archived.date
-            at = next(
-                (
-                    i
-                    for i, item in enumerate(distinct)
-                    if when is not None and item.date is not None and item.date < when
-                ),
-                len(distinct),
-            )
-            # Never past the copies EarlierCopies loads (10): the archive's is the last word.
-            distinct.insert(min(at, 9), archived)
-
-    def load(item: Snapshot | _Archived) -> SourceCopy | None:
-        if isinstance(item, _Archived):
-            return _archive_copy(source, store_dir, item)
-        extraction = _extract_snapshot(store_dir, item)
-        if extraction is None:
-            return None
-        return SourceCopy(source.id, extraction, JudgedOn.SNAPSHOT, item.date, source.url)
-
-    return EarlierCopies(distinct, load)
+    return replace(choice, note=f"kept in our store by an earlier look-up; this time: {now}")
 
 
 def _extract_snapshot(store_dir: Path, snapshot: Snapshot) -> Extraction | None:

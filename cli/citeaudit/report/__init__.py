@@ -8,79 +8,24 @@ format is adding a class and an enum member.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-from citeaudit.report.model import ReportModel
+from citeaudit._lazy import exports
 
+if TYPE_CHECKING:
+    from citeaudit.report.formats import Format as Format
+    from citeaudit.report.formats import Renderer as Renderer
+    from citeaudit.report.formats import RenderOptions as RenderOptions
+    from citeaudit.report.formats import renderer as renderer
+    from citeaudit.report.model import ReportModel as ReportModel
+    from citeaudit.report.saved import keep_report as keep_report
+    from citeaudit.report.saved import load_report as load_report
 
-class Format(StrEnum):
-    """The report formats."""
-
-    TERMINAL = "terminal"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    HTML = "html"
-    CSV = "csv"
-    CLAIMREVIEW = "claimreview"
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    """What some formats need besides the report.
-
-    ``width`` and ``color``: the terminal's. ``reviewer``: who publishes a ClaimReview
-    (its ``author``). ``output_dir`` and ``store_dir``: where the report is written and
-    where the evidence store is, so the HTML can link to snapshots relatively.
-    """
-
-    width: int | None = None
-    color: bool = False
-    reviewer: str | None = None
-    output_dir: Path | None = None
-    store_dir: Path | None = None
-
-
-class Renderer(Protocol):
-    """What every format provides."""
-
-    def render(self, report: ReportModel) -> str:
-        """The whole report as text."""
-        ...
-
-
-def renderer(fmt: Format, options: RenderOptions | None = None) -> Renderer:
-    """The renderer of a format."""
-    options = options or RenderOptions()
-    # Each renderer is imported when chosen: the HTML one alone brings in jinja2, and
-    # `citeaudit check` should not pay for the formats it does not print.
-    match fmt:
-        case Format.TERMINAL:
-            from citeaudit.report.terminal import TerminalReport
-
-            return TerminalReport(width=options.width, color=options.color)
-        case Format.JSON:
-            from citeaudit.report.json import JsonReport
-
-            return JsonReport()
-        case Format.MARKDOWN:
-            from citeaudit.report.markdown import MarkdownReport
-
-            return MarkdownReport()
-        case Format.HTML:
-            from citeaudit.report.html import HtmlReport
-
-            return HtmlReport(output_dir=options.output_dir, store_dir=options.store_dir)
-        case Format.CSV:
-            from citeaudit.report.csv import CsvReport
-
-            return CsvReport()
-        case Format.CLAIMREVIEW:
-            from citeaudit.report.claimreview import ClaimReviewReport
-
-            return ClaimReviewReport(reviewer=options.reviewer)
-
-
-__all__ = ["Format", "RenderOptions", "Renderer", "ReportModel", "renderer"]
+exports(
+    globals(),
+    {
+        "formats": ("Format", "RenderOptions", "Renderer", "renderer"),
+        "model": ("ReportModel",),
+        "saved": ("keep_report", "load_report"),
+    },
+)

@@ -39,7 +39,7 @@ from citeaudit.report.words import (
     source_details,
     status_text,
 )
-from citeaudit.verify.quotes import fold
+from citeaudit.text import fold_keeping_accents as fold
 from citeaudit.vocab import ClaimVerdict, LinkStatus
 
 _ENV = Environment(

@@ -9,11 +9,8 @@ default, so reports saved earlier still load); never renamed.
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
@@ -22,17 +19,16 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from citeaudit import __version__
+from citeaudit.report.differences import compare_words
 from citeaudit.result import Outcome, accepted
 from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Network, Verdict
 
 if TYPE_CHECKING:  # only named here: `check` needs neither warcio nor the quote finder
-    from citeaudit.archive.warc import Snapshot
+    from citeaudit.archive import Snapshot
     from citeaudit.fetch.anchors import FragmentCheck
     from citeaudit.result import AuditResult, SourceResult
-    from citeaudit.store.database import Store
-    from citeaudit.store.history import SourceHistory
-    from citeaudit.verify.judge import ClaimResult, EvidenceResult
-    from citeaudit.verify.quotes import Difference
+    from citeaudit.store import SourceHistory, Store
+    from citeaudit.verify import ClaimResult, Difference, EvidenceResult
     from citeaudit.webarchive.copy import ArchivedCopy
 
 #: The most captures of one source a report lists (the newest); the store keeps them all.
@@ -413,7 +409,7 @@ def shipped_schema() -> dict[str, Any]:
 
 
 def _histories(store: Store) -> dict[str, SourceHistory]:
-    from citeaudit.store.history import all_histories
+    from citeaudit.store import all_histories
 
     return {h.source_id: h for h in all_histories(store.dir)}
 
@@ -581,119 +577,6 @@ def _claim(item: ClaimResult, copies: _Copies) -> ClaimModel:
         verdict=item.verdict,
         evidence=[_evidence(e, copies) for e in item.evidence],
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# The quote set against the passage, word by word
-
-_WORD = re.compile(r"\S+\s*")
-_ELLIPSIS = re.compile(r"^(?:…|\.\.\.|\[…\]|\[\.\.\.\])[.,;:]?$")
-_SIC = re.compile(r"^\[sic\][.,;:]?$", re.IGNORECASE)
-_NOT_WORD = re.compile(r"[^\w]+")
-
-
-def _key(token: str) -> str:
-    from citeaudit.verify.quotes import fold  # only a misquotation gets here
-
-    folded = fold(token.strip())
-    return _NOT_WORD.sub("", folded) or folded
-
-
-_CUT = "\x00…"
-SegmentOp = Literal["equal", "insert", "delete", "elided"]
-
-
-class _Segments(list[SegmentModel]):
-    """Segments being built: runs of one kind are joined."""
-
-    def add(self, op: SegmentOp, tokens: list[str]) -> None:
-        text = "".join(tokens).strip()
-        if not text:
-            return
-        if self and self[-1].op == op:
-            self[-1] = SegmentModel(op=op, text=f"{self[-1].text} {text}")
-        else:
-            self.append(SegmentModel(op=op, text=text))
-
-
-def _find(keys: list[str], part: list[str], start: int) -> int:
-    """Where ``part`` next occurs in ``keys`` from ``start``, or -1."""
-    for at in range(start, len(keys) - len(part) + 1):
-        if keys[at : at + len(part)] == part:
-            return at
-    return -1
-
-
-def _guided(
-    quote: tuple[list[str], list[str]],
-    passage: tuple[list[str], list[str]],
-    differences: Sequence[DifferenceModel | Difference],
-) -> list[SegmentModel] | None:
-    """The segments the quote finder's own differences describe, in passage order; None
-    when they cannot be laid over the words (then a plain word diff is used)."""
-    (q_tokens, q_keys), (p_tokens, p_keys) = quote, passage
-    segments = _Segments()
-    qi = pi = 0
-    for diff in differences:
-        dq = [_key(t) for t in _WORD.findall(diff.quote)]
-        ds = [_key(t) for t in _WORD.findall(diff.source)]
-        if diff.op == "insert":
-            at = _find(q_keys, dq, qi)
-            same = at - qi
-        else:
-            at = _find(p_keys, ds, pi)
-            same = at - pi
-        if at < 0 or q_keys[qi : qi + same] != p_keys[pi : pi + same]:
-            return None
-        segments.add("equal", p_tokens[pi : pi + same])
-        qi, pi = qi + same, pi + same
-        if diff.op != "insert":
-            segments.add("delete", p_tokens[pi : pi + len(ds)])
-            pi += len(ds)
-        if diff.op != "delete":
-            if q_keys[qi : qi + len(dq)] != dq:
-                return None
-            segments.add("insert", q_tokens[qi : qi + len(dq)])
-            qi += len(dq)
-    if q_keys[qi:] != p_keys[pi:]:
-        return None
-    segments.add("equal", p_tokens[pi:])
-    return list(segments)
-
-
-def compare_words(
-    quote: str, passage: str, differences: Sequence[DifferenceModel | Difference] = ()
-) -> list[SegmentModel]:
-    """The quote set against the passage it was matched to, word by word: the passage's
-    words as printed where they agree, with what the quote left out or changed (``delete``)
-    and what it added (``insert``). Case, typography and punctuation are not differences
-    here, as they are not for the verdict; a cut marked with an ellipsis is ``elided``.
-
-    The quote finder's ``differences`` are followed where they fit the words (so a swap of
-    two words reads as one change, as the verdict says); else the words are diffed here.
-    """
-    q_tokens = [t for t in _WORD.findall(" ".join(quote.split())) if not _SIC.match(t.strip())]
-    p_tokens = _WORD.findall(" ".join(passage.split()))
-    q_keys = [_CUT if _ELLIPSIS.match(t.strip()) else _key(t) for t in q_tokens]
-    p_keys = [_key(t) for t in p_tokens]
-    if differences:
-        guided = _guided((q_tokens, q_keys), (p_tokens, p_keys), differences)
-        if guided is not None:
-            return guided
-    segments = _Segments()
-    matcher = difflib.SequenceMatcher(None, q_keys, p_keys, autojunk=False)
-    for tag, q0, q1, p0, p1 in matcher.get_opcodes():
-        quoted, printed = q_tokens[q0:q1], p_tokens[p0:p1]
-        if tag == "equal":
-            segments.add("equal", printed)
-        elif quoted and all(k == _CUT for k in q_keys[q0:q1]):
-            segments.add("elided", printed)
-        else:
-            segments.add("delete", printed)
-            segments.add(
-                "insert", [t for t, k in zip(quoted, q_keys[q0:q1], strict=True) if k != _CUT]
-            )
-    return list(segments)
 
 
 __all__ = [

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from citeaudit.archive.wacz import WaczExport, write_wacz
-from citeaudit.archive.warc import ARCHIVE_DIR
+from citeaudit.archive import ARCHIVE_DIR, WaczExport, write_wacz
 from citeaudit.errors import StoreError
-from citeaudit.store.database import DATABASE_NAME, Store
+from citeaudit.store.connection import DATABASE_NAME
+from citeaudit.store.database import Store
 from citeaudit.store.lock import DEFAULT_LOCK_WAIT, StoreLock
 from citeaudit.store.repair import recover
 

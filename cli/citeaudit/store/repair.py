@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from citeaudit.archive.recovery import Repair, repair_warc
-from citeaudit.archive.warc import ARCHIVE_DIR
+from citeaudit.archive import ARCHIVE_DIR, Repair, repair_warc
 from citeaudit.store.database import Store
 
 

@@ -1,9 +1,9 @@
 """Which text encoding a fetched page is in, decided as a browser would.
 
-Soft-404 detection and fragment checks read titles, ids and text: a page in
-windows-1252 or Shift_JIS read as UTF-8 would match nothing, so the encoding is
-taken from the byte order mark, then the Content-Type header, then a ``<meta>``
-declaration, and only then guessed.
+Soft-404 detection, fragment checks and extraction read titles, ids and text: a page in
+windows-1252 or Shift_JIS read as UTF-8 would match nothing, so the encoding is taken from
+the byte order mark, then the Content-Type header, then a ``<meta>`` declaration, and only
+then guessed. Every stage that reads a page decides here, so they all read the same text.
 """
 
 from __future__ import annotations
@@ -68,13 +68,16 @@ def header_charset(content_type: str | None) -> str | None:
     return _usable(value) if isinstance(value, str) else None
 
 
-def sniff_charset(content: bytes, content_type: str | None) -> str:
+def sniff_charset(content: bytes, content_type: str | None, *, charset: str | None = None) -> str:
     """The codec to decode ``content`` with: BOM, header, ``<meta>``, then UTF-8 if the
-    bytes are valid UTF-8, else windows-1252 (the web's default)."""
+    bytes are valid UTF-8, else windows-1252 (the web's default).
+
+    ``charset`` is a label the caller already read from the header: it stands for the
+    header's when Python knows it."""
     for bom, name in _BOMS:
         if content.startswith(bom):
             return name
-    declared = header_charset(content_type)
+    declared = _usable(charset) or header_charset(content_type)
     if declared:
         return declared
     match = _META.search(content[:PRESCAN])
@@ -91,9 +94,16 @@ def sniff_charset(content: bytes, content_type: str | None) -> str:
     return "utf-8"
 
 
-def decode_text(content: bytes, content_type: str | None, limit: int | None = None) -> str:
-    """The page as text (at most ``limit`` bytes of it); undecodable bytes become U+FFFD."""
-    encoding = sniff_charset(content, content_type)
+def decode_text(
+    content: bytes,
+    content_type: str | None,
+    limit: int | None = None,
+    *,
+    charset: str | None = None,
+) -> str:
+    """The page as text (at most ``limit`` bytes of it); undecodable bytes become U+FFFD.
+    ``charset`` as for :func:`sniff_charset`."""
+    encoding = sniff_charset(content, content_type, charset=charset)
     data = content if limit is None else content[:limit]
     text = data.decode(encoding, errors="replace")
     return text[1:] if text.startswith("\ufeff") else text

@@ -5,8 +5,8 @@ first ``textStart`` (right after ``prefix`` when one is given), then the first `
 after it, then checks ``suffix`` follows; each term must lie within one block of the page
 and match at word boundaries, case-insensitively. So a directive is built, then tried here
 against the page's own text the way a browser would try it, and made more specific (longer
-terms, a prefix, a suffix) until it selects exactly the passage. The matching is
-:mod:`citeaudit.fetch.anchors`'s, the same that checks the fragments of cited URLs.
+terms, a prefix, a suffix) until it selects exactly the passage. The matcher is
+:mod:`citeaudit.text.directives`, the one that checks the fragments of cited URLs.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
-from citeaudit.fetch.anchors import TextDirective, find_text_directive
-from citeaudit.fetch.soft404 import fold
+from citeaudit.text import TextDirective, find_text_directive, fold_dropping_accents
 
 _WORD = re.compile(r"\S+")
 #: The longest start or end term, in words.
@@ -69,7 +68,7 @@ class _Folded:
         """How long the folded words of page[:position] are: a prefix of ``text``."""
         line = bisect_right(self.starts, position) - 1
         done = self.before[line]
-        rest = len(fold(page[self.starts[line] : position]))
+        rest = len(fold_dropping_accents(page[self.starts[line] : position]))
         return done + rest + (1 if done and rest else 0)
 
 
@@ -85,7 +84,7 @@ def _fold_page(text: str) -> _Folded:
         starts.append(position)
         before.append(length)
         position += len(line) + 1
-        folded = fold(line)
+        folded = fold_dropping_accents(line)
         if folded:
             if length:
                 parts.append("\n")
@@ -142,7 +141,7 @@ class _Page:
             word = match.group()
             block = "\n" in text[previous : match.start()]
             pending = pending or block
-            folded = fold(word)
+            folded = fold_dropping_accents(word)
             if length and folded:
                 parts.append("\n" if pending else " ")
                 length += 1
@@ -180,7 +179,7 @@ class _Page:
                     break
                 after += 1
             word = match.group()
-            size = len(fold(word))
+            size = len(fold_dropping_accents(word))
             if length and size:
                 length += 1  # the separator before it in ``folded``
             spans.append((length, length + size))

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from citeaudit.archive.warc import Snapshot
+    from citeaudit.archive import Snapshot
 
 
 @dataclass(frozen=True)

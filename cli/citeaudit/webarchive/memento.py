@@ -24,49 +24,39 @@ from __future__ import annotations
 import asyncio
 import heapq
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from citeaudit.catalog.entries import Document, Source
 from citeaudit.errors import UsageError
-from citeaudit.fetch import soft404
-from citeaudit.fetch.engine import (
-    REDIRECT_CODES,
+from citeaudit.fetch import REDIRECT_CODES, FetchOptions, classify_response, soft404
+from citeaudit.net import (
     Exchange,
-    FetchOptions,
     Hop,
-    classify_response,
-    strip_fragment,
-    url_problem,
-)
-from citeaudit.net.linkheader import (
     Link,
     format_http_date,
+    host_label,
     http_date,
     iter_links,
     parse_links,
+    strip_fragment,
+    url_problem,
     with_rel,
 )
-from citeaudit.webarchive.client import Answer, ArchiveClient, ArchiveUnavailable, host_of
+from citeaudit.webarchive.client import Answer, ArchiveClient, ArchiveUnavailable
 from citeaudit.webarchive.copy import ArchivedCopy
-from citeaudit.webarchive.robustlinks import robust_link
-
-__all__ = [
-    "TIMEGATE_ENV",
-    "WAYBACK_TIMEGATE",
-    "Lookup",
-    "Memento",
-    "MementoOptions",
-    "find_archived",
-    "find_archived_sync",
-    "raw_memento_url",
-    "robust_link",
-    "sought_date",
-    "timegates_from_env",
-]
+from citeaudit.webarchive.memento_urls import (
+    derived_timemap,
+    in_archive,
+    memento_timestamp,
+    original_of,
+    raw_memento_url,
+    shown_memento_url,
+    split_origin,
+    timegate_url,
+)
 
 #: The Wayback Machine's TimeGate: the default archive asked.
 WAYBACK_TIMEGATE = "https://web.archive.org/web/"
@@ -79,12 +69,6 @@ TIMEMAP_BYTES = 32 * 1024 * 1024
 #: Redirects followed inside an archive from one memento (an archived redirect, a
 #: redirect to the exact timestamp).
 MAX_ARCHIVE_REDIRECTS = 5
-
-# A Wayback-style memento URL: .../<timestamp><modifier>/<original URL>. pywb, OpenWayback
-# and the Wayback Machine share it; ``id_`` asks for the archived bytes unrewritten.
-_MEMENTO_PATH = re.compile(
-    r"/(?P<ts>\d{4,14})(?P<mod>[a-z]{2}_)?/(?P<original>https?:/.*)$", re.IGNORECASE
-)
 
 
 def check_timegate(url: str) -> str:
@@ -183,85 +167,6 @@ def sought_date(source: Source, document: Document | None = None) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
 
 
-# --------------------------------------------------------------------------- memento URLs
-
-
-def _split(url: str) -> tuple[str, str]:
-    """``scheme://host`` and the rest of a URL."""
-    parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    return origin, url[len(origin) :]
-
-
-def _wayback_parts(url: str) -> tuple[str, re.Match[str]] | None:
-    origin, rest = _split(url)
-    match = _MEMENTO_PATH.search(rest)
-    return (origin, match) if match else None
-
-
-def raw_memento_url(url: str) -> str:
-    """The unrewritten form of a Wayback-style memento URL (``id_`` after the timestamp);
-    any other URL as it is."""
-    found = _wayback_parts(url)
-    if found is None:
-        return url
-    origin, match = found
-    rest = match.string
-    return origin + rest[: match.start("ts")] + match["ts"] + "id_/" + match["original"]
-
-
-def shown_memento_url(url: str) -> str:
-    """A Wayback-style memento URL as people open it (no modifier); any other as it is."""
-    found = _wayback_parts(url)
-    if found is None:
-        return url
-    origin, match = found
-    return origin + match.string[: match.start("ts")] + match["ts"] + "/" + match["original"]
-
-
-def _original_of(url: str) -> str | None:
-    found = _wayback_parts(url)
-    return found[1]["original"] if found else None
-
-
-def memento_timestamp(url: str) -> datetime | None:
-    """The date in a Wayback-style memento URL's 14-digit timestamp (shorter ones padded)."""
-    found = _wayback_parts(url)
-    if found is None:
-        return None
-    stamp = found[1]["ts"].ljust(14, "0")
-    try:
-        return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def _in_archive(memento: str, location: str) -> str | None:
-    """An archived redirect's target as a memento of the same archive and time, for
-    archives whose raw form leaves the original Location unrewritten."""
-    found = _wayback_parts(memento)
-    if found is None or not location.lower().startswith(("http://", "https://")):
-        return None
-    origin, match = found
-    prefix = match.string[: match.start("original")]
-    return origin + prefix + location
-
-
-def timegate_url(gate: str, url: str) -> str:
-    """The TimeGate of ``url`` at an archive: ``{url}`` replaced, or the URL appended."""
-    if "{url}" in gate:
-        return gate.replace("{url}", url)
-    return gate + url if gate.endswith("/") else f"{gate}/{url}"
-
-
-def _derived_timemap(gate: str, url: str) -> str | None:
-    """The TimeMap that Wayback-style archives (pywb, the Wayback Machine) keep beside
-    their TimeGate, for when no ``rel="timemap"`` link names it."""
-    if "{url}" in gate:
-        return None
-    return gate.rstrip("/") + "/timemap/link/" + url
-
-
 def _day(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d}" if moment else "an unknown date"
 
@@ -306,7 +211,7 @@ class _Finder:
         count, reason = self._failing.get(gate, (0, ""))
         if limit == 0 or count < limit:
             return None
-        return f"{host_of(gate)}: not asked ({count} look-ups in a row failed: {reason})"
+        return f"{host_label(gate)}: not asked ({count} look-ups in a row failed: {reason})"
 
     async def find(self, url: str, sought: datetime) -> Lookup:
         gates = self.options.timegates
@@ -327,13 +232,13 @@ class _Finder:
             except ArchiveUnavailable as exc:
                 count, _ = self._failing.get(gate, (0, ""))
                 self._failing[gate] = (count + 1, exc.reason)
-                notes.append(f"{host_of(gate)}: {exc.reason}")
+                notes.append(f"{host_label(gate)}: {exc.reason}")
                 unknown = True
                 continue
             self._failing.pop(gate, None)
             memento = found.memento
             if memento is not None:
-                notes.append(f"{host_of(gate)}: {found.note}" if found.note else "")
+                notes.append(f"{host_label(gate)}: {found.note}" if found.note else "")
                 copy = ArchivedCopy(
                     timegate=gate,
                     found=True,
@@ -345,7 +250,7 @@ class _Finder:
                     sought=sought,
                 )
                 return Lookup(copy, memento)
-            notes.append(f"{host_of(gate)}: {found.note}")
+            notes.append(f"{host_label(gate)}: {found.note}")
         copy = ArchivedCopy(
             timegate=", ".join(gates),
             found=None if unknown else False,
@@ -401,7 +306,7 @@ class _Finder:
             best_after = checked.memento
         timemap_note: str | None = None
         timemap = next((link.url for link in with_rel(links + checked.links, "timemap")), None)
-        timemap = urljoin(gate, timemap) if timemap else _derived_timemap(gate, url)
+        timemap = urljoin(gate, timemap) if timemap else derived_timemap(gate, url)
         if timemap is not None:
             try:
                 answer = await self.client.request("GET", timemap, cap=TIMEMAP_BYTES)
@@ -448,9 +353,9 @@ class _Finder:
         shown = where if answer.url == raw else shown_memento_url(answer.url)
         if stamp is None and (not 200 <= answer.status < 300 or moment is None):
             if answer.status >= 500:
-                raise ArchiveUnavailable(f"{host_of(where)} answered {answer.line} for {where}")
+                raise ArchiveUnavailable(f"{host_label(where)} answered {answer.line} for {where}")
             if hops:
-                target = _original_of(answer.url) or answer.url
+                target = original_of(answer.url) or answer.url
                 first = hint or memento_timestamp(raw)
                 reason = (
                     f"the copy of {_day(first)} is an archived redirect to {target}, "
@@ -467,7 +372,7 @@ class _Finder:
         verdict = classify_response(answer.exchange, hops)
         if not verdict.status.alive:
             return _Checked(shown, moment, links, reason=f"{when} is an archived {answer.line}")
-        final_original = _original_of(answer.url) or original
+        final_original = original_of(answer.url) or original
         judged = soft404.judge(
             original,
             final_original,
@@ -504,8 +409,8 @@ class _Finder:
                 return answer, hops
             if len(hops) >= MAX_ARCHIVE_REDIRECTS:
                 return answer, hops
-            if _split(target)[0].lower() != _split(current)[0].lower():
-                target = _in_archive(current, target) or ""
+            if split_origin(target)[0].lower() != split_origin(current)[0].lower():
+                target = in_archive(current, target) or ""
             if not target or target in seen or url_problem(target) is not None:
                 return answer, hops  # it leaves the archive, or loops: not followed
             seen.add(target)

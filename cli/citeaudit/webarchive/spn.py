@@ -25,8 +25,8 @@ from typing import Any
 from urllib.parse import quote, urljoin
 
 from citeaudit.errors import UsageError
-from citeaudit.fetch.engine import REDIRECT_CODES, FetchOptions, strip_fragment, url_problem
-from citeaudit.net.linkheader import parse_links, with_rel
+from citeaudit.fetch import REDIRECT_CODES, FetchOptions
+from citeaudit.net import parse_links, strip_fragment, url_problem, with_rel
 from citeaudit.webarchive.client import Answer, ArchiveClient, ArchiveUnavailable
 from citeaudit.webarchive.copy import ArchivedCopy
 from citeaudit.webarchive.memento import memento_timestamp

@@ -1,0 +1,72 @@
+"""``history``, ``search`` and ``export``: reading the evidence store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from citeaudit.commands.console import err, out
+from citeaudit.commands.options import StoreOpt
+
+
+def store_dir_of(store: Path | None) -> Path:
+    """--store, or .citeaudit/ in this folder (where ./sources.yaml keeps its store)."""
+    from citeaudit.store import default_store_dir
+
+    return store if store is not None else default_store_dir(Path("sources.yaml"))
+
+
+def history_command(
+    key: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[SOURCE-ID|URL]",
+            help="A source id or URL; without one, one line per source.",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Every capture and status of a source over time, and when it first failed."""
+    from citeaudit.commands.views import history_view, overview_view
+    from citeaudit.store import all_histories, history
+
+    where = store_dir_of(store)
+    if key is None:
+        out().print(overview_view(all_histories(where)))
+    else:
+        out().print(history_view(history(where, key)))
+
+
+def search_command(
+    words: Annotated[str, typer.Argument(metavar="WORDS", help='Words to find, or "a phrase".')],
+    store: StoreOpt = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, help="Show at most this many pages.")
+    ] = 20,
+) -> None:
+    """Full-text search across every archived page: source, page and snippet."""
+    from citeaudit.commands.views import search_view
+    from citeaudit.store import search
+
+    hits = search(store_dir_of(store), words, limit=limit)
+    if not hits:
+        err().print("no page in the store has those words")
+        raise typer.Exit(1)
+    out().print(search_view(hits))
+
+
+def export_command(
+    wacz: Annotated[
+        Path,
+        typer.Option("--wacz", metavar="OUT.wacz", help="Write a WACZ 1.1.1 file here."),
+    ],
+    store: StoreOpt = None,
+) -> None:
+    """Export every WARC of the store as one WACZ file that replays in ReplayWeb.page."""
+    from citeaudit.commands.views import export_line
+    from citeaudit.store.export import export_wacz
+
+    err().print(export_line(export_wacz(store_dir_of(store), wacz)))

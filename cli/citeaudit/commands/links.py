@@ -1,0 +1,88 @@
+"""``validate`` and ``check``: the sources file, and its links, with nothing kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from citeaudit.commands.console import emit, exit_code, long_lived, progress, read_catalog
+from citeaudit.commands.options import (
+    DEFAULTS,
+    AcceptOpt,
+    CaBundleOpt,
+    ConcurrencyOpt,
+    FailOnOpt,
+    FileArg,
+    FormatOpt,
+    HeadOpt,
+    InsecureOpt,
+    MaxBytesOpt,
+    MinIntervalOpt,
+    OutputOpt,
+    PerHostOpt,
+    RetriesOpt,
+    ReviewerOpt,
+    TimeoutOpt,
+    UserAgentOpt,
+    WorkersOpt,
+    fetch_options,
+)
+from citeaudit.report import Format
+
+
+def validate(file: FileArg = Path("sources.yaml")) -> None:
+    """Check a sources file and list every problem in it as FILE:LINE:COL: message."""
+    catalog = read_catalog(file)
+    evidence = sum(len(c.evidence) for c in catalog.claims)
+    typer.echo(
+        f"{file}: valid: {len(catalog.sources)} sources, {len(catalog.claims)} claims, "
+        f"{evidence} pieces of evidence"
+    )
+
+
+def check(
+    file: FileArg = Path("sources.yaml"),
+    fmt: FormatOpt = Format.TERMINAL,
+    output: OutputOpt = None,
+    concurrency: ConcurrencyOpt = DEFAULTS.concurrency,
+    per_host: PerHostOpt = DEFAULTS.per_host,
+    workers: WorkersOpt = DEFAULTS.workers,
+    timeout: TimeoutOpt = DEFAULTS.timeout,
+    head: HeadOpt = False,
+    accept: AcceptOpt = frozenset(),
+    retries: RetriesOpt = DEFAULTS.retries,
+    min_interval: MinIntervalOpt = DEFAULTS.min_interval,
+    max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
+    user_agent: UserAgentOpt = DEFAULTS.user_agent,
+    insecure: InsecureOpt = False,
+    ca_bundle: CaBundleOpt = None,
+    fail_on: FailOnOpt = None,
+    reviewer: ReviewerOpt = None,
+) -> None:
+    """Check every source's link, and keep nothing. Fast; no quotes are verified."""
+    from citeaudit.pipeline import check_links
+
+    catalog = read_catalog(file)
+    options = fetch_options(
+        concurrency,
+        per_host,
+        timeout,
+        retries=retries,
+        min_interval=min_interval,
+        max_bytes=max_bytes,
+        user_agent=user_agent,
+        insecure=insecure,
+        ca_bundle=ca_bundle,
+        head=head,
+        accept=accept,
+        workers=workers,
+    )
+    with progress("checking links") as (on_start, on_fetch):
+        result = check_links(catalog, file, options, on_start, on_fetch)
+    from citeaudit.report import ReportModel
+
+    with long_lived():
+        report = ReportModel.from_result(result)
+    emit(report, fmt, output, reviewer=reviewer)
+    raise typer.Exit(exit_code(result, fail_on))

@@ -1,0 +1,167 @@
+"""``audit``, ``archive`` and ``report``: runs that keep evidence in the store, and the
+report a run kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from citeaudit.commands.console import emit, exit_code, note, progress, read_catalog
+from citeaudit.commands.evidence import store_dir_of
+from citeaudit.commands.options import (
+    DEFAULTS,
+    AcceptOpt,
+    ArchivedOpt,
+    CaBundleOpt,
+    ConcurrencyOpt,
+    FailOnOpt,
+    FileArg,
+    FormatOpt,
+    InsecureOpt,
+    MaxBytesOpt,
+    MinIntervalOpt,
+    OutputOpt,
+    PerHostOpt,
+    RetriesOpt,
+    ReviewerOpt,
+    SaveEndpointOpt,
+    SaveOpt,
+    StoreOpt,
+    TimegateOpt,
+    TimeoutOpt,
+    UserAgentOpt,
+    WorkersOpt,
+    archive_options,
+    fetch_options,
+)
+from citeaudit.report import Format
+from citeaudit.vocab import ArchivedMode
+
+
+def audit_command(
+    file: FileArg = Path("sources.yaml"),
+    fmt: FormatOpt = Format.TERMINAL,
+    output: OutputOpt = None,
+    store: StoreOpt = None,
+    concurrency: ConcurrencyOpt = DEFAULTS.concurrency,
+    per_host: PerHostOpt = DEFAULTS.per_host,
+    workers: WorkersOpt = DEFAULTS.workers,
+    timeout: TimeoutOpt = DEFAULTS.timeout,
+    accept: AcceptOpt = frozenset(),
+    retries: RetriesOpt = DEFAULTS.retries,
+    min_interval: MinIntervalOpt = DEFAULTS.min_interval,
+    max_bytes: MaxBytesOpt = DEFAULTS.max_bytes,
+    user_agent: UserAgentOpt = DEFAULTS.user_agent,
+    insecure: InsecureOpt = False,
+    ca_bundle: CaBundleOpt = None,
+    fail_on: FailOnOpt = None,
+    reviewer: ReviewerOpt = None,
+    timegate: TimegateOpt = None,
+    archived: ArchivedOpt = ArchivedMode.MISSING,
+    save: SaveOpt = False,
+    save_endpoint: SaveEndpointOpt = None,
+) -> None:
+    """Fetch and archive every source, find every quote, and report on every claim."""
+    from citeaudit.pipeline import AuditOptions, audit
+
+    catalog = read_catalog(file)
+    fetch = fetch_options(
+        concurrency,
+        per_host,
+        timeout,
+        retries=retries,
+        min_interval=min_interval,
+        max_bytes=max_bytes,
+        user_agent=user_agent,
+        insecure=insecure,
+        ca_bundle=ca_bundle,
+        accept=accept,
+        workers=workers,
+    )
+    options = AuditOptions(
+        fetch=fetch,
+        store_dir=store,
+        **archive_options(timegate, archived, save, save_endpoint),
+    )
+    with progress("fetching sources") as (on_start, on_fetch):
+        result = audit(catalog, file, options, on_start, on_fetch, on_note=note)
+    from citeaudit.report import load_report
+
+    # The pipeline kept the report (with each source's history) in the store: show that one.
+    kept = Path(result.run.store) if result.run.store else store_dir_of(store)
+    emit(load_report(kept, result.run.id), fmt, output, reviewer=reviewer)
+    raise typer.Exit(exit_code(result, fail_on))
+
+
+def archive_command(
+    file: FileArg = Path("sources.yaml"),
+    store: StoreOpt = None,
+    concurrency: ConcurrencyOpt = DEFAULTS.concurrency,
+    per_host: PerHostOpt = DEFAULTS.per_host,
+    workers: WorkersOpt = DEFAULTS.workers,
+    timeout: TimeoutOpt = DEFAULTS.timeout,
+    refetch: Annotated[
+        bool,
+        typer.Option(
+            "--refetch",
+            help="Start a new run even if the last run on this file was interrupted: "
+            "fetch every source again instead of resuming.",
+        ),
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            min=0.0,
+            metavar="SECONDS",
+            help="How long to wait for another run using the same store to finish.",
+        ),
+    ] = 5.0,
+    timegate: TimegateOpt = None,
+    archived: ArchivedOpt = ArchivedMode.MISSING,
+    save: SaveOpt = False,
+    save_endpoint: SaveEndpointOpt = None,
+) -> None:
+    """Fetch and keep every source in the store (WARC and page text); verify nothing."""
+    from citeaudit.pipeline import AuditOptions, archive
+
+    catalog = read_catalog(file)
+    options = AuditOptions(
+        fetch=fetch_options(concurrency, per_host, timeout, workers=workers),
+        store_dir=store,
+        resume=not refetch,
+        lock_wait=wait,
+        **archive_options(timegate, archived, save, save_endpoint),
+    )
+    with progress("archiving sources") as (on_start, on_fetch):
+        result = archive(catalog, file, options, on_start, on_fetch, on_note=note)
+    from citeaudit.report import ReportModel
+
+    emit(ReportModel.from_result(result), Format.TERMINAL, None)
+    raise typer.Exit(exit_code(result))
+
+
+def report_command(
+    file: FileArg = Path("sources.yaml"),
+    fmt: FormatOpt = Format.TERMINAL,
+    output: OutputOpt = None,
+    store: StoreOpt = None,
+    run: Annotated[
+        str | None,
+        typer.Option(
+            "--run", metavar="RUN-ID", help="The run whose report to render (default: the latest)."
+        ),
+    ] = None,
+    fail_on: FailOnOpt = None,
+    reviewer: ReviewerOpt = None,
+) -> None:
+    """Render the report an audit kept in the store, in any format, without the network."""
+    from citeaudit.report import load_report
+    from citeaudit.store import default_store_dir
+
+    where = store if store is not None else default_store_dir(file)
+    report = load_report(where, run)
+    emit(report, fmt, output, reviewer=reviewer, store_dir=where)
+    raise typer.Exit(exit_code(report.outcome(), fail_on))

@@ -1,0 +1,153 @@
+"""What counts as a finding of a run (``--fail-on``), decided the same way on a fresh result
+and on a report read back from the store. Imports no stage: the command line names these
+values in its help."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from citeaudit.errors import UsageError
+from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
+
+if TYPE_CHECKING:
+    from citeaudit.result.run import AuditResult, SourceResult
+
+
+def accepted(item: SourceResult, codes: frozenset[int]) -> bool:
+    """Whether the user chose to count this source's HTTP answer as fine (``--accept``).
+
+    Only a status decided by the code itself can be accepted: a soft 404 is judged on the
+    page, and a failure (a redirect loop, say) is not the code's doing.
+    """
+    fetch = item.fetch
+    return (
+        fetch is not None
+        and fetch.http_status in codes
+        and fetch.failure is None
+        and fetch.status is not LinkStatus.SOFT_404
+        and not fetch.status.alive
+    )
+
+
+class FailOn(StrEnum):
+    """What a run may count as a finding (``--fail-on``), besides the vocabulary's values.
+
+    ``default`` is rotted links and claims ``unsupported`` or ``partly_supported``;
+    ``rotted`` is any rotted link; ``any`` is every link that did not answer and every
+    claim not ``supported``; ``none`` is nothing. Every link status (but ``ok``), evidence
+    verdict (but ``verified``) and claim verdict (but ``supported``) may also be named.
+    """
+
+    DEFAULT = "default"
+    ANY = "any"
+    NONE = "none"
+    ROTTED = "rotted"
+
+
+#: Every value ``--fail-on`` takes, in the order help texts list them.
+FAIL_ON_VALUES: tuple[str, ...] = (
+    *(str(v) for v in FailOn),
+    *(str(v) for v in ClaimVerdict if v is not ClaimVerdict.SUPPORTED),
+    *(str(v) for v in Verdict if v is not Verdict.VERIFIED),
+    *(str(s) for s in LinkStatus if s is not LinkStatus.OK),
+)
+
+
+def parse_fail_on(values: Iterable[str]) -> frozenset[str]:
+    """``--fail-on`` values (each may be comma-separated) as a set; raises UsageError on an
+    unknown one. Nothing given means ``default``."""
+    chosen = {part.strip().lower() for value in values for part in value.split(",")}
+    chosen.discard("")
+    unknown = sorted(chosen - set(FAIL_ON_VALUES))
+    if unknown:
+        raise UsageError(
+            f"unknown --fail-on value {', '.join(map(repr, unknown))}",
+            hint="choose from " + ", ".join(FAIL_ON_VALUES),
+        )
+    if FailOn.NONE in chosen and len(chosen) > 1:
+        raise UsageError("--fail-on none cannot be combined with other values")
+    return frozenset(chosen or {FailOn.DEFAULT})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What findings are decided on: every source's status, every claim's verdicts.
+
+    Both a fresh :class:`AuditResult` and a report read back from the store give one, so
+    ``audit``, ``check`` and ``report`` judge a run the same way. A source's ``accepted``
+    says its HTTP code was one of ``--accept``: never a finding.
+    """
+
+    network: Network
+    sources: tuple[tuple[str, LinkStatus | None, bool], ...]
+    claims: tuple[tuple[str, ClaimVerdict, tuple[Verdict, ...]], ...]
+
+
+def outcome(result: AuditResult) -> Outcome:
+    """The facts of a run that findings are decided on."""
+    return Outcome(
+        network=result.run.network,
+        sources=tuple(
+            (s.source.id, s.status, accepted(s, result.run.accept)) for s in result.sources
+        ),
+        claims=tuple(
+            (c.claim.id, c.verdict, tuple(e.verdict for e in c.evidence)) for c in result.claims
+        ),
+    )
+
+
+_DEFAULT_CLAIMS = frozenset({ClaimVerdict.UNSUPPORTED, ClaimVerdict.PARTLY_SUPPORTED})
+
+
+def _source_fails(status: LinkStatus, fail_on: frozenset[str]) -> bool:
+    if FailOn.ANY in fail_on:
+        return not status.alive
+    if status.rotted and ({FailOn.DEFAULT, FailOn.ROTTED} & fail_on):
+        return True
+    return str(status) in fail_on
+
+
+def _claim_fails(verdict: ClaimVerdict, fail_on: frozenset[str]) -> bool:
+    if FailOn.ANY in fail_on:
+        return verdict is not ClaimVerdict.SUPPORTED
+    return (FailOn.DEFAULT in fail_on and verdict in _DEFAULT_CLAIMS) or str(verdict) in fail_on
+
+
+def findings(
+    result: AuditResult | Outcome, fail_on: Iterable[str] = (FailOn.DEFAULT,)
+) -> list[str]:
+    """What makes a run fail (exit code 1), one line each.
+
+    By default (``fail_on`` of ``default``): rotted links and claims that do not stand
+    (``unsupported``, ``partly_supported``). Links that were refused (``blocked``,
+    ``rate_limited``) are not proof of rot and are not findings by default; nor are claims
+    that nothing could check (``unverifiable``). ``fail_on`` chooses otherwise (see
+    :class:`FailOn`). Links whose HTTP code the user accepted (``RunInfo.accept``) are never
+    findings, and a run with no network at all is one under every choice but ``none``.
+    """
+    facts = result if isinstance(result, Outcome) else outcome(result)
+    chosen = frozenset(str(v) for v in fail_on) or frozenset({FailOn.DEFAULT})
+    if FailOn.NONE in chosen:
+        return []
+    found: list[str] = []
+    if facts.network is Network.OFFLINE:
+        found.append("the network looks unreachable: no source could be checked")
+        return found
+    fails = {status: _source_fails(status, chosen) for status in LinkStatus}  # once each
+    found.extend(
+        f"source {source_id}: {status}"
+        for source_id, status, was_accepted in facts.sources
+        if status is not None and not was_accepted and fails[status]
+    )
+    for claim_id, verdict, verdicts in facts.claims:
+        if _claim_fails(verdict, chosen):
+            found.append(f"claim {claim_id}: {verdict}")
+        found.extend(
+            f"claim {claim_id}, evidence {index + 1}: {v}"
+            for index, v in enumerate(verdicts)
+            if str(v) in chosen
+        )
+    return found

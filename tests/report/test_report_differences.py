@@ -1,0 +1,84 @@
+"""The report's word-by-word comparison reads a quote by the same quotation rules as the
+quote finder: every ellipsis the finder accepts is a cut here, every editorial bracket it
+drops is no added word here. (The comparison's own cases are in test_report_formats.py.)"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citeaudit.report.differences import compare_words
+from citeaudit.report.model import SegmentModel
+from citeaudit.verify.quotes import locate_quote
+
+PASSAGE = "the boards are directly commissioned by NHS England"
+ELLIPSES = ["…", "...", ". . .", "[…]", "[...]", "(...)", "(…)", "....", "[ … ]"]
+
+
+@pytest.mark.parametrize("cut", ELLIPSES)
+def test_every_ellipsis_the_finder_accepts_is_a_cut(cut: str) -> None:
+    quote = f"the boards {cut} by NHS England"
+    assert locate_quote(quote, PASSAGE)[0].exact  # the verdict: found, words left out
+
+    segments = compare_words(quote, PASSAGE)
+
+    assert segments == [
+        SegmentModel(op="equal", text="the boards"),
+        SegmentModel(op="elided", text="are directly commissioned"),
+        SegmentModel(op="equal", text="by NHS England"),
+    ]
+
+
+@pytest.mark.parametrize("remark", ["[sic]", "[sic!]", "[emphasis added]", "[Italics mine]", "[]"])
+def test_editorial_brackets_are_no_words_of_the_quote(remark: str) -> None:
+    quote = f"we do not {remark} mandate it"
+    assert locate_quote(quote, "we do not mandate it")[0].exact
+
+    assert compare_words(quote, "we do not mandate it") == [
+        SegmentModel(op="equal", text="we do not mandate it")
+    ]
+
+
+def test_punctuation_after_a_cut_goes_with_it() -> None:
+    segments = compare_words("the boards …, by NHS England", PASSAGE)
+    assert [s.op for s in segments] == ["equal", "elided", "equal"]
+    assert compare_words("we do [sic]. not mandate it", "we do not mandate it") == [
+        SegmentModel(op="equal", text="we do not mandate it")
+    ]
+
+
+def test_a_changed_letter_and_a_bracket_for_words_are_words_of_the_quote() -> None:
+    printed = "the boards are directly commissioned"
+    assert compare_words("[T]he boards are directly commissioned", printed) == [
+        SegmentModel(op="equal", text=printed)
+    ]
+    segments = compare_words("[NHSE] are directly commissioned", printed)
+    assert [s.op for s in segments] == ["delete", "insert", "equal"]
+    assert segments[1].text == "[NHSE]"
+
+
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(WORDS), min_size=6, max_size=14, unique=True),
+    cut=st.sampled_from(ELLIPSES),
+    data=st.data(),
+)
+def test_a_quote_the_finder_verifies_shows_no_changed_word(
+    words: list[str], cut: str, data: st.DataObject
+) -> None:
+    """Cut a run of words out of a passage with any ellipsis: the finder verifies the quote,
+    and the comparison shows only the passage's words, some of them elided."""
+    start = data.draw(st.integers(1, len(words) - 3))
+    end = data.draw(st.integers(start + 1, len(words) - 1))
+    passage = " ".join(words)
+    quote = " ".join([*words[:start], cut, *words[end:]])
+    assert locate_quote(quote, passage)[0].exact
+
+    segments = compare_words(quote, passage)
+
+    assert {s.op for s in segments} <= {"equal", "elided"}
+    assert " ".join(s.text for s in segments) == passage

@@ -1,0 +1,242 @@
+"""Opening the evidence store: created and migrated as needed, refused clearly when it cannot
+be used (busy, damaged, not a database), and what a run does with it end to end."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from citeaudit.archive import WarcArchive, read_payload
+from citeaudit.errors import StoreError
+from citeaudit.store.database import Store, default_store_dir
+from citeaudit.store.schema import MIGRATIONS
+from citeaudit.vocab import Network
+from store_samples import RUN, T0, redirected, rows, snapshot, unreachable
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / ".citeaudit") as opened:
+        opened.begin_run(RUN, T0, "report/sources.yaml", "ab" * 32)
+        yield opened
+
+
+def test_open_creates_the_store_and_schema(tmp_path: Path) -> None:
+    store_dir = tmp_path / "doc" / ".citeaudit"
+    with Store.open(store_dir) as store:
+        assert store.path == store_dir / "citeaudit.sqlite"
+    assert (store_dir / "archive").is_dir()
+    db = sqlite3.connect(store_dir / "citeaudit.sqlite")
+    try:
+        names = {
+            r[0]: r[1] for r in db.execute("SELECT name, type FROM sqlite_master WHERE sql != ''")
+        }
+        tables = {
+            name
+            for name, kind in names.items()
+            if kind == "table" and not name.startswith("page_texts_fts")
+        }
+        assert tables == {
+            "runs",
+            "fetches",
+            "snapshots",
+            "verdicts",
+            "page_texts",
+            "warc_files",
+            "warc_repairs",
+            "reports",
+            "archived_copies",
+        }
+        assert names["page_texts_fts"] == "table"  # the FTS5 virtual table
+        assert names["latest_status"] == names["snapshot_pages"] == "view"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 4
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        columns = {
+            table: [r[1] for r in db.execute(f"PRAGMA table_info({table})")] for table in tables
+        }
+    finally:
+        db.close()
+    assert columns["runs"] == [
+        "id",
+        "started",
+        "finished",
+        "sources_file",
+        "sources_sha256",
+        "tool_version",
+        "network",
+        "command",
+        "resumed",
+    ]
+    assert columns["snapshots"][1:] == [
+        "run_id",
+        "source_id",
+        "url",
+        "warc",
+        "offset",
+        "length",
+        "record_id",
+        "date",
+        "sha256",
+        "content_type",
+        "http_status",
+        "record_type",
+        "payload_digest",
+        "refers_to_record_id",
+        "refers_to_warc",
+        "refers_to_offset",
+        "refers_to_length",
+        "refers_to_date",
+        "metadata_record_id",
+    ]
+    assert columns["page_texts"] == ["id", "sha256", "snapshot_id", "page", "label", "text"]
+    assert set(columns["verdicts"]) >= {
+        "run_id",
+        "claim_id",
+        "evidence_index",
+        "source_id",
+        "verdict",
+        "judged_on",
+        "found_at",
+        "passage",
+    }
+
+
+def test_reopening_keeps_data_and_does_not_migrate_again(store: Store) -> None:
+    store.close()
+    with Store.open(store.dir) as again:
+        assert again.snapshots_for("nothing") == []
+    assert [r["id"] for r in rows(store.path, "SELECT id FROM runs")] == [RUN]
+
+
+def test_foreign_keys_are_enforced(store: Store) -> None:
+    """Rows for a run that was never begun are a bug in citeaudit, and surface as one."""
+    with pytest.raises(sqlite3.IntegrityError):
+        store.record_fetch("no-such-run", "s1", redirected())
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    with Store.open(tmp_path):
+        pass
+    db = sqlite3.connect(tmp_path / "citeaudit.sqlite")
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer citeaudit"):
+        Store.open(tmp_path)
+
+
+def test_archive_and_store_together(tmp_path: Path) -> None:
+    """What a run does: archive the fetch, record it, and later read the text back offline."""
+    store_dir = default_store_dir(tmp_path / "sources.yaml")
+    result = redirected()
+    with Store.open(store_dir) as store, WarcArchive(store_dir, RUN, {}) as archive:
+        store.begin_run(RUN, T0, tmp_path / "sources.yaml", "ab" * 32)
+        snap = archive.write_fetch(result)
+        assert snap is not None
+        store.record_fetch(RUN, "annual-report", result)
+        store.record_snapshot(RUN, "annual-report", snap)
+        store.finish_run(RUN, T0, Network.ONLINE)
+    with Store.open(store_dir) as store:
+        (latest,) = store.good_snapshots("annual-report")
+    assert latest == snap
+    assert read_payload(store_dir, latest) == result.content
+
+
+def test_worker_threads_can_record(store: Store) -> None:
+    """A run that fetches in threads records from them through the one connection."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda n: store.record_fetch(RUN, f"s{n}", unreachable()), range(20)))
+    assert len(rows(store.path, "SELECT id FROM fetches")) == 20
+
+
+def test_default_store_dir() -> None:
+    assert default_store_dir(Path("/news/story/sources.yaml")) == Path("/news/story/.citeaudit")
+    assert default_store_dir(Path("sources.yaml")) == Path(".citeaudit")
+
+
+def test_busy_store_while_another_run_writes(store: Store) -> None:
+    other = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        store.close()
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="is busy: another citeaudit run is using it"):
+            with Store.open(store.dir, busy_timeout=0.3) as second:
+                second.record_fetch(RUN, "s1", redirected())
+        waited = time.monotonic() - started
+        assert 0.25 <= waited < 5
+    finally:
+        other.close()
+
+
+def test_busy_store_while_it_is_being_created(tmp_path: Path) -> None:
+    """A store still being set up by another process: opening waits, then says busy."""
+    path = tmp_path / "citeaudit.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("PRAGMA journal_mode = WAL")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("CREATE TABLE half (x)")
+        started = time.monotonic()
+        with pytest.raises(StoreError) as caught:
+            Store.open(tmp_path, busy_timeout=0.3)
+        assert time.monotonic() - started >= 0.25
+        assert caught.value.message == (
+            f"the store at {tmp_path} is busy: another citeaudit run is using it; "
+            "wait for it to finish"
+        )
+    finally:
+        other.close()
+    with Store.open(tmp_path) as store:  # once it is free, it opens
+        assert store.snapshots_for("x") == []
+
+
+def test_reading_is_not_blocked_by_a_writer(store: Store) -> None:
+    store.record_snapshot(RUN, "s", snapshot(1, T0))
+    other = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with Store.open(store.dir, busy_timeout=0.3) as reader:
+            assert reader.snapshots_for("s") == [snapshot(1, T0)]
+    finally:
+        other.close()
+
+
+def test_a_garbage_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "citeaudit.sqlite"
+    garbage = b"these are my notes, not a database\n" * 100
+    path.write_bytes(garbage)
+    with pytest.raises(StoreError) as caught:
+        Store.open(tmp_path)
+    assert "is not a citeaudit store database" in caught.value.message
+    assert str(path) in caught.value.message
+    assert caught.value.hint
+    assert path.read_bytes() == garbage
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "citeaudit.sqlite"]
+
+
+def test_a_damaged_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "citeaudit.sqlite"
+    damaged = b"SQLite format 3\x00" + bytes(range(256)) * 16
+    path.write_bytes(damaged)
+    with pytest.raises(StoreError, match="is damaged or not a citeaudit database"):
+        Store.open(tmp_path)
+    assert path.read_bytes() == damaged
+
+
+def test_a_store_that_cannot_be_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="cannot create the store"):
+        Store.open(blocker / ".citeaudit")
+
+
+def test_reading_a_store_that_does_not_exist_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="there is no evidence store at") as caught:
+        Store.open(tmp_path / "nowhere", create=False)
+    assert caught.value.hint and "citeaudit archive" in caught.value.hint
+    assert not (tmp_path / "nowhere").exists()
