@@ -61,9 +61,9 @@ def _inflate(data: bytes, wbits: int, cap: int) -> tuple[bytes, bool]:
 def _unbrotli(data: bytes, cap: int) -> tuple[bytes, bool]:
     assert _brotli is not None
     decoder = _brotli.Decompressor()
-    out = bytearray(decoder.process(data, max_output_length=cap + 1))
+    out = bytearray(decoder.process(data, output_buffer_limit=cap + 1))
     while len(out) <= cap and not decoder.is_finished():
-        more = decoder.process(b"", max_output_length=cap + 1 - len(out))
+        more = decoder.process(b"", output_buffer_limit=cap + 1 - len(out))
         if not more:
             break
         out += more
