@@ -20,7 +20,7 @@ from pathlib import Path
 from citeaudit.catalog.reader import load_catalog
 from citeaudit.fetch import FetchOptions
 from citeaudit.pipeline.linkcheck import check_links
-from citeaudit.pipeline.run import AuditOptions, audit
+from citeaudit.pipeline import AuditOptions, audit
 from citeaudit.vocab import ClaimVerdict
 
 FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 20

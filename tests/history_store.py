@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from citeaudit.catalog import load_catalog
-from citeaudit.pipeline.run import AuditOptions, archive, audit
+from citeaudit.pipeline import AuditOptions, archive, audit
 from documents import make_pdf
 from localsite import LocalSite, html, write_sources
 

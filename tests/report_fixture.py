@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from citeaudit.report import RenderOptions
+from citeaudit.report.differences import compare_words
 from citeaudit.report.model import (
     ArchivedCopyModel,
     CaptureModel,
@@ -21,7 +22,6 @@ from citeaudit.report.model import (
     SourceModel,
     SuggestionModel,
     SummaryModel,
-    compare_words,
 )
 from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Network, Verdict
 

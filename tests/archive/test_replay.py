@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from citeaudit.catalog import load_catalog
-from citeaudit.pipeline.run import AuditOptions, archive
+from citeaudit.pipeline import AuditOptions, archive
 from citeaudit.store import Store
 from documents import make_pdf
 from localsite import LocalSite, html, write_sources

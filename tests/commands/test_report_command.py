@@ -285,7 +285,7 @@ def test_audit_from_python_keeps_its_report_with_the_accepted_codes(
     report (and its --accept and --insecure) as the command."""
     from citeaudit.catalog.reader import load_catalog
     from citeaudit.fetch import FetchOptions
-    from citeaudit.pipeline.run import AuditOptions, audit
+    from citeaudit.pipeline import AuditOptions, audit
     from citeaudit.report.saved import load_report
 
     httpserver.expect_request("/refused").respond_with_data("no", 403)

@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from citeaudit.archive import read_payload, scan_warc
 from citeaudit.catalog import load_catalog
-from citeaudit.pipeline.run import AuditOptions, archive
+from citeaudit.pipeline import AuditOptions, archive
 from citeaudit.store import Store
 from localsite import LocalSite, html, write_sources
 

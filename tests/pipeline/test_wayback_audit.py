@@ -24,7 +24,7 @@ from citeaudit.archive import read_payload
 from citeaudit.catalog.reader import load_catalog
 from citeaudit.commands.app import app
 from citeaudit.fetch import FetchOptions
-from citeaudit.pipeline.run import AuditOptions, archive, audit
+from citeaudit.pipeline import AuditOptions, archive, audit
 from citeaudit.result import AuditResult, SourceResult
 from citeaudit.verify import EvidenceResult
 from citeaudit.vocab import ArchivedMode, JudgedOn, Verdict

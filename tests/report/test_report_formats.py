@@ -12,15 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from citeaudit.report import Format, RenderOptions, renderer
 from citeaudit.report.model import (
-    DifferenceModel,
     ReportModel,
-    SegmentModel,
-    compare_words,
 )
 from report_fixture import (
     OPTIONS,
@@ -277,60 +272,3 @@ def test_claimreview_one_review_per_claim() -> None:
     assert archived["archivedAt"].startswith("https://web.archive.org/web/2021")
     without = renderer(Format.CLAIMREVIEW).render(fixed_report())
     assert json.loads(without)["@graph"][0]["author"]["name"] == "citeaudit"
-
-
-# ---------------------------------------------------------------------------------------------
-# The quote set against the passage
-
-
-def test_compare_words_marks_each_difference() -> None:
-    assert compare_words(
-        "approximately 30 teams were live", "approximately 20 teams were live"
-    ) == [
-        SegmentModel(op="equal", text="approximately"),
-        SegmentModel(op="delete", text="20"),
-        SegmentModel(op="insert", text="30"),
-        SegmentModel(op="equal", text="teams were live"),
-    ]
-    # Typography, case and punctuation are not differences; an ellipsis is a cut.
-    assert (
-        compare_words("“The review” — said: “ready…fit”", 'the review - said "ready…fit"')[0].op
-        == "equal"
-    )
-    segments = compare_words(
-        "the boards … by NHS England", "the boards are directly commissioned by NHS England"
-    )
-    assert [s.op for s in segments] == ["equal", "elided", "equal"]
-    assert segments[1].text == "are directly commissioned"
-    assert compare_words("we do [sic] not mandate it", "we do not mandate it") == [
-        SegmentModel(op="equal", text="we do not mandate it")
-    ]
-
-
-@given(
-    quote=st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
-    passage=st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
-    diffs=st.lists(
-        st.tuples(
-            st.sampled_from(["insert", "delete", "replace"]),
-            st.lists(st.sampled_from(WORDS), max_size=3),
-            st.lists(st.sampled_from(WORDS), max_size=3),
-        ),
-        max_size=3,
-    ),
-)
-@settings(max_examples=300, deadline=None)
-def test_compare_words_keeps_every_word_of_the_passage(
-    quote: list[str], passage: list[str], diffs: list[tuple[str, list[str], list[str]]]
-) -> None:
-    """Whatever the differences given, the passage's words are all there, in order, and the
-    quote's words (but cuts and [sic]) are in the equal and inserted runs."""
-    differences = [
-        DifferenceModel(op=op, quote=" ".join(q), source=" ".join(s)) for op, q, s in diffs
-    ]
-    segments = compare_words(" ".join(quote), " ".join(passage), differences)
-    source_side = [w for s in segments if s.op != "insert" for w in s.text.split()]
-    assert source_side == " ".join(passage).split()
-    quote_side = [w for s in segments if s.op in ("equal", "insert") for w in s.text.split()]
-    kept = [w for w in quote if w not in ("…", "[sic]")]
-    assert len(quote_side) == len(kept)

@@ -17,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from citeaudit.catalog import load_catalog
 from citeaudit.commands.app import app
 from citeaudit.errors import StoreError
-from citeaudit.pipeline.run import AuditOptions, archive
+from citeaudit.pipeline import AuditOptions, archive
 from citeaudit.store.export import export_wacz
 from documents import make_pdf
 from localsite import LocalSite, html, write_sources

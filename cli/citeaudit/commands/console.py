@@ -105,8 +105,7 @@ def emit(
     store_dir: Path | None = None,
 ) -> None:
     """Write the report to --output (atomically) or stdout; the summary to stderr."""
-    from citeaudit.report import RenderOptions, renderer
-    from citeaudit.report.words import summary_line
+    from citeaudit.report import RenderOptions, renderer, summary_line
 
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ

@@ -67,6 +67,6 @@ def export_command(
 ) -> None:
     """Export every WARC of the store as one WACZ file that replays in ReplayWeb.page."""
     from citeaudit.commands.views import export_line
-    from citeaudit.store.export import export_wacz
+    from citeaudit.store import export_wacz
 
     err().print(export_line(export_wacz(store_dir_of(store), wacz)))

@@ -80,9 +80,9 @@ def check(
     )
     with progress("checking links") as (on_start, on_fetch):
         result = check_links(catalog, file, options, on_start, on_fetch)
-    from citeaudit.report import ReportModel
+    from citeaudit.report import build_report
 
     with long_lived():
-        report = ReportModel.from_result(result)
+        report = build_report(result)
     emit(report, fmt, output, reviewer=reviewer)
     raise typer.Exit(exit_code(result, fail_on))

@@ -202,8 +202,7 @@ def archive_options(
     timegate: list[str] | None, archived: ArchivedMode, save: bool, save_endpoint: str | None
 ) -> dict[str, Any]:
     """AuditOptions' public web archive fields from --timegate, --archived and --save."""
-    from citeaudit.webarchive.memento import MementoOptions
-    from citeaudit.webarchive.spn import SaveOptions
+    from citeaudit.webarchive import MementoOptions, SaveOptions
 
     return {
         "archived": archived,

@@ -137,9 +137,9 @@ def archive_command(
     )
     with progress("archiving sources") as (on_start, on_fetch):
         result = archive(catalog, file, options, on_start, on_fetch, on_note=note)
-    from citeaudit.report import ReportModel
+    from citeaudit.report import build_report
 
-    emit(ReportModel.from_result(result), Format.TERMINAL, None)
+    emit(build_report(result), Format.TERMINAL, None)
     raise typer.Exit(exit_code(result))
 
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from citeaudit.archive import WaczExport
-from citeaudit.report.terminal import STATUS_STYLE, plain
+from citeaudit.report import STATUS_STYLE, plain
 from citeaudit.store import Capture, Hit, SourceHistory
 
 _KEPT = {

@@ -20,8 +20,7 @@ from citeaudit.fetch import soft404
 from citeaudit.fetch.options import FetchOptions
 from citeaudit.fetch.result import Failure
 from citeaudit.fetch.soft404 import SoftKind
-from citeaudit.net.exchange import Exchange, Hop, header
-from citeaudit.net.urls import host_key, host_name
+from citeaudit.net import Exchange, Hop, header, host_key, host_name
 from citeaudit.vocab import LinkStatus
 
 

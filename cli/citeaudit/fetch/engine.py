@@ -18,7 +18,7 @@ from citeaudit.fetch.fetcher import Fetcher
 from citeaudit.fetch.options import FetchOptions
 from citeaudit.fetch.result import FetchResult
 from citeaudit.fetch.workers import Workers, plan_shares, worker_count
-from citeaudit.net.urls import strip_fragment
+from citeaudit.net import strip_fragment
 
 
 async def fetch_all(

@@ -35,16 +35,26 @@ from citeaudit.fetch.classify import (
 from citeaudit.fetch.options import FetchOptions
 from citeaudit.fetch.result import Failure, FetchResult
 from citeaudit.fetch.soft404 import SoftKind
-from citeaudit.net import http1
-from citeaudit.net.decoding import decode_body
-from citeaudit.net.exchange import Exchange, Hop, header, recorded
-from citeaudit.net.httpx_client import make_client, send
-from citeaudit.net.policy import HostSlots, RetryPolicy, retry_after_seconds
-from citeaudit.net.requests import request_headers
-from citeaudit.net.tls import check_ca_variables, proxied, tls_context
-from citeaudit.net.urls import host_key
-from citeaudit.net.urls import strip_fragment as strip_fragment
-from citeaudit.net.urls import url_problem as url_problem
+from citeaudit.net import (
+    Exchange,
+    Hop,
+    HostSlots,
+    RetryPolicy,
+    check_ca_variables,
+    decode_body,
+    header,
+    host_key,
+    http1,
+    make_client,
+    proxied,
+    recorded,
+    request_headers,
+    retry_after_seconds,
+    send,
+    tls_context,
+)
+from citeaudit.net import strip_fragment as strip_fragment
+from citeaudit.net import url_problem as url_problem
 from citeaudit.vocab import LinkStatus
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from citeaudit.errors import UsageError
-from citeaudit.net.requests import USER_AGENT
+from citeaudit.net import USER_AGENT
 
 MIB = 1024 * 1024
 

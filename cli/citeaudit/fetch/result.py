@@ -15,9 +15,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from citeaudit.net.exchange import Exchange as Exchange
-from citeaudit.net.exchange import Headers as Headers
-from citeaudit.net.exchange import Hop as Hop
+from citeaudit.net import Exchange as Exchange
+from citeaudit.net import Headers as Headers
+from citeaudit.net import Hop as Hop
 from citeaudit.vocab import LinkStatus
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from typing import Any, NoReturn
 from citeaudit.fetch.fetcher import Fetcher
 from citeaudit.fetch.options import FetchOptions
 from citeaudit.fetch.result import FetchResult
-from citeaudit.net.urls import host_key
+from citeaudit.net import host_key
 
 # Below this many distinct URLs a run is over before worker processes would pay off.
 WORKER_MIN_URLS = 100

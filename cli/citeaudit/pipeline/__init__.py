@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from citeaudit.pipeline.linkcheck import OnFetch as OnFetch
     from citeaudit.pipeline.linkcheck import OnStart as OnStart
     from citeaudit.pipeline.linkcheck import check_links as check_links
-    from citeaudit.pipeline.run import AuditOptions as AuditOptions
-    from citeaudit.pipeline.run import OnNote as OnNote
+    from citeaudit.pipeline.options import AuditOptions as AuditOptions
+    from citeaudit.pipeline.options import OnNote as OnNote
     from citeaudit.pipeline.run import archive as archive
     from citeaudit.pipeline.run import audit as audit
 
@@ -21,6 +21,7 @@ exports(
     globals(),
     {
         "linkcheck": ("OnFetch", "OnStart", "check_links"),
-        "run": ("AuditOptions", "OnNote", "archive", "audit"),
+        "options": ("AuditOptions", "OnNote"),
+        "run": ("archive", "audit"),
     },
 )

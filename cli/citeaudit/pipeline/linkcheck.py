@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from citeaudit.catalog.entries import Catalog, Source
+from citeaudit.catalog import Catalog, Source
 from citeaudit.fetch import FetchOptions, FetchResult, fetch_all_sync, network_state
 from citeaudit.result import AuditResult, RunInfo, SourceResult, new_run_id
 from citeaudit.vocab import Network

@@ -8,101 +8,23 @@ each page's text for search; :func:`audit` then verifies every claim.
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from functools import partial
+from datetime import datetime
 from pathlib import Path
 
-from citeaudit.archive import (
-    Snapshot,
-    WarcArchive,
-    capture_facts,
-    read_exchange,
-    read_payload,
-)
-from citeaudit.catalog.entries import Catalog, Source
-from citeaudit.errors import CiteauditError, StoreError
-from citeaudit.extract import Extraction, extract
-from citeaudit.fetch import FetchOptions, FetchResult, fetch_all_sync, network_state
-from citeaudit.net import format_http_date, strip_fragment
-from citeaudit.net import host_label as host_of
-from citeaudit.pipeline.linkcheck import OnFetch, OnStart, no_copy_note, source_urls
-from citeaudit.report.saved import keep_report
-from citeaudit.result import AuditResult, RunInfo, SourceResult, new_run_id
-from citeaudit.store.database import Store, default_store_dir
-from citeaudit.store.lock import DEFAULT_LOCK_WAIT, StoreLock
-from citeaudit.store.repair import recover
+from citeaudit.catalog import Catalog
+from citeaudit.extract import extract
+from citeaudit.fetch import FetchOptions
+from citeaudit.pipeline.candidates import copy_of
+from citeaudit.pipeline.capture import Run, Session, keep_text
+from citeaudit.pipeline.linkcheck import OnFetch, OnStart, no_copy_note
+from citeaudit.pipeline.options import AuditOptions, OnNote
+from citeaudit.report import keep_report
+from citeaudit.result import AuditResult, RunInfo, SourceResult
 from citeaudit.verify import (
-    ArchiveCandidate,
-    Candidate,
     ClaimResult,
-    LiveCandidate,
-    SourceCopy,
-    choose_archived,
-    choose_copy,
     verify_claims,
 )
-from citeaudit.vocab import ArchivedMode, JudgedOn, Network
-from citeaudit.webarchive.copy import ArchivedCopy
-from citeaudit.webarchive.memento import (
-    Lookup,
-    MementoOptions,
-    find_archived_sync,
-    sought_date,
-)
-from citeaudit.webarchive.spn import SaveOptions, save_pages_sync
-
-MAX_LOCAL_FILE = 200 * 1024 * 1024
-
-OnNote = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class AuditOptions:
-    """What a run does beyond fetching: where it keeps evidence, whether it verifies.
-
-    ``resume``: continue the latest run on the same sources file if it was interrupted
-    (see :meth:`Store.resumable_run`), without fetching again what it already captured.
-    ``lock_wait``: seconds to wait for another run on the same store to finish.
-    ``archived``: which sources are looked up in public web archives (by default those
-    whose live copy is not ok or redirected); ``memento``: which archives (None: the
-    TimeGates in ``CITEAUDIT_TIMEGATE``, else the Wayback Machine's); ``save``: ask Save
-    Page Now to capture every live source (None, the default: never).
-    """
-
-    fetch: FetchOptions = field(default_factory=FetchOptions)
-    store_dir: Path | None = None
-    verify: bool = True
-    resume: bool = True
-    lock_wait: float = DEFAULT_LOCK_WAIT
-    archived: ArchivedMode = ArchivedMode.MISSING
-    memento: MementoOptions | None = None
-    save: SaveOptions | None = None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _read_local(source: Source, base: Path) -> bytes:
-    assert source.file is not None
-    path = (base / source.file).resolve()
-    try:
-        size = path.stat().st_size
-        if size > MAX_LOCAL_FILE:
-            raise CiteauditError(
-                f"source {source.id}: {source.file} is {size} bytes, over the "
-                f"{MAX_LOCAL_FILE} byte limit for local files"
-            )
-        return path.read_bytes()
-    except OSError as exc:
-        raise CiteauditError(
-            f"source {source.id}: cannot read {source.file}: {exc.strerror}",
-            hint="check the file: path, which is relative to the sources file",
-        ) from None
+from citeaudit.vocab import JudgedOn
 
 
 def audit(
@@ -114,11 +36,11 @@ def audit(
     on_note: OnNote | None = None,
 ) -> AuditResult:
     """Fetch, archive, extract and verify: the whole run, recorded in the store."""
-    with _Session(catalog, sources_file, options, "audit", on_note) as session:
+    with Session(catalog, sources_file, options, "audit", on_note) as session:
         run = session.capture(on_start, on_fetch)
         store = session.store
         copies = {
-            s.id: _copy_of(
+            s.id: copy_of(
                 s,
                 run.fetched,
                 run.local,
@@ -133,7 +55,7 @@ def audit(
         }
         for source_id, copy in copies.items():
             if copy.judged_on is JudgedOn.LIVE and copy.extraction is not None:
-                _keep_text(store, run, source_id, copy.extraction)
+                keep_text(store, run, source_id, copy.extraction)
         claims = verify_claims(catalog, copies) if options.verify else ()
         for claim in claims:
             store.record_verdicts(run.id, claim)
@@ -157,7 +79,7 @@ def archive(
 
     The result's claims are empty; the sources carry their fetches and snapshots.
     """
-    with _Session(catalog, sources_file, options, "archive", on_note) as session:
+    with Session(catalog, sources_file, options, "archive", on_note) as session:
         run = session.capture(on_start, on_fetch)
         for source in catalog.sources:
             snapshot = run.snapshots.get(source.id)
@@ -172,323 +94,15 @@ def archive(
             else:
                 assert source.url is not None
                 content, name = run.fetched[source.url].content, snapshot.url
-            _keep_text(session.store, run, source.id, extract(content, snapshot.content_type, name))
+            keep_text(session.store, run, source.id, extract(content, snapshot.content_type, name))
         finished = session.finish(run)
     return _audit_result(catalog, sources_file, run, finished, (), options.fetch)
-
-
-@dataclass
-class _Run:
-    """What a run captured: the fetches, the local files, and where each copy was kept."""
-
-    id: str
-    started: datetime
-    store_dir: Path
-    fetched: dict[str, FetchResult]
-    local: dict[str, bytes]
-    snapshots: dict[str, Snapshot | None]
-    snapshot_ids: dict[str, int]
-    earlier: dict[str, list[Snapshot]]  # good snapshots from before this run, newest first
-    network: Network
-    # Public web archives: the copy found near each source's accessed date (its memento
-    # kept in this run's WARC), the memento's decoded body, and what Save Page Now made.
-    archived: dict[str, ArchivedCopy] = field(default_factory=dict)
-    archived_content: dict[str, bytes] = field(default_factory=dict)
-    saved: dict[str, ArchivedCopy] = field(default_factory=dict)
-
-
-class _Session:
-    """A run's hold on its store: the lock, the open database, repair and resumption."""
-
-    def __init__(
-        self,
-        catalog: Catalog,
-        sources_file: Path,
-        options: AuditOptions,
-        command: str,
-        on_note: OnNote | None,
-    ) -> None:
-        self.catalog = catalog
-        self.sources_file = sources_file
-        self.options = options
-        self.command = command
-        self.note = on_note or (lambda text: None)
-        self.store_dir = options.store_dir or default_store_dir(sources_file)
-        base = sources_file.parent
-        # Read everything first: a bad local file stops the run before anything is written.
-        self.local = {s.id: _read_local(s, base) for s in catalog.sources if s.file}
-        self.sources_sha = hashlib.sha256(sources_file.read_bytes()).hexdigest()
-        self._lock = StoreLock(self.store_dir, command, wait=options.lock_wait)
-        self._store: Store | None = None
-
-    @property
-    def store(self) -> Store:
-        assert self._store is not None, "the session is not open"
-        return self._store
-
-    def __enter__(self) -> _Session:
-        self._lock.acquire()
-        try:
-            self._store = Store.open(self.store_dir)
-        except BaseException:
-            self._lock.release()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if self._store is not None:
-                self._store.close()
-        finally:
-            self._lock.release()
-
-    def finish(self, run: _Run) -> datetime:
-        finished = _now()
-        self.store.finish_run(run.id, finished, str(run.network))
-        return finished
-
-    def _begin(self) -> tuple[str, datetime, int, dict[str, tuple[FetchResult | None, Snapshot]]]:
-        """Start a run, or resume an interrupted one: its id, start, WARC part, captures."""
-        store = self.store
-        for repair in recover(store):
-            self.note(repair.describe())
-        now = _now()
-        run_id = (
-            store.resumable_run(self.command, self.sources_sha, now)
-            if self.options.resume
-            else None
-        )
-        if run_id is None:
-            run_id = new_run_id(now)
-            store.begin_run(run_id, now, str(self.sources_file), self.sources_sha, self.command)
-            return run_id, now, 0, {}
-        part = store.mark_resumed(run_id)
-        done = store.run_captures(run_id)
-        self.note(
-            f"resuming run {run_id}, which was interrupted: the {len(done)} sources it "
-            "captured are not fetched again"
-        )
-        return run_id, store.run_started(run_id), part, done
-
-    def capture(self, on_start: OnStart | None, on_fetch: OnFetch | None) -> _Run:
-        """Fetch what is not captured yet and archive it; record every fetch and snapshot."""
-        catalog, store = self.catalog, self.store
-        earlier = {s.id: store.good_snapshots(s.id) for s in catalog.sources if s.url}
-        run_id, started, part, done = self._begin()
-        run = _Run(run_id, started, self.store_dir, {}, self.local, {}, {}, earlier, Network.ONLINE)
-        urls = source_urls(catalog)
-        by_url: dict[str, list[Source]] = {}
-        by_target: dict[str, list[Source]] = {}
-        for source in catalog.sources:
-            if source.url:
-                by_url.setdefault(source.url, []).append(source)
-                by_target.setdefault(strip_fragment(source.url), []).append(source)
-        cited_by: dict[str, list[str]] = {}
-        for claim in catalog.claims:
-            for evidence in claim.evidence:
-                cited_by.setdefault(evidence.source, [])
-                if claim.id not in cited_by[evidence.source]:
-                    cited_by[evidence.source].append(claim.id)
-
-        def facts(sources: list[Source], result: FetchResult | None) -> list[tuple[str, str]]:
-            claim_ids = dict.fromkeys(c for s in sources for c in cited_by.get(s.id, []))
-            return capture_facts(run_id, [s.id for s in sources], claim_ids, result)
-
-        def keep_snapshot(source_id: str, snapshot: Snapshot | None) -> None:
-            run.snapshots[source_id] = snapshot
-            if snapshot is not None:
-                run.snapshot_ids[source_id] = store.record_snapshot(run_id, source_id, snapshot)
-
-        reused = self._reuse(urls, by_url, done, keep_snapshot)
-        info = {
-            "sources-file": self.sources_file.name,
-            "sources-sha256": self.sources_sha,
-            "http-header-user-agent": self.options.fetch.user_agent,
-            "citeaudit-command": self.command,
-        }
-        if part:
-            info["citeaudit-resumed"] = f"part {part + 1} of an interrupted run"
-        with WarcArchive(self.store_dir, run_id, info, part=part) as warc:
-            store.record_warc_opened(warc.relative_path, run_id, warc.opened)
-            written: dict[str, Snapshot | None] = {}
-
-            def keep(result: FetchResult) -> None:
-                # URLs that differ only in their #fragment share one fetch: archive it once.
-                target = strip_fragment(result.url)
-                if target not in written:
-                    written[target] = warc.write_fetch(
-                        result,
-                        earlier=lambda url, digest: store.find_original(
-                            url, digest, other_than_run=run_id
-                        ),
-                        facts=facts(by_target.get(target, []), result),
-                    )
-                for source in by_url.get(result.url, []):
-                    store.record_fetch(run_id, source.id, result)
-                    keep_snapshot(source.id, written[target])
-                if on_fetch:
-                    on_fetch(result)
-
-            if on_start:
-                on_start(len(urls))
-            if on_fetch:
-                for result in reused.values():
-                    on_fetch(result)
-            todo = [url for url in urls if url not in reused]
-            fresh = fetch_all_sync(todo, self.options.fetch, keep) if todo else {}
-            run.fetched.update({url: reused.get(url) or fresh[url] for url in urls})
-            for source_id, data in self.local.items():
-                previous = done.get(source_id)
-                sha = hashlib.sha256(data).hexdigest()
-                if previous is not None and previous[1].sha256 == sha:
-                    keep_snapshot(source_id, previous[1])
-                    continue
-                source = catalog.source(source_id)
-                assert source.file is not None
-                path = (self.sources_file.parent / source.file).resolve()
-                snapshot = warc.write_file(
-                    path, data, _guess_type(path), facts=facts([source], None)
-                )
-                keep_snapshot(source_id, snapshot)
-            self._look_up(run, warc, facts)
-        store.record_warc_closed(warc.relative_path, _now(), warc.size)
-        fetched = run.fetched
-        run.network = network_state(fetched.values()) if fetched else Network.ONLINE
-        self._save(run)
-        return run
-
-    def _look_up(
-        self,
-        run: _Run,
-        warc: WarcArchive,
-        facts: Callable[[list[Source], FetchResult | None], list[tuple[str, str]]],
-    ) -> None:
-        """Ask the public web archives for each source's copy nearest its accessed date
-        (by default only for sources whose live copy failed), keep each memento found in
-        the WARC, and record every answer. Offline, or when an archive cannot be asked,
-        a memento kept by an earlier look-up stands in."""
-        mode = self.options.archived
-        if mode is ArchivedMode.NEVER:
-            return
-        document, store = self.catalog.document, self.store
-        offline = bool(run.fetched) and network_state(run.fetched.values()) is Network.OFFLINE
-        options = self.options.memento or MementoOptions.from_env()
-        wanted: dict[tuple[str, datetime], list[Source]] = {}
-        for source in self.catalog.sources:
-            if not source.url:
-                continue
-            if mode is ArchivedMode.MISSING and run.fetched[source.url].status.alive:
-                continue
-            key = (strip_fragment(source.url), sought_date(source, document))
-            wanted.setdefault(key, []).append(source)
-        if not wanted:
-            return
-
-        def keep(key: tuple[str, datetime], lookup: Lookup) -> None:
-            sources, copy = wanted[key], lookup.copy
-            memento = lookup.memento
-            if memento is not None:
-                about = facts(sources, None) + [
-                    ("memento-of", memento.original),
-                    ("memento-url", memento.url),
-                    ("memento-datetime", format_http_date(memento.date)),
-                    ("archived-http-status", str(memento.status)),
-                    ("timegate", memento.timegate),
-                    ("sought-near", format_http_date(key[1])),
-                ]
-                snapshot = warc.write_memento(
-                    memento.exchange,
-                    original=memento.original,
-                    archived=memento.date,
-                    content=memento.content,
-                    facts=about,
-                )
-                copy = replace(copy, snapshot=snapshot)
-            for source in sources:
-                assert source.url is not None
-                store.record_archived_copy(run.id, source.id, source.url, "lookup", copy)
-                if memento is not None:
-                    run.archived[source.id] = copy
-                    run.archived_content[source.id] = memento.content
-                else:
-                    run.archived[source.id] = _kept_instead(store, source.id, key[1], copy) or copy
-
-        if offline or not options.timegates:
-            for key, sources in wanted.items():
-                for source in sources:
-                    kept = _kept_instead(store, source.id, key[1], None)
-                    if kept is not None:
-                        run.archived[source.id] = kept
-            return
-        hosts = ", ".join(host_of(g) for g in options.timegates)
-        self.note(f"looking for archived copies of {len(wanted)} sources at {hosts}")
-        find_archived_sync(list(wanted), options, self.options.fetch, keep)
-
-    def _save(self, run: _Run) -> None:
-        """Ask Save Page Now to capture every live source (only with ``--save``)."""
-        options = self.options.save
-        if options is None:
-            return
-        live = [
-            s
-            for s in self.catalog.sources
-            if s.url and run.fetched.get(s.url) and run.fetched[s.url].status.alive
-        ]
-        if not live:
-            return
-        self.note(
-            f"asking Save Page Now ({host_of(options.endpoint)}) to capture "
-            f"{len(live)} live sources"
-        )
-        saved = save_pages_sync([s.url for s in live if s.url], options, self.options.fetch)
-        for source in live:
-            assert source.url is not None
-            copy = saved[source.url]
-            run.saved[source.id] = copy
-            self.store.record_archived_copy(run.id, source.id, source.url, "saved", copy)
-
-    def _reuse(
-        self,
-        urls: list[str],
-        by_url: dict[str, list[Source]],
-        done: dict[str, tuple[FetchResult | None, Snapshot]],
-        keep_snapshot: Callable[[str, Snapshot | None], None],
-    ) -> dict[str, FetchResult]:
-        """The fetches an interrupted run already captured, read back from its WARC files."""
-        reused: dict[str, FetchResult] = {}
-        for url in urls:
-            captures = [done.get(s.id) for s in by_url[url]]
-            first = captures[0]
-            if first is None or any(c is None for c in captures):
-                continue
-            fetch, snapshot = first
-            if fetch is None:
-                continue
-            try:
-                exchange = read_exchange(self.store_dir, snapshot)
-                content = read_payload(self.store_dir, snapshot)
-            except StoreError:
-                continue  # unreadable after all: fetch it again
-            reused[url] = replace(fetch, url=url, content=content, exchanges=(exchange,))
-            for source, capture in zip(by_url[url], captures, strict=True):
-                assert capture is not None
-                keep_snapshot(source.id, capture[1])
-        return reused
-
-
-def _keep_text(store: Store, run: _Run, source_id: str, extraction: Extraction) -> None:
-    """Keep each page's text of a snapshot taken in this run, for search (once per body)."""
-    snapshot = run.snapshots.get(source_id)
-    snapshot_id = run.snapshot_ids.get(source_id)
-    if snapshot is None or snapshot_id is None or not extraction.pages:
-        return
-    store.record_pages(snapshot_id, snapshot.sha256, extraction.pages)
 
 
 def _audit_result(
     catalog: Catalog,
     sources_file: Path,
-    run: _Run,
+    run: Run,
     finished: datetime,
     claims: tuple[ClaimResult, ...],
     options: FetchOptions,
@@ -515,101 +129,3 @@ def _audit_result(
         insecure=options.insecure,
     )
     return AuditResult(run=info, document=catalog.document, sources=sources, claims=claims)
-
-
-def _guess_type(path: Path) -> str:
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-def _copy_of(
-    source: Source,
-    fetched: dict[str, FetchResult],
-    local: dict[str, bytes],
-    snapshots: dict[str, Snapshot | None],
-    earlier: dict[str, list[Snapshot]],
-    store_dir: Path,
-    network: Network,
-    archived: ArchivedCopy | None = None,
-    archived_content: bytes | None = None,
-) -> SourceCopy:
-    """Gather the copies a verdict could be judged on (the live fetch or the local file, our
-    earlier snapshots newest first, the public archive's copy), each read only if verify
-    chooses it (:func:`citeaudit.verify.choose_copy`)."""
-    if not source.has_copy:
-        return SourceCopy(source.id, None, unavailable=no_copy_note(source))
-    if source.file:
-        snapshot = snapshots[source.id]
-        content_type = snapshot.content_type if snapshot else None
-        read = partial(extract, local[source.id], content_type, source.file)
-        file = Candidate(snapshot.date if snapshot else None, None, read)
-        return choose_copy(source.id, None, LiveCandidate(file, alive=True))
-    assert source.url is not None
-    result = fetched[source.url]
-    read = partial(extract, result.content, result.content_type, result.final_url)
-    live = LiveCandidate(
-        Candidate(result.started, result.sha256, read),
-        alive=result.status.alive,
-        status=str(result.status),
-        reason=result.reason,
-    )
-    history = [
-        Candidate(snapshot.date, snapshot.sha256, partial(_extract_snapshot, store_dir, snapshot))
-        for snapshot in earlier.get(source.id, [])
-    ]
-    memento = _archive_candidate(source, store_dir, archived, archived_content)
-    offline = network is Network.OFFLINE
-    return choose_copy(source.id, source.url, live, history, memento, offline=offline)
-
-
-def _archive_candidate(
-    source: Source, store_dir: Path, archived: ArchivedCopy | None, content: bytes | None
-) -> ArchiveCandidate | None:
-    """A public archive's answer as a candidate: its copy read from the body in hand, else
-    from where it is kept in our store."""
-    if archived is None:
-        return None
-    if not archived.found:
-        return ArchiveCandidate(archived.found, note=archived.note)
-    snapshot = archived.snapshot
-
-    def read() -> Extraction | None:
-        payload = content
-        if payload is None:
-            if snapshot is None:
-                return None
-            try:
-                payload = read_payload(store_dir, snapshot)
-            except StoreError:
-                return None
-        content_type = snapshot.content_type if snapshot else None
-        return extract(payload, content_type, source.url or archived.url or "")
-
-    digest = snapshot.sha256 if snapshot else None
-    return ArchiveCandidate(
-        True,
-        Candidate(archived.date, digest, read),
-        url=archived.url,
-        where=host_of(archived.timegate),
-        note=archived.note,
-    )
-
-
-def _kept_instead(
-    store: Store, source_id: str, sought: datetime, fresh: ArchivedCopy | None
-) -> ArchivedCopy | None:
-    """The archive copy to report and judge on (:func:`citeaudit.verify.choose_archived`):
-    the one just found; failing that (none found, an archive down, or offline) the memento
-    an earlier look-up kept in our store, saying so."""
-    choice = choose_archived(fresh, lambda: store.kept_mementos(source_id), sought)
-    if choice is None or choice is fresh:
-        return fresh
-    now = fresh.note if fresh is not None and fresh.note else "the archives were not asked"
-    return replace(choice, note=f"kept in our store by an earlier look-up; this time: {now}")
-
-
-def _extract_snapshot(store_dir: Path, snapshot: Snapshot) -> Extraction | None:
-    try:
-        payload = read_payload(store_dir, snapshot)
-    except StoreError:
-        return None  # a damaged snapshot is no copy; the verdict says the source is unavailable
-    return extract(payload, snapshot.content_type, snapshot.url)

@@ -12,14 +12,15 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from citeaudit.errors import StoreError, UsageError
+from citeaudit.report.build import build_report
 from citeaudit.report.model import ReportModel
 from citeaudit.result import AuditResult
-from citeaudit.store.database import Store
+from citeaudit.store import Store
 
 
 def keep_report(result: AuditResult, store: Store) -> ReportModel:
     """Build the run's report with each source's history from ``store``, and keep it there."""
-    report = ReportModel.from_result(result, store=store)
+    report = build_report(result, store=store)
     store.save_report(report.run.id, datetime.now(UTC), report.model_dump_json())
     return report
 

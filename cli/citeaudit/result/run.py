@@ -12,10 +12,10 @@ from citeaudit.vocab import ClaimVerdict, LinkStatus, Network
 
 if TYPE_CHECKING:  # only named here: `check` needs neither warcio nor the quote finder
     from citeaudit.archive import Snapshot
-    from citeaudit.catalog.entries import Document, Source
+    from citeaudit.catalog import Document, Source
     from citeaudit.fetch import FetchResult
     from citeaudit.verify import ClaimResult
-    from citeaudit.webarchive.copy import ArchivedCopy
+    from citeaudit.webarchive import ArchivedCopy
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class SourceResult:
         """The Robust Links ``<a>`` element for this source (see
         :func:`citeaudit.webarchive.robustlinks.robust_link`): with the archived copy found near the
         accessed date, else the one Save Page Now made; None when the source has no URL."""
-        from citeaudit.webarchive.robustlinks import robust_link
+        from citeaudit.webarchive import robust_link
 
         copy = self.archived if self.archived is not None and self.archived.found else None
         if copy is None and self.saved is not None and self.saved.found:

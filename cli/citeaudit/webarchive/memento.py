@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from urllib.parse import urljoin
 
-from citeaudit.catalog.entries import Document, Source
+from citeaudit.catalog import Document, Source
 from citeaudit.errors import UsageError
 from citeaudit.fetch import REDIRECT_CODES, FetchOptions, classify_response, soft404
 from citeaudit.net import (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from citeaudit.catalog.entries import Source
+from citeaudit.catalog import Source
 
 if TYPE_CHECKING:  # result imports this module for SourceResult.robust_link
     from citeaudit.webarchive.copy import ArchivedCopy

@@ -1,0 +1,42 @@
+"""What a run does beyond fetching, as the caller chooses it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from citeaudit.fetch import FetchOptions
+from citeaudit.store import DEFAULT_LOCK_WAIT
+from citeaudit.vocab import ArchivedMode
+from citeaudit.webarchive import (
+    MementoOptions,
+    SaveOptions,
+)
+
+MAX_LOCAL_FILE = 200 * 1024 * 1024
+
+OnNote = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """What a run does beyond fetching: where it keeps evidence, whether it verifies.
+
+    ``resume``: continue the latest run on the same sources file if it was interrupted
+    (see :meth:`Store.resumable_run`), without fetching again what it already captured.
+    ``lock_wait``: seconds to wait for another run on the same store to finish.
+    ``archived``: which sources are looked up in public web archives (by default those
+    whose live copy is not ok or redirected); ``memento``: which archives (None: the
+    TimeGates in ``CITEAUDIT_TIMEGATE``, else the Wayback Machine's); ``save``: ask Save
+    Page Now to capture every live source (None, the default: never).
+    """
+
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    store_dir: Path | None = None
+    verify: bool = True
+    resume: bool = True
+    lock_wait: float = DEFAULT_LOCK_WAIT
+    archived: ArchivedMode = ArchivedMode.MISSING
+    memento: MementoOptions | None = None
+    save: SaveOptions | None = None
