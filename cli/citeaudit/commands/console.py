@@ -140,13 +140,21 @@ def emit(
 def long_lived() -> Iterator[None]:
     """Build what lives to the end of the run (the catalog, the report) with the collector
     off: it would walk it over and over as it grows, to find no garbage. It is then frozen
-    out of the collector's sight, as the imports are."""
+    out of the collector's sight, as the imports are. A command also imports the core it
+    runs inside it: those imports make many such objects too. Nested uses count as one."""
+    global _LONG_LIVED
+    _LONG_LIVED += 1
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        gc.enable()
+        _LONG_LIVED -= 1
+        if not _LONG_LIVED:
+            gc.freeze()
+            gc.enable()
+
+
+_LONG_LIVED = 0
 
 
 def read_catalog(file: Path) -> Catalog:

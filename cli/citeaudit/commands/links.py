@@ -61,9 +61,10 @@ def check(
     reviewer: ReviewerOpt = None,
 ) -> None:
     """Check every source's link, and keep nothing. Fast; no quotes are verified."""
-    from citeaudit.pipeline import check_links
+    with long_lived():
+        from citeaudit.pipeline import check_links
 
-    catalog = read_catalog(file)
+        catalog = read_catalog(file)
     options = fetch_options(
         concurrency,
         per_host,

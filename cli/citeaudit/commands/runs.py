@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from citeaudit.commands.console import emit, exit_code, note, progress, read_catalog
+from citeaudit.commands.console import (
+    emit,
+    exit_code,
+    long_lived,
+    note,
+    progress,
+    read_catalog,
+)
 from citeaudit.commands.evidence import store_dir_of
 from citeaudit.commands.options import (
     DEFAULTS,
@@ -64,9 +71,10 @@ def audit_command(
     save_endpoint: SaveEndpointOpt = None,
 ) -> None:
     """Fetch and archive every source, find every quote, and report on every claim."""
-    from citeaudit.pipeline import AuditOptions, audit
+    with long_lived():
+        from citeaudit.pipeline import AuditOptions, audit
 
-    catalog = read_catalog(file)
+        catalog = read_catalog(file)
     fetch = fetch_options(
         concurrency,
         per_host,
@@ -125,9 +133,10 @@ def archive_command(
     save_endpoint: SaveEndpointOpt = None,
 ) -> None:
     """Fetch and keep every source in the store (WARC and page text); verify nothing."""
-    from citeaudit.pipeline import AuditOptions, archive
+    with long_lived():
+        from citeaudit.pipeline import AuditOptions, archive
 
-    catalog = read_catalog(file)
+        catalog = read_catalog(file)
     options = AuditOptions(
         fetch=fetch_options(concurrency, per_host, timeout, workers=workers),
         store_dir=store,
