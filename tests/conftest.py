@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+
+from memento import PywbServer
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +29,10 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CITEAUDIT_SPN_ENDPOINT", "http://127.0.0.1:9/save")
     for name in ("IA_ACCESS_KEY", "IA_SECRET_KEY"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def pywb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PywbServer]:
+    """One pywb for the whole session (a dev dependency): each module takes a collection."""
+    with PywbServer(tmp_path_factory.mktemp("pywb")) as server:
+        yield server

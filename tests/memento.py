@@ -74,46 +74,35 @@ def write_warc(path: Path, captures: Iterable[Capture]) -> Path:
     return path
 
 
-class Pywb:
-    """pywb's `wayback` serving one collection from a folder; use as a context manager."""
+class PywbServer:
+    """pywb's `wayback` serving every collection of a folder; use as a context manager.
+
+    Started once for the whole test session (it takes a second or two); each test module
+    asks for a collection of its own (:meth:`collection`), so their captures never mix.
+    Collections made while it runs are served at once.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.port = free_port()
-        self._added = 0
         self._server: subprocess.Popen[bytes] | None = None
 
-    @property
-    def timegate(self) -> str:
-        return f"http://127.0.0.1:{self.port}/{COLLECTION}/"
-
-    def add(self, captures: Sequence[Capture]) -> None:
-        """Record the captures in a new WARC and add it to the collection."""
-        self._added += 1
-        warc = write_warc(self.root / f"captures-{self._added}.warc.gz", captures)
-        self.add_warcs([warc])
-
-    def add_warcs(self, warcs: Sequence[Path]) -> None:
+    def collection(self, name: str) -> Pywb:
+        """A new, empty collection ``name`` of this server."""
         subprocess.run(
-            [BIN / "wb-manager", "add", COLLECTION, *map(str, warcs)],
+            [BIN / "wb-manager", "init", name],
             cwd=self.root,
             check=True,
             timeout=60,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        return Pywb(self, name)
 
-    def __enter__(self) -> Pywb:
+    def __enter__(self) -> PywbServer:
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "config.yaml").write_text(CONFIG, encoding="utf-8")
-        subprocess.run(
-            [BIN / "wb-manager", "init", COLLECTION],
-            cwd=self.root,
-            check=True,
-            timeout=60,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self.collection(COLLECTION)  # pywb wants one collection to start with
         self._server = subprocess.Popen(
             [BIN / "wayback", "-b", "127.0.0.1", "-p", str(self.port)],
             cwd=self.root,
@@ -128,7 +117,7 @@ class Pywb:
             except httpx.TransportError:
                 if self._server.poll() is not None:
                     raise AssertionError("pywb's wayback exited at start") from None
-                time.sleep(0.2)
+                time.sleep(0.05)
         self._server.kill()
         raise AssertionError("pywb's wayback did not start")
 
@@ -145,3 +134,42 @@ class Pywb:
             except subprocess.TimeoutExpired:
                 self._server.kill()
                 self._server.wait(timeout=10)
+
+
+class Pywb:
+    """One collection of a running pywb: its TimeGate, and WARCs added to it."""
+
+    def __init__(self, server: PywbServer, name: str) -> None:
+        self.server = server
+        self.name = name
+        self._added = 0
+
+    @property
+    def root(self) -> Path:
+        return self.server.root
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    @property
+    def timegate(self) -> str:
+        return f"http://127.0.0.1:{self.port}/{self.name}/"
+
+    def add(self, captures: Sequence[Capture]) -> None:
+        """Record the captures in a new WARC and add it to the collection."""
+        self._added += 1
+        folder = self.root / "captures" / self.name
+        folder.mkdir(parents=True, exist_ok=True)
+        warc = write_warc(folder / f"captures-{self._added}.warc.gz", captures)
+        self.add_warcs([warc])
+
+    def add_warcs(self, warcs: Sequence[Path]) -> None:
+        subprocess.run(
+            [BIN / "wb-manager", "add", self.name, *map(str, warcs)],
+            cwd=self.root,
+            check=True,
+            timeout=60,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )

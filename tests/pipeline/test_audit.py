@@ -130,8 +130,9 @@ def test_a_rotted_page_is_judged_on_our_snapshot(tmp_path: Path, httpserver: HTT
     code, first = run_json(path)
     assert by_id(first["claims"])["twenty-teams"]["evidence"][0]["judged_on"] == "live"
 
-    httpserver.clear()
+    httpserver.clear()  # /sim is gone; the other sources answer as before (no retries)
     httpserver.expect_request("/sim").respond_with_data("gone", status=404)
+    serve(httpserver)
     code, second = run_json(path)
     assert code == 1
     assert by_id(second["sources"])["sim"]["status"] == "not_found"
@@ -285,11 +286,13 @@ def test_a_soft_404_capture_is_never_judged_on(tmp_path: Path, httpserver: HTTPS
     httpserver.clear()
     serve_missing = html_page("Page not found", "<h1>Page not found</h1><p>Sorry.</p>")
     httpserver.expect_request("/sim").respond_with_data(serve_missing, content_type="text/html")
+    serve(httpserver)  # the other sources answer as before: only /sim changed
     _, second = run_json(path)  # run 2: a 200 that says "not found"
     assert by_id(second["sources"])["sim"]["status"] == "soft_404"
 
     httpserver.clear()
     httpserver.expect_request("/sim").respond_with_data("gone", status=404)
+    serve(httpserver)
     _, third = run_json(path)  # run 3: gone; judged on run 1's copy, not run 2's
     evidence = by_id(third["claims"])["twenty-teams"]["evidence"][0]
     assert evidence["verdict"] == "verified"

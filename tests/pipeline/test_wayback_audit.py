@@ -30,7 +30,7 @@ from citeaudit.verify import EvidenceResult
 from citeaudit.vocab import ArchivedMode, JudgedOn, Verdict
 from citeaudit.webarchive.memento import MementoOptions
 from localsite import LocalSite, html
-from memento import Capture, Pywb, free_port
+from memento import Capture, Pywb, PywbServer, free_port
 
 pytestmark = pytest.mark.replay
 
@@ -42,15 +42,15 @@ FAST = FetchOptions(timeout=10, retries=0)
 
 
 @pytest.fixture(scope="module")
-def pywb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pywb]:
-    with Pywb(tmp_path_factory.mktemp("pywb")) as server:
-        server.add(
-            [
-                Capture(DEAD, "2020-01-01T00:00:00Z", body=ARCHIVED),
-                Capture(DEAD, "2021-05-01T00:00:00Z", 404, b"gone", "text/plain"),
-            ]
-        )
-        yield server
+def pywb(pywb_server: PywbServer) -> Iterator[Pywb]:
+    server = pywb_server.collection("wayback-audit")
+    server.add(
+        [
+            Capture(DEAD, "2020-01-01T00:00:00Z", body=ARCHIVED),
+            Capture(DEAD, "2021-05-01T00:00:00Z", 404, b"gone", "text/plain"),
+        ]
+    )
+    yield server
 
 
 def sources_file(tmp_path: Path, url: str, accessed: str = "2021-05-12") -> Path:

@@ -19,7 +19,7 @@ from citeaudit.webarchive import (
     timegates_from_env,
 )
 from localsite import html
-from memento import Capture, Pywb, free_port
+from memento import Capture, Pywb, PywbServer, free_port
 
 pytestmark = pytest.mark.replay
 
@@ -76,10 +76,10 @@ CAPTURES = [
 
 
 @pytest.fixture(scope="module")
-def pywb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pywb]:
-    with Pywb(tmp_path_factory.mktemp("pywb")) as server:
-        server.add(CAPTURES)
-        yield server
+def pywb(pywb_server: PywbServer) -> Iterator[Pywb]:
+    server = pywb_server.collection("memento")
+    server.add(CAPTURES)
+    yield server
 
 
 def look_up(url: str, gates: tuple[str, ...], sought: datetime = MAY_12, tries: int = 6) -> Lookup:
