@@ -21,7 +21,8 @@ from documents import make_pdf
 from localsite import LocalSite, html, write_sources
 from memento import PywbServer
 
-pytestmark = pytest.mark.replay
+# These tests ask the session's one pywb: they run on one worker.
+pytestmark = [pytest.mark.replay, pytest.mark.xdist_group("pywb")]
 
 PAGES = {
     "/article": ("text/html; charset=utf-8", html("Article", "Quoted words, as published.")),

@@ -32,7 +32,8 @@ from citeaudit.webarchive.memento import MementoOptions
 from localsite import LocalSite, html
 from memento import Capture, Pywb, PywbServer, free_port
 
-pytestmark = pytest.mark.replay
+# These tests ask the session's one pywb: they run on one worker.
+pytestmark = [pytest.mark.replay, pytest.mark.xdist_group("pywb")]
 
 PASSAGE = "there were approximately 20 teams live across the country"
 DEAD = "http://127.0.0.1:9/sim-programme"  # port 9: connection refused, never a page

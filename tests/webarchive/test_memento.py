@@ -21,7 +21,8 @@ from citeaudit.webarchive import (
 from localsite import html
 from memento import Capture, Pywb, PywbServer, free_port
 
-pytestmark = pytest.mark.replay
+# These tests ask the session's one pywb: they run on one worker.
+pytestmark = [pytest.mark.replay, pytest.mark.xdist_group("pywb")]
 
 MAY_12 = datetime(2021, 5, 12, 23, 59, 59, tzinfo=UTC)
 FAST = FetchOptions(timeout=10, retries=0)
