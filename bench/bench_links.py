@@ -339,9 +339,9 @@ def run_once(tool: Tool, scenario: Scenario, farm: FarmProcess, folder: Path) ->
 
 def library_child(sources: Path) -> None:
     """Time check_links alone (no start-up, no report), in this fresh process."""
-    from citeaudit.catalog.reader import load_catalog
+    from citeaudit.catalog import load_catalog
     from citeaudit.fetch import FetchOptions
-    from citeaudit.pipeline.linkcheck import check_links
+    from citeaudit.pipeline import check_links
 
     catalog = load_catalog(sources)
     options = FetchOptions(

@@ -17,10 +17,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from citeaudit.catalog.reader import load_catalog
+from citeaudit.catalog import load_catalog
 from citeaudit.fetch import FetchOptions
-from citeaudit.pipeline.linkcheck import check_links
-from citeaudit.pipeline import AuditOptions, audit
+from citeaudit.pipeline import AuditOptions, audit, check_links
 from citeaudit.vocab import ClaimVerdict
 
 FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 20

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -362,3 +363,18 @@ def fixed_report() -> ReportModel:
             claims={"partly_supported": 1, "supported": 1, "unsupported": 1, "unverifiable": 1},
         ),
     )
+
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = bool(os.environ.get("CITEAUDIT_UPDATE_GOLDEN"))
+
+
+def golden(name: str, text: str) -> None:
+    """Compare with (or, when updating, write) a golden file."""
+    path = GOLDEN / name
+    if UPDATE:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+        return
+    assert path.exists(), f"no golden file {path}: run with CITEAUDIT_UPDATE_GOLDEN=1"
+    assert text == path.read_bytes().decode("utf-8"), f"{name} differs"

@@ -250,6 +250,19 @@ def keep_alive(
     return handler
 
 
+def _linger(conn: socket.socket, seconds: float = 0.2) -> None:
+    """End a connection as real servers do (a lingering close): stop writing, then read what
+    the client still sends until it closes, or a moment passes. Closing with unread bytes
+    would reset the connection, and the client could lose the answer already sent."""
+    try:
+        conn.shutdown(socket.SHUT_WR)
+        conn.settimeout(seconds)
+        while conn.recv(65536):
+            pass
+    except OSError:
+        pass
+
+
 def h2_echo(conn: socket.socket, server: RawServer, goaway_after: int | None = None) -> None:
     """On a TLS :class:`RawServer`: HTTP/2 when the client chose ``h2`` by ALPN, every
     stream answered 200 with ``x-echo: yes`` and its ``:path`` as the body, each request
@@ -293,6 +306,7 @@ def h2_echo(conn: socket.socket, server: RawServer, goaway_after: int | None = N
                 if goaway_after is not None and answered % goaway_after == 0:
                     h2conn.close_connection()
                     conn.sendall(h2conn.data_to_send())
+                    _linger(conn)
                     return
             elif isinstance(event, h2.events.ConnectionTerminated):
                 return

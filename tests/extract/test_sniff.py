@@ -50,3 +50,10 @@ def test_plain_text_is_decoded_as_pages_are() -> None:
     )
     assert extract(quoted, "text/plain").pages[0].text == "“quoted” words"
     assert extract("\ufeffnaïve".encode(), "text/plain").pages[0].text == "naïve"
+
+
+def test_a_file_named_as_text_with_no_type_is_text() -> None:
+    assert detect_kind(b"Plain words.", None, "notes.txt") == "text"
+    assert detect_kind(b"# Title", None, "post.md") == "text"
+    assert detect_kind(b"\x00\x01binary", None, "notes.txt") == "unknown"
+    assert detect_kind(b"Plain words.", "application/octet-stream", "notes.txt") == "unknown"

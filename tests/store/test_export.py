@@ -107,15 +107,6 @@ def test_wacz_structure_and_hashes(store: Path, tmp_path: Path) -> None:
         assert page["ts"].endswith("Z") and page["title"] in ("p0", "p1", "p2")
 
 
-def test_export_command(store: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out.wacz"
-    result = CliRunner().invoke(app, ["export", "--wacz", str(out), "--store", str(store)])
-    assert result.exit_code == 0, result.stderr
-    assert f"wrote {out}: 2 WARC files" in result.stderr
-    assert zipfile.is_zipfile(out)
-    assert not list(tmp_path.glob(".*.tmp"))
-
-
 def test_export_without_a_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["export", "--wacz", str(tmp_path / "x.wacz"), "--store", str(tmp_path / "none")]

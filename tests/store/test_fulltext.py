@@ -53,22 +53,6 @@ def test_search_query_is_words_not_syntax() -> None:
         fts_query(' " " ')
 
 
-def test_search_command_shows_page_text_as_text(store: Path) -> None:
-    runner = CliRunner()
-    result = runner.invoke(app, ["search", "boom", "--store", str(store)], env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.stderr
-    assert "p0  web page  captured" in result.stdout
-    assert "[bold red]boom[/]" in result.stdout  # markup from the page is shown, not obeyed
-    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
-
-    result = runner.invoke(app, ["search", "commissioned", "--store", str(store)])
-    assert "p1  p. 2  captured" in result.stdout
-    assert "The boards are commissioned directly by NHS England." in result.stdout
-
-    result = runner.invoke(app, ["search", "zebra", "--store", str(store)])
-    assert result.exit_code == 1 and "no page in the store has those words" in result.stderr
-
-
 def test_search_without_a_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["search", "words", "--store", str(tmp_path / "none")])
     assert result.exit_code == 2

@@ -41,29 +41,6 @@ def test_history_of_a_source_that_broke(store: Path) -> None:
         history(store, "nobody")
 
 
-def test_history_commands(store: Path) -> None:
-    runner = CliRunner()
-    result = runner.invoke(app, ["history", "--store", str(store)], env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
-    sim_line = next(line for line in lines if "│ p0" in line)
-    assert "not_found 404" in sim_line and "│ 3 " in sim_line
-    (first_failed,) = [c.date for c in history(store, "p0")[0].captures][1:2]
-    assert f"{first_failed:%Y-%m-%d %H:%M:%S}Z" in sim_line
-    pdf_line = next(line for line in lines if "│ p1" in line)
-    assert "ok 200" in pdf_line
-
-    result = runner.invoke(app, ["history", "p0", "--store", str(store)], env={"COLUMNS": "200"})
-    assert result.exit_code == 0
-    assert result.stdout.count("not_found 404") == 2
-    assert "failing since" in result.stdout and "last answered" in result.stdout
-    result = runner.invoke(app, ["history", "p1", "--store", str(store)], env={"COLUMNS": "200"})
-    assert result.stdout.count("unchanged") == 2 and "never failed" in result.stdout
-
-    result = runner.invoke(app, ["history", "nobody", "--store", str(store)])
-    assert result.exit_code == 2 and "no source with the id or URL" in result.stderr
-
-
 def test_all_histories_is_one_per_source(store: Path) -> None:
     assert [h.source_id for h in all_histories(store)] == ["p0", "p1"]
 

@@ -39,6 +39,8 @@ def detect_kind(content: bytes, content_type: str | None, url: str | None = None
     path = urlsplit(url or "").path.lower()
     if path.endswith((".html", ".htm")):
         return "html"
+    if not media and path.endswith((".txt", ".md", ".text")) and b"\x00" not in content[:4096]:
+        return "text"  # a local file named as text, with no type of its own
     return "unknown"
 
 

@@ -309,21 +309,3 @@ def test_audit_from_python_keeps_its_report_with_the_accepted_codes(
     refused = next(s for s in kept.sources if s.id == "refused")
     assert (refused.status, refused.accepted) == (LinkStatus.BLOCKED, True)
     assert run("report", "--store", str(store), "--format", "json").exit_code == 0
-
-
-def test_check_links_records_the_accepted_codes(tmp_path: Path, httpserver: HTTPServer) -> None:
-    from citeaudit.catalog.reader import load_catalog
-    from citeaudit.fetch import FetchOptions
-    from citeaudit.pipeline.linkcheck import check_links
-
-    httpserver.expect_request("/refused").respond_with_data("no", 403)
-    sources = tmp_path / "sources.yaml"
-    sources.write_text(
-        f"sources:\n  - id: refused\n    url: {httpserver.url_for('/refused')}\n", encoding="utf-8"
-    )
-    options = FetchOptions(retries=0, accept=frozenset({403}))
-    result = check_links(load_catalog(sources), sources, options)
-
-    assert result.run.accept == frozenset({403})
-    assert result.sources[0].status is LinkStatus.BLOCKED
-    assert not findings(result)

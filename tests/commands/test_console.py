@@ -1,0 +1,58 @@
+"""What the commands share: the report written whole or not at all, the summary on stderr,
+the exit code, and the collector kept off while long-lived things are built."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from citeaudit.commands.console import emit, exit_code, long_lived, read_catalog
+from citeaudit.errors import CiteauditError
+from citeaudit.report import Format
+from citeaudit.result import Outcome
+from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
+from report_fixture import fixed_report
+
+
+def test_long_lived_nests_and_turns_the_collector_back_on() -> None:
+    assert gc.isenabled()
+    with long_lived():
+        with long_lived():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block does not end the outer one
+    assert gc.isenabled()
+
+
+def test_emit_writes_the_report_whole_and_the_summary_to_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.json"
+    emit(fixed_report(), Format.JSON, out)
+    assert out.read_text(encoding="utf-8").startswith("{")
+    assert not list(tmp_path.glob(".*.tmp"))
+    err = capsys.readouterr().err
+    assert f"report written to {out}" in err and "sources: " in err
+
+
+def test_emit_to_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CiteauditError, match="cannot write the report"):
+        emit(fixed_report(), Format.JSON, tmp_path / "no" / "report.json")
+
+
+def test_exit_code_follows_fail_on() -> None:
+    facts = Outcome(
+        network=Network.ONLINE,
+        sources=(("a", LinkStatus.BLOCKED, False),),
+        claims=(("c", ClaimVerdict.SUPPORTED, (Verdict.VERIFIED,)),),
+    )
+    assert exit_code(facts) == 0
+    assert exit_code(facts, ["blocked"]) == 1
+
+
+def test_read_catalog(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - id: a\n    url: https://example.org/\n", encoding="utf-8")
+    assert [s.id for s in read_catalog(path).sources] == ["a"]
+    assert gc.isenabled()

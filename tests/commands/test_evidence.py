@@ -1,0 +1,73 @@
+"""`history`, `search` and `export` on a store built by three real runs (a source that broke,
+a PDF that did not change)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from citeaudit.commands.app import app
+from citeaudit.commands.evidence import store_dir_of
+from citeaudit.store.histories import history
+from history_store import three_runs
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return three_runs(tmp_path_factory.mktemp("evidence"))
+
+
+def test_the_store_defaults_to_the_one_beside_sources_yaml_here() -> None:
+    assert store_dir_of(None) == Path(".citeaudit")
+    assert store_dir_of(Path("elsewhere")) == Path("elsewhere")
+
+
+def test_history_commands(store: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["history", "--store", str(store)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    sim_line = next(line for line in lines if "│ p0" in line)
+    assert "not_found 404" in sim_line and "│ 3 " in sim_line
+    (first_failed,) = [c.date for c in history(store, "p0")[0].captures][1:2]
+    assert f"{first_failed:%Y-%m-%d %H:%M:%S}Z" in sim_line
+    pdf_line = next(line for line in lines if "│ p1" in line)
+    assert "ok 200" in pdf_line
+
+    result = runner.invoke(app, ["history", "p0", "--store", str(store)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert result.stdout.count("not_found 404") == 2
+    assert "failing since" in result.stdout and "last answered" in result.stdout
+    result = runner.invoke(app, ["history", "p1", "--store", str(store)], env={"COLUMNS": "200"})
+    assert result.stdout.count("unchanged") == 2 and "never failed" in result.stdout
+
+    result = runner.invoke(app, ["history", "nobody", "--store", str(store)])
+    assert result.exit_code == 2 and "no source with the id or URL" in result.stderr
+
+
+def test_search_command_shows_page_text_as_text(store: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["search", "boom", "--store", str(store)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    assert "p0  web page  captured" in result.stdout
+    assert "[bold red]boom[/]" in result.stdout  # markup from the page is shown, not obeyed
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+
+    result = runner.invoke(app, ["search", "commissioned", "--store", str(store)])
+    assert "p1  p. 2  captured" in result.stdout
+    assert "The boards are commissioned directly by NHS England." in result.stdout
+
+    result = runner.invoke(app, ["search", "zebra", "--store", str(store)])
+    assert result.exit_code == 1 and "no page in the store has those words" in result.stderr
+
+
+def test_export_command(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.wacz"
+    result = CliRunner().invoke(app, ["export", "--wacz", str(out), "--store", str(store)])
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {out}: 3 WARC files" in result.stderr
+    assert zipfile.is_zipfile(out)
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -1,0 +1,56 @@
+"""ClaimReview JSON-LD: one review per claim."""
+
+from __future__ import annotations
+
+import json
+
+from citeaudit.report import Format, renderer
+from report_fixture import (
+    OPTIONS,
+    fixed_report,
+)
+
+
+def test_claimreview_one_review_per_claim() -> None:
+    text = renderer(Format.CLAIMREVIEW, OPTIONS).render(fixed_report())
+    data = json.loads(text)
+    assert data["@context"] == "https://schema.org"
+    reviews = data["@graph"]
+    assert [r["@type"] for r in reviews] == ["ClaimReview"] * 4
+    first = reviews[0]
+    assert first["claimReviewed"] == fixed_report().claims[0].text
+    assert first["datePublished"] == "2026-05-03"
+    assert first["author"] == {"@type": "Organization", "name": "The Example Desk"}
+    assert first["reviewRating"] == {
+        "@type": "Rating",
+        "ratingValue": 3,
+        "bestRating": 3,
+        "worstRating": 1,
+        "alternateName": "supported",
+        "ratingExplanation": "Supported: 2 pieces of evidence (2 verified).",
+    }
+    assert first["itemReviewed"]["@type"] == "Claim"
+    assert first["citation"] == [
+        {
+            "@type": "CreativeWork",
+            "url": "https://www.ahsnnetwork.com/sim",
+            "name": "Serenity Integrated Mentoring (SIM)",
+        }
+    ]
+    # schema.org: a claim appears in the document that makes it, not in its sources
+    document = first["itemReviewed"]["firstAppearance"]
+    assert document["name"].startswith("Response to NHS")
+    assert first["itemReviewed"]["appearance"] == [document]
+    ratings = [
+        (r["reviewRating"].get("ratingValue"), r["reviewRating"]["alternateName"]) for r in reviews
+    ]
+    assert ratings == [
+        (3, "supported"),
+        (2, "partly_supported"),
+        (1, "unsupported"),
+        (None, "unverifiable"),
+    ]
+    archived = reviews[1]["citation"][0]
+    assert archived["archivedAt"].startswith("https://web.archive.org/web/2021")
+    without = renderer(Format.CLAIMREVIEW).render(fixed_report())
+    assert json.loads(without)["@graph"][0]["author"]["name"] == "citeaudit"
