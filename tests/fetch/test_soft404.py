@@ -14,7 +14,7 @@ from citeaudit.fetch.soft404 import (
     SCAN_BYTES,
     SoftKind,
     document_extension,
-    judge,
+    judge_answer,
     says_not_found,
     sent_home,
 )
@@ -582,7 +582,7 @@ def test_a_long_article_quoting_a_challenge_title_is_ok(httpserver: HTTPServer) 
 def test_hostile_markup_is_read_in_linear_time(markup: bytes) -> None:
     """Unclosed tags by the thousand: every pattern must scan the page once, not once per
     tag (a quadratic scan of these would take minutes)."""
-    judged = judge("http://a.org/x.pdf", "http://a.org/x.pdf", 200, (), "text/html", markup)
+    judged = judge_answer("http://a.org/x.pdf", "http://a.org/x.pdf", 200, (), "text/html", markup)
     assert judged is not None and judged.kind is SoftKind.DOCUMENT_AS_HTML
 
 
@@ -608,9 +608,9 @@ def test_hidden_elements_are_not_what_a_page_says_it_is() -> None:
         f"<p>{ARTICLE}</p>",
     )
     url = "http://a.org/report"
-    assert judge(url, url, 200, (), "text/html", markup.encode()) is None
+    assert judge_answer(url, url, 200, (), "text/html", markup.encode()) is None
     short = page(None, '<div aria-hidden="true">Not Found</div><p>Welcome to our site</p>')
-    assert judge(url, url, 200, (), "text/html", short.encode()) is None
+    assert judge_answer(url, url, 200, (), "text/html", short.encode()) is None
     shown = page(None, "<p>Not Found</p>")
-    judged = judge(url, url, 200, (), "text/html", shown.encode())
+    judged = judge_answer(url, url, 200, (), "text/html", shown.encode())
     assert judged is not None and judged.kind is SoftKind.NOT_FOUND_PAGE

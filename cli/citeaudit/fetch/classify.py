@@ -114,7 +114,7 @@ def judge_page(
     :mod:`citeaudit.fetch.soft404`); ``content`` is the decoded body, None for a HEAD."""
     if not _judged_codes(final.status):
         return verdict, None
-    judged = soft404.judge(
+    judged = soft404.judge_answer(
         url,
         final.url,
         final.status,

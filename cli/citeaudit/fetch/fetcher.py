@@ -69,7 +69,7 @@ class _Chain:
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class _Attempt:
     """One attempt: its verdict, its chain, and whether the last exchange is the answer
     (then ``content`` is its decoded body, for a GET)."""
 
@@ -88,7 +88,7 @@ class _Progress:
     """What a URL's check has got to, so a total timeout can still say what happened."""
 
     attempts: int = 0
-    last: _Outcome | None = None
+    last: _Attempt | None = None
     chain: _Chain | None = None
     notes: dict[str, str] = field(default_factory=dict)
     paced: bool = False
@@ -298,7 +298,7 @@ class Fetcher:
 
     async def _fetch(
         self, url: str, progress: _Progress, deadline: asyncio.Timeout, head_first: bool
-    ) -> _Outcome:
+    ) -> _Attempt:
         cookies = httpx.Cookies()
         if head_first:
             head = await self._attempt(url, "HEAD", cookies, progress)
@@ -318,8 +318,8 @@ class Fetcher:
             await asyncio.sleep(delay)
 
     def _next_delay(
-        self, outcome: _Outcome, attempt: int, deadline: asyncio.Timeout
-    ) -> tuple[float, _Outcome | None]:
+        self, outcome: _Attempt, attempt: int, deadline: asyncio.Timeout
+    ) -> tuple[float, _Attempt | None]:
         """How long to wait before the next attempt, or the outcome to give up with."""
         asked = outcome.retry_after
         verdict = outcome.verdict
@@ -340,7 +340,7 @@ class Fetcher:
 
     async def _attempt(
         self, url: str, method: str, cookies: httpx.Cookies, progress: _Progress
-    ) -> _Outcome:
+    ) -> _Attempt:
         """Follow one redirect chain to its end; errors become the outcome's verdict."""
         chain = _Chain(method, url)
         progress.chain = chain
@@ -348,9 +348,9 @@ class Fetcher:
             stop = await self._follow(chain, cookies, progress)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             verdict = classify_error(exc, chain.current, self.options)
-            return _Outcome(verdict, chain, error=describe(exc))
+            return _Attempt(verdict, chain, error=describe(exc))
         if stop is not None:
-            return _Outcome(stop, chain)
+            return _Attempt(stop, chain)
         final = chain.exchanges[-1]
         if method == "GET" and 200 <= final.status < 300 and progress.release is not None:
             progress.release()  # a 2xx is never retried: nothing more goes to the host
@@ -366,7 +366,7 @@ class Fetcher:
             )
             truncated = truncated or cut
         verdict, kind = judge_page(url, final, classify_response(final, chain.hops), content)
-        return _Outcome(
+        return _Attempt(
             verdict,
             chain,
             answered=True,
@@ -439,16 +439,16 @@ class Fetcher:
             )
         return recorded(method, url, sent, reply, date), _location(reply.headers)
 
-    def _out_of_time(self, url: str, progress: _Progress) -> _Outcome:
+    def _out_of_time(self, url: str, progress: _Progress) -> _Attempt:
         reason = f"no complete answer within the {self.options.timeout:g}s time limit"
         if progress.last is not None:
             reason += f" (last attempt: {progress.last.verdict.reason})"
         chain = progress.chain or _Chain("GET", url)
         verdict = Classification(LinkStatus.TIMEOUT, reason, Failure.TOTAL_TIMEOUT)
-        return _Outcome(verdict, chain, error=f"total timeout after {self.options.timeout:g}s")
+        return _Attempt(verdict, chain, error=f"total timeout after {self.options.timeout:g}s")
 
     def _result(
-        self, url: str, outcome: _Outcome, progress: _Progress, started: datetime, elapsed: float
+        self, url: str, outcome: _Attempt, progress: _Progress, started: datetime, elapsed: float
     ) -> FetchResult:
         """Assemble the result; the body is decoded only for a final GET answer."""
         chain, verdict = outcome.chain, outcome.verdict

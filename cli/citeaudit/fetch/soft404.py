@@ -453,7 +453,7 @@ def is_html(content_type: str | None, content: bytes | None) -> bool:
 # --------------------------------------------------------------------------- judge
 
 
-def judge(
+def judge_answer(
     url: str,
     final_url: str,
     code: int,

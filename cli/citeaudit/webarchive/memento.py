@@ -373,7 +373,7 @@ class _Finder:
         if not verdict.status.alive:
             return _Checked(shown, moment, links, reason=f"{when} is an archived {answer.line}")
         final_original = original_of(answer.url) or original
-        judged = soft404.judge(
+        judged = soft404.judge_answer(
             original,
             final_original,
             answer.status,
