@@ -71,3 +71,52 @@ def test_export_command(store: Path, tmp_path: Path) -> None:
     assert f"wrote {out}: 3 WARC files" in result.stderr
     assert zipfile.is_zipfile(out)
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_the_store_is_found_beside_the_sources_file() -> None:
+    assert store_dir_of(None, Path("case/sources.yaml")) == Path("case/.citeaudit")
+    assert store_dir_of(Path("elsewhere"), Path("case/sources.yaml")) == Path("elsewhere")
+
+
+def test_evidence_commands_take_the_sources_file_from_another_folder(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `citeaudit audit case/sources.yaml` from the parent folder, the store is
+    case/.citeaudit: history, search and export find it from --sources case/sources.yaml."""
+    case = store.parent
+    monkeypatch.chdir(case.parent)
+    sources = f"{case.name}/sources.yaml"
+    runner = CliRunner()
+    env = {"COLUMNS": "200"}
+    result = runner.invoke(app, ["history", "--sources", sources], env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "│ p0" in result.stdout and "│ p1" in result.stdout
+    result = runner.invoke(app, ["history", "p1", "--sources", sources], env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "never failed" in result.stdout
+    result = runner.invoke(app, ["search", "commissioned", "--sources", sources], env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "p1  p. 2  captured" in result.stdout
+    out = tmp_path / "case.wacz"
+    result = runner.invoke(app, ["export", "--wacz", str(out), "--sources", sources])
+    assert result.exit_code == 0, result.stderr
+    assert zipfile.is_zipfile(out)
+    # without --sources, ./sources.yaml: there is none here, so there is no store here
+    result = runner.invoke(app, ["search", "commissioned"])
+    assert result.exit_code != 0 and "there is no evidence store at .citeaudit" in result.stderr
+    # --store wins over --sources
+    result = runner.invoke(
+        app, ["search", "commissioned", "--sources", "nowhere/sources.yaml", "--store", str(store)]
+    )
+    assert result.exit_code == 0, result.stderr
+    # and from the case folder itself, ./sources.yaml's store is the default
+    monkeypatch.chdir(case)
+    result = runner.invoke(app, ["search", "commissioned"], env=env)
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", ["history", "search", "export"])
+def test_evidence_help_says_where_the_store_is(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "--sources" in result.stdout and ".citeaudit/ beside" in result.stdout

@@ -134,6 +134,54 @@ def test_report_of_an_unknown_run_exits_2(audited: tuple[Path, dict[str, Any]]) 
     done = run("report", str(sources), "--run", "20990101T000000Z-000000")
     assert done.exit_code == 2
     assert "no report of run '20990101T000000Z-000000'" in done.stderr
+    said = " ".join(done.stderr.replace("│", " ").split())
+    assert "run 'citeaudit report --list-runs'" in said
+    assert "Traceback" not in done.stderr
+
+
+def test_report_list_runs_names_the_runs_with_a_kept_report(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from citeaudit.store import Store
+
+    store_dir = tmp_path / ".citeaudit"
+    t0 = datetime(2026, 1, 1, 9, 30, tzinfo=UTC)
+    with Store.open(store_dir) as store:
+        store.begin_run("20260101T093000Z-aaaaaa", t0, "doc/sources.yaml", "ab" * 32)
+        store.begin_run("20260102T093000Z-bbbbbb", t0 + timedelta(days=1), "b.yaml", "cd" * 32)
+        store.begin_run(
+            "20260103T093000Z-cccccc", t0 + timedelta(days=2), "c.yaml", "ef" * 32, "archive"
+        )
+        store.save_report("20260102T093000Z-bbbbbb", t0 + timedelta(days=1), "{}")
+        store.save_report("20260101T093000Z-aaaaaa", t0 + timedelta(days=3), "{}")
+    done = run("report", "--store", str(store_dir), "--list-runs")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "20260101T093000Z-aaaaaa  2026-01-01T09:30:00Z  audit    doc/sources.yaml",
+        "20260102T093000Z-bbbbbb  2026-01-02T09:30:00Z  audit    b.yaml",
+    ]
+    # the sources file finds the store beside it, as for the report itself
+    (tmp_path / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
+    beside = run("report", str(tmp_path / "sources.yaml"), "--list-runs")
+    assert beside.stdout == done.stdout
+
+    both = run("report", "--store", str(store_dir), "--list-runs", "--run", "x")
+    assert both.exit_code == 2
+    assert "--list-runs cannot be combined with --run" in both.stderr
+
+
+def test_report_list_runs_of_an_empty_or_missing_store(tmp_path: Path) -> None:
+    from citeaudit.store import Store
+
+    Store.open(tmp_path / "empty").close()
+    empty = run("report", "--store", str(tmp_path / "empty"), "--list-runs")
+    assert empty.exit_code == 0, empty.stderr
+    assert empty.stdout == ""
+    assert "no report is kept in the store" in empty.stderr
+    missing = run("report", "--store", str(tmp_path / "none"), "--list-runs")
+    assert missing.exit_code == 2
+    assert "there is no evidence store" in missing.stderr
+    assert not (tmp_path / "none").exists()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -69,6 +69,28 @@ def test_parse_fail_on() -> None:
         parse_fail_on(["verified,supported"])
 
 
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (["misquote"], "unknown --fail-on value 'misquote': did you mean 'misquoted'?"),
+        (["ROTED"], "unknown --fail-on value 'roted': did you mean 'rotted'?"),
+        (
+            ["misquote,unsuported"],
+            "unknown --fail-on value 'misquote', 'unsuported': did you mean 'misquoted' for "
+            "'misquote', 'unsupported' for 'unsuported'?",
+        ),
+        (["xyzzy"], "unknown --fail-on value 'xyzzy'"),
+        (["supported"], "unknown --fail-on value 'supported'"),  # not 'unsupported'
+    ],
+)
+def test_an_unknown_fail_on_suggests_the_closest_value(values: list[str], message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_fail_on(values)
+    assert caught.value.message == message
+    assert caught.value.hint == "choose from " + ", ".join(FAIL_ON_VALUES)
+    assert caught.value.exit_code == 2
+
+
 def test_every_vocabulary_value_but_the_good_ones_can_fail_a_run() -> None:
     assert "ok" not in FAIL_ON_VALUES and "verified" not in FAIL_ON_VALUES
     assert "supported" not in FAIL_ON_VALUES

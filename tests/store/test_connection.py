@@ -67,7 +67,9 @@ def test_sqlite_failures_say_what_to_do(tmp_path: Path) -> None:
 def test_check_header(tmp_path: Path) -> None:
     check_header(tmp_path / "absent.sqlite")  # not there yet: it will be created
     (tmp_path / "empty.sqlite").write_bytes(b"")
-    check_header(tmp_path / "empty.sqlite")
+    with pytest.raises(StoreError, match=r"is empty \(0 bytes\)") as caught:
+        check_header(tmp_path / "empty.sqlite")
+    assert caught.value.hint and "move it aside" in caught.value.hint
     (tmp_path / "notes.sqlite").write_text("my notes")
     with pytest.raises(StoreError, match="is not a citeaudit store database"):
         check_header(tmp_path / "notes.sqlite")

@@ -7,6 +7,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from citeaudit.archive import WarcArchive, read_payload
 from citeaudit.errors import StoreError
 from citeaudit.store.database import Store, default_store_dir
+from citeaudit.store.runlog import KeptRun
 from citeaudit.store.schema import MIGRATIONS
 from citeaudit.vocab import Network
 from store_samples import RUN, T0, redirected, rows, snapshot, unreachable
@@ -54,7 +56,7 @@ def test_open_creates_the_store_and_schema(tmp_path: Path) -> None:
         }
         assert names["page_texts_fts"] == "table"  # the FTS5 virtual table
         assert names["latest_status"] == names["snapshot_pages"] == "view"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 5
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         columns = {
             table: [r[1] for r in db.execute(f"PRAGMA table_info({table})")] for table in tables
@@ -93,7 +95,15 @@ def test_open_creates_the_store_and_schema(tmp_path: Path) -> None:
         "refers_to_date",
         "metadata_record_id",
     ]
-    assert columns["page_texts"] == ["id", "sha256", "snapshot_id", "page", "label", "text"]
+    assert columns["page_texts"] == [
+        "id",
+        "sha256",
+        "snapshot_id",
+        "page",
+        "label",
+        "text",
+        "search_text",
+    ]
     assert set(columns["verdicts"]) >= {
         "run_id",
         "claim_id",
@@ -111,6 +121,20 @@ def test_reopening_keeps_data_and_does_not_migrate_again(store: Store) -> None:
     with Store.open(store.dir) as again:
         assert again.snapshots_for("nothing") == []
     assert [r["id"] for r in rows(store.path, "SELECT id FROM runs")] == [RUN]
+
+
+def test_kept_runs_are_the_runs_with_a_saved_report(store: Store) -> None:
+    later = "20260102T000000Z-bbbbbb"
+    store.begin_run(later, T0 + timedelta(days=1), "doc/sources.yaml", "cd" * 32, "archive")
+    store.begin_run("20260103T000000Z-cccccc", T0 + timedelta(days=2), "x.yaml", "ef" * 32)
+    assert store.kept_runs() == []
+    store.finish_run(RUN, T0 + timedelta(minutes=1), "online")
+    store.save_report(later, T0 + timedelta(days=1), "{}")
+    store.save_report(RUN, T0 + timedelta(days=3), "{}")  # saved later, but started first
+    assert store.kept_runs() == [
+        KeptRun(RUN, T0, "audit", "report/sources.yaml", T0 + timedelta(minutes=1)),
+        KeptRun(later, T0 + timedelta(days=1), "archive", "doc/sources.yaml", None),
+    ]
 
 
 def test_foreign_keys_are_enforced(store: Store) -> None:
@@ -216,6 +240,27 @@ def test_a_garbage_file_is_refused_and_left_alone(tmp_path: Path) -> None:
     assert str(path) in caught.value.message
     assert caught.value.hint
     assert path.read_bytes() == garbage
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "citeaudit.sqlite"]
+
+
+@pytest.mark.parametrize("create", [True, False])
+def test_an_empty_database_file_is_refused_and_left_alone(tmp_path: Path, create: bool) -> None:
+    """A 0-byte citeaudit.sqlite (a crash, a full disk, a bad copy) is not silently replaced."""
+    (tmp_path / "archive").mkdir()
+    path = tmp_path / "citeaudit.sqlite"
+    path.write_bytes(b"")
+    with pytest.raises(StoreError) as caught:
+        Store.open(tmp_path, create=create)
+    assert caught.value.message == (
+        f"the store database {path} is empty (0 bytes): a crash, a full disk or an "
+        "incomplete copy may have left it so; it was left as it is"
+    )
+    assert caught.value.hint == (
+        "move it aside (or restore it from a backup) and run again; delete it only "
+        "to start a new, empty store"
+    )
+    assert caught.value.exit_code == 2
+    assert path.read_bytes() == b""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "citeaudit.sqlite"]
 
 

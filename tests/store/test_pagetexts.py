@@ -80,3 +80,36 @@ def test_search_pages_stops_at_the_limit(store: Store) -> None:
     pages = [Page(n, str(n), f"budget line {n}") for n in range(1, 6)]
     store.record_pages(snap_id, snapshot(1, T0).sha256, pages)
     assert len(store.search_pages('"budget"', 3)) == 3
+
+
+def test_a_word_hyphenated_at_a_pdf_line_end_is_found_whole(store: Store) -> None:
+    """ "commis-" ending one line and "sioned" starting the next: searched as the quote
+    finder reads the page (the word mended), and shown mended, on one line."""
+    from citeaudit.extract import extract
+    from paged_documents import pdf_lines
+
+    data = pdf_lines([["The teams were commis-", "sioned directly by NHS England."]])
+    (page,) = extract(data, "application/pdf").pages
+    assert "commis-\nsioned" in page.text  # the page text is kept as printed
+    snap_id = store.record_snapshot(RUN, "report", snapshot(1, T0))
+    store.record_pages(snap_id, snapshot(1, T0).sha256, [page])
+    (match,) = store.search_pages('"commissioned"', 10)
+    assert match.snippet == (
+        f"The teams were {MATCH_START}commissioned{MATCH_END} directly by NHS England."
+    )
+    assert store.search_pages('"commis"', 10) == []  # the halves are not words any more
+    (row,) = rows(store.path, "SELECT text FROM page_texts")
+    assert "commis-\nsioned" in row["text"]  # what was printed is what is kept
+
+
+def test_a_hyphen_between_words_is_kept_at_a_line_end(store: Store) -> None:
+    """Only a word that goes on in lower case is mended, as the quote finder does."""
+    snap_id = store.record_snapshot(RUN, "s", snapshot(1, T0))
+    text = "Lennard-\nJones potential, and a soft\u00adhy-\nphen."
+    store.record_pages(snap_id, "ab", [Page(1, "1", text)])
+    (match,) = store.search_pages('"Lennard-Jones"', 10)
+    assert match.snippet.replace(MATCH_START, "").replace(MATCH_END, "") == (
+        "Lennard-Jones potential, and a softhyphen."
+    )
+    assert store.search_pages('"hyphen"', 10) == []
+    assert len(store.search_pages('"softhyphen"', 10)) == 1

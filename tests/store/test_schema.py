@@ -75,3 +75,41 @@ def test_a_migration_that_fails_changes_nothing(tmp_path: Path) -> None:
     assert "command" not in columns
     tables = {r["name"] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "snapshots_v2" not in tables and "warc_files" not in tables
+
+
+def test_page_texts_kept_before_search_text_are_mended_and_indexed(tmp_path: Path) -> None:
+    """A store of schema 4: its page texts are indexed again, mended, when citeaudit next
+    searches it, and the index is declared as Datasette recognises it."""
+    path = tmp_path / "citeaudit.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    for number in range(4):
+        db.executescript(MIGRATIONS[number])
+    db.execute("PRAGMA user_version = 4")
+    db.execute(
+        "INSERT INTO runs (id, started, sources_file, sources_sha256, tool_version)"
+        " VALUES (?, '2024-05-01T12:00:00.000000Z', 'sources.yaml', 'ab', '0.1.0')",
+        (RUN,),
+    )
+    db.execute(
+        'INSERT INTO snapshots (run_id, source_id, url, warc, "offset", length, record_id,'
+        " date, sha256) VALUES (?, 's', 'https://example.org/', 'archive/a.warc.gz', 10, 20,"
+        " '<urn:uuid:1>', '2024-05-01T12:00:00.000000Z', 'cd')",
+        (RUN,),
+    )
+    db.execute(
+        "INSERT INTO page_texts (sha256, snapshot_id, page, label, text)"
+        " VALUES ('cd', 1, 1, '1', 'Teams were commis-\nsioned by NHS England.')"
+    )
+    db.close()
+    with Store.open(tmp_path) as store:
+        (match,) = store.search_pages('"commissioned"', 10)
+        assert match.snippet == "Teams were \x01commissioned\x02 by NHS England."
+        assert store.mend_page_texts() == 0  # all mended already
+    (row,) = rows(path, "SELECT text, search_text FROM page_texts")
+    assert row["text"] == "Teams were commis-\nsioned by NHS England."
+    assert row["search_text"] == "Teams were commissioned by NHS England."
+    (fts,) = rows(path, "SELECT sql FROM sqlite_master WHERE name = 'page_texts_fts'")
+    assert 'content="page_texts"' in fts["sql"]
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO page_texts_fts (page_texts_fts) VALUES ('integrity-check')")
+    db.close()

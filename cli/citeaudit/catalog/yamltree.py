@@ -27,7 +27,16 @@ from yaml.events import (
 )
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
-from citeaudit.catalog.problems import INVALID, Located, Path_, Pos, line_col, pos, short
+from citeaudit.catalog.problems import (
+    INVALID,
+    Located,
+    Path_,
+    Pos,
+    line_col,
+    pos,
+    short,
+    yaml_syntax,
+)
 
 MAX_NODES: Final = 200_000
 """Values read (aliases counted each time they are used): stops alias bombs early."""
@@ -96,7 +105,7 @@ class YamlTree(Located):
         try:
             return self._compose(loader)
         except yaml.MarkedYAMLError as exc:
-            self.yaml_error(exc)
+            self.yaml_error(exc, text)
             raise Stop from None
         except yaml.reader.ReaderError as exc:
             self.reader_error(exc, text)
@@ -201,8 +210,16 @@ class YamlTree(Located):
             elif not stack:
                 return node
 
-    def yaml_error(self, exc: yaml.MarkedYAMLError) -> None:
+    def yaml_error(self, exc: yaml.MarkedYAMLError, text: str = "") -> None:
+        """A YAML syntax error in plain words where it is recognised (see
+        :func:`~citeaudit.catalog.problems.yaml_syntax`), else in PyYAML's."""
         mark = exc.problem_mark or exc.context_mark
+        if exc.problem and exc.problem_mark is not None:
+            context_at = pos(exc.context_mark) if exc.context_mark is not None else None
+            plain = yaml_syntax(text, exc.problem, pos(exc.problem_mark), exc.context, context_at)
+            if plain is not None:
+                self.add(*plain)
+                return
         message = f"invalid YAML: {exc.problem or exc.context or 'cannot be parsed'}"
         if exc.problem and exc.context:
             message += f" ({exc.context}"

@@ -1,4 +1,8 @@
-"""``history``, ``search`` and ``export``: reading the evidence store."""
+"""``history``, ``search`` and ``export``: reading the evidence store.
+
+Like ``report``, each reads the store kept beside a sources file: ``.citeaudit/`` beside
+``--sources FILE`` (default ./sources.yaml), unless ``--store`` names the folder.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,24 @@ import typer
 from citeaudit.commands.console import err, out
 from citeaudit.commands.options import StoreOpt
 
+SourcesOpt = Annotated[
+    Path,
+    typer.Option(
+        "--sources",
+        metavar="FILE",
+        help="The sources file whose store to read: .citeaudit/ beside FILE, unless --store "
+        "is given. FILE itself is not read.",
+        show_default=True,
+    ),
+]
 
-def store_dir_of(store: Path | None) -> Path:
-    """--store, or .citeaudit/ in this folder (where ./sources.yaml keeps its store)."""
+
+def store_dir_of(store: Path | None, sources: Path = Path("sources.yaml")) -> Path:
+    """--store, or .citeaudit/ beside the sources file (by default ./sources.yaml, so
+    .citeaudit/ in this folder)."""
     from citeaudit.store import default_store_dir
 
-    return store if store is not None else default_store_dir(Path("sources.yaml"))
+    return store if store is not None else default_store_dir(sources)
 
 
 def history_command(
@@ -27,13 +43,17 @@ def history_command(
             show_default=False,
         ),
     ] = None,
+    sources: SourcesOpt = Path("sources.yaml"),
     store: StoreOpt = None,
 ) -> None:
-    """Every capture and status of a source over time, and when it first failed."""
+    """Every capture and status of a source over time, and when it first failed.
+
+    Reads the store beside the sources file (--sources, default ./sources.yaml), or --store.
+    """
     from citeaudit.commands.views import history_view, overview_view
     from citeaudit.store import all_histories, history
 
-    where = store_dir_of(store)
+    where = store_dir_of(store, sources)
     if key is None:
         out().print(overview_view(all_histories(where)))
     else:
@@ -42,16 +62,21 @@ def history_command(
 
 def search_command(
     words: Annotated[str, typer.Argument(metavar="WORDS", help='Words to find, or "a phrase".')],
+    sources: SourcesOpt = Path("sources.yaml"),
     store: StoreOpt = None,
     limit: Annotated[
         int, typer.Option("--limit", min=1, max=1000, help="Show at most this many pages.")
     ] = 20,
 ) -> None:
-    """Full-text search across every archived page: source, page and snippet."""
+    """Full-text search across every archived page: source, page and snippet.
+
+    Searches the store beside the sources file (--sources, default ./sources.yaml), or
+    --store. A word hyphenated at the end of a line is found whole.
+    """
     from citeaudit.commands.views import search_view
     from citeaudit.store import search
 
-    hits = search(store_dir_of(store), words, limit=limit)
+    hits = search(store_dir_of(store, sources), words, limit=limit)
     if not hits:
         err().print("no page in the store has those words")
         raise typer.Exit(1)
@@ -63,10 +88,14 @@ def export_command(
         Path,
         typer.Option("--wacz", metavar="OUT.wacz", help="Write a WACZ 1.1.1 file here."),
     ],
+    sources: SourcesOpt = Path("sources.yaml"),
     store: StoreOpt = None,
 ) -> None:
-    """Export every WARC of the store as one WACZ file that replays in ReplayWeb.page."""
+    """Export every WARC of the store as one WACZ file that replays in ReplayWeb.page.
+
+    Exports the store beside the sources file (--sources, default ./sources.yaml), or --store.
+    """
     from citeaudit.commands.views import export_line
     from citeaudit.store import export_wacz
 
-    err().print(export_line(export_wacz(store_dir_of(store), wacz)))
+    err().print(export_line(export_wacz(store_dir_of(store, sources), wacz)))

@@ -165,12 +165,43 @@ def report_command(
     ] = None,
     fail_on: FailOnOpt = None,
     reviewer: ReviewerOpt = None,
+    list_runs: Annotated[
+        bool,
+        typer.Option(
+            "--list-runs",
+            help="List the runs whose report is kept (id, start time, command, sources "
+            "file), oldest first, instead of rendering one.",
+        ),
+    ] = False,
 ) -> None:
     """Render the report an audit kept in the store, in any format, without the network."""
     from citeaudit.report import load_report
     from citeaudit.store import default_store_dir
 
     where = store if store is not None else default_store_dir(file)
+    if list_runs:
+        _list_runs(where, run)
+        return
     report = load_report(where, run)
     emit(report, fmt, output, reviewer=reviewer, store_dir=where)
     raise typer.Exit(exit_code(report.outcome(), fail_on))
+
+
+def _list_runs(where: Path, run: str | None) -> None:
+    """``report --list-runs``: one line per run with a kept report, for ``--run``."""
+    from citeaudit.errors import UsageError
+    from citeaudit.store import Store
+
+    if run is not None:
+        raise UsageError(
+            "--list-runs cannot be combined with --run",
+            hint="run 'citeaudit report --list-runs' first, then --run with one of its ids",
+        )
+    with Store.open(where, create=False) as opened:
+        kept = opened.kept_runs()
+    if not kept:
+        note(f"no report is kept in the store at {where} yet: run 'citeaudit audit' first")
+        return
+    for item in kept:
+        started = f"{item.started:%Y-%m-%dT%H:%M:%SZ}"
+        typer.echo(f"{item.id}  {started}  {item.command:<7}  {item.sources_file}")

@@ -3,7 +3,10 @@
 A page is decoded as :mod:`citeaudit.text.charset` decides (as a browser would), parsed once
 into lxml's tree, and read with one set of rules: scripts, styles and hidden elements are
 never seen, every block element starts a new line (a browser's block boundary, which text
-fragments respect). Each stage reads what it needs of the one tree:
+fragments respect). An element hidden with ``visibility: hidden`` is never seen either, but
+still takes its place on the page: when it is a block, the lines before and after it end
+(only ``display: none``, the ``hidden`` attribute and the like remove an element entirely).
+Each stage reads what it needs of the one tree:
 
 - the soft-404 rules read the title, ``og:title``, first ``<h1>`` and visible text
   (:class:`HtmlPage`'s cheap properties, which walk the tree without building any text
@@ -46,6 +49,8 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # Elements whose strings BeautifulSoup gave a class of their own: not part of a title's text.
 _OWN_STRINGS = frozenset(("rt", "rp", "style", "script", "template"))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Hidden but laid out: what visibility:hidden does unless display:none removes it too.
+_REMOVED_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 #: Largest page handed to the main-content extractor (it is far slower than the walk).
 MAIN_TEXT_LIMIT = 4 * 1024 * 1024
 #: Longest heading text kept: enough to name a section.
@@ -68,6 +73,17 @@ def _hidden(attrs: Mapping[str, str]) -> bool:
 def _unseen(name: str, attrs: Mapping[str, str]) -> bool:
     """Whether an element, and all inside it, is out of a reader's sight: the one rule."""
     return name in _INVISIBLE or _hidden(attrs)
+
+
+def _boundary(name: str, attrs: Mapping[str, str]) -> bool:
+    """Whether an unseen element still ends a line: a block hidden by ``visibility:
+    hidden`` alone keeps its box (a block boundary) while none of its text is seen."""
+    if name not in _BLOCKS or name in _INVISIBLE or not attrs:
+        return False
+    if "hidden" in attrs or attrs.get("aria-hidden", "").lower() == "true":
+        return False
+    style = attrs.get("style")
+    return bool(style and not _REMOVED_STYLE.search(style))
 
 
 class _Text:
@@ -153,6 +169,7 @@ class _Reader:
         self._names: dict[str, int] = {}  # how many elements of each name are open
         self._pending: list[str] = []  # the string being read, in the pieces it came in
         self._hidden = 0  # open elements that are invisible or inside one
+        self._boundaries: set[int] = set()  # depths of open unseen blocks that end a line
 
     def _string(self) -> None:
         """The string read so far is complete: keep it."""
@@ -169,6 +186,9 @@ class _Reader:
         attrs = {_local(key): value for key, value in attrib.items()}
         self._names[name] = self._names.get(name, 0) + 1
         if self._hidden or _unseen(name, attrs):
+            if not self._hidden and _boundary(name, attrs):
+                self.out.block()  # a visibility:hidden block: unseen, but a block
+                self._boundaries.add(len(self._open))
             self._hidden += 1
             self._open.append(_Open(name, False, None))
             return
@@ -199,6 +219,9 @@ class _Reader:
         self._names[element.name] -= 1
         if not element.visible:
             self._hidden -= 1
+            if self._boundaries and len(self._open) in self._boundaries:
+                self._boundaries.discard(len(self._open))
+                self.out.block()
             return element
         if element.heading is not None:
             depth, anchor, first_part, start = element.heading
@@ -331,6 +354,8 @@ def _visible_text(root: Any, words: int | None) -> str:
             if _unseen(tag, element.attrib):
                 walker.skip_subtree()
                 skipped = element
+                if _boundary(tag, element.attrib):
+                    parts.append("\n")  # an unseen block still ends the words before it
                 continue
             if tag in _BLOCKS:
                 parts.append("\n")
@@ -339,6 +364,8 @@ def _visible_text(root: Any, words: int | None) -> str:
             if event == "end":
                 if element is skipped:
                     skipped = None
+                    if _boundary(element.tag, element.attrib):
+                        parts.append("\n")
                 elif element.tag in _BLOCKS:
                     parts.append("\n")
             piece = element.tail if element is not root else None

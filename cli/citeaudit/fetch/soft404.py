@@ -2,8 +2,8 @@
 
 Link checkers that trust the status code call all of these OK. The rules here look
 only where a site says what a page *is* (its title, ``og:title`` and first heading, or
-the whole text of a very short page), so an article *about* 404 errors, or one that
-says "not found" somewhere in its body, is left alone.
+the whole of a very short page's own words: not its links, not URLs), so an article
+*about* 404 errors, or one that says "not found" somewhere in its body, is left alone.
 
 Everything works on a bounded prefix of the page, read as every stage reads a page
 (:func:`citeaudit.extract.read_html`: one charset decision, one parse, one rule for what a
@@ -93,6 +93,14 @@ class PageHead:
     source: str
     complete: bool
     markup: bool = True
+    own_text: str | None = None
+
+    @cached_property
+    def own_words(self) -> str:
+        """The page's own words, folded: its visible text without the text of its links
+        and without URLs and paths (where a list of links says "/notfound" or "404")."""
+        text = self.text if self.own_text is None else self.own_text
+        return fold_dropping_accents(_URLISH.sub(" ", text))
 
     @cached_property
     def folded(self) -> str:
@@ -117,15 +125,50 @@ def read_head(content: bytes, content_type: str | None) -> PageHead:
 
     page = read_html(content, content_type, limit=SCAN_BYTES)
     visible = page.visible_text(WALL_PAGE_WORDS)
+    words = visible.count(" ") + 1 if visible else 0  # spaces already collapsed
+    own = None
+    if words <= SHORT_PAGE_WORDS and _LINK.search(page.source):
+        # A short page is judged on its whole text: its own words, not its links'.
+        unlinked = _without_links(page.source).encode("utf-8")
+        own = read_html(unlinked, "text/html; charset=utf-8").visible_text(SHORT_PAGE_WORDS)
     return PageHead(
         title=page.title,
         og_title=page.og_title,
         h1=page.first_heading,
         text=visible,
-        words=visible.count(" ") + 1 if visible else 0,  # spaces already collapsed
+        words=words,
         source=page.source,
         complete=len(content) <= SCAN_BYTES,
+        own_text=own,
     )
+
+
+_LINK = re.compile(r"<a\b", re.IGNORECASE)
+
+
+def _without_links(source: str) -> str:
+    """The markup with each link and its text, up to its end tag, left out (links do not
+    nest). One pass: a page of unclosed ``<a`` tags costs linear time, not quadratic."""
+    lowered = source.lower()
+    kept: list[str] = []
+    position = 0
+    while (start := _LINK.search(source, position)) is not None:
+        end = lowered.find("</a", start.end())
+        close = lowered.find(">", end) if end >= 0 else -1
+        if close < 0:
+            break
+        kept.append(source[position : start.start()])
+        kept.append(" ")
+        position = close + 1
+    kept.append(source[position:])
+    return "".join(kept)
+
+
+# What is a URL or a path, not words: "http://x/y", "www.x.org/y", "/notfound", "x.org/404".
+_URLISH = re.compile(
+    r"(?<!\S)(?:[a-z][a-z0-9+.-]*:/\S*|www\.\S+|/\S*|[\w.-]+\.[a-z]{2,}/\S*)",
+    re.IGNORECASE,
+)
 
 
 def _fold_pattern(pattern: str) -> str:
@@ -253,7 +296,7 @@ def not_found_page(page: PageHead) -> str | None:
         if says_not_found(label):
             return f"the page says it was not found ({where} {_quote(label)})"
     if page.complete and page.words <= SHORT_PAGE_WORDS and page.text:
-        folded = page.folded
+        folded = page.own_words  # links and URLs are not what the page says of itself
         if not _ABOUT.search(folded) and (_NOT_FOUND.search(folded) or _BARE_404.search(folded)):
             return f"the page says it was not found (its whole text: {_quote(page.text)})"
     return None
@@ -395,23 +438,67 @@ def bot_wall(headers: Headers, page: PageHead | None, code: int) -> str | None:
 # --------------------------------------------------------------------------- URLs
 
 _HOME_FILE = re.compile(r"/(?:index|default|home|start)\.(?:html?|php|aspx?|jsp)")
-_LOCALE_ROOT = re.compile(r"/[a-z]{2}(?:[-_][a-z]{2,4})?/?")
+# ISO 639-1: the two-letter language codes. A site's language root is one of these,
+# alone or with a region or script (/en/, /en-gb/, /pt_br/, /zh-hans/); any other two
+# letters (/ok, /aq, /tv) are a section's name.
+LANGUAGE_CODES = frozenset(
+    """
+    aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu
+    cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi
+    ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks
+    ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl
+    nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl
+    sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve
+    vi vo wa wo xh yi yo za zh zu
+    """.split()
+)
+_LOCALE_ROOT = re.compile(r"/([a-z]{2})(?:[-_](?:[a-z]{2}|[0-9]{3}|[a-z]{4}))?/?")
 _HARMLESS_QUERY = re.compile(r"utm_\w+|ref|source|from|lang|locale|hl|redirect\w*|error|err|404")
 
 
-def _is_home(url: str) -> bool:
-    """Whether a URL is a site's front page: ``/``, ``/index.html``, ``/en/``, with no
-    query beyond tracking and error markers."""
+def _language_root(path: str) -> str | None:
+    """The language a path is the root of (``/en/``, ``/pt_br``: ``en``, ``pt``), if any."""
+    match = _LOCALE_ROOT.fullmatch(path)
+    return match.group(1) if match and match.group(1) in LANGUAGE_CODES else None
+
+
+def _under_language(path: str) -> bool:
+    """Whether a path lies under a language root (``/fr/page``, ``/en-gb/a/b``)."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return _language_root(f"/{first}/") is not None
+
+
+def _home_kind(url: str) -> str | None:
+    """``"root"`` for a site's front page (``/``, ``/index.html``), ``"language"`` for a
+    language's front page (``/en/``); None for any other page, or one with a query beyond
+    tracking and error markers."""
     parts = urlsplit(url)
     path = unquote(parts.path).lower()
-    home = path in ("", "/") or bool(_HOME_FILE.fullmatch(path) or _LOCALE_ROOT.fullmatch(path))
     keys = [k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)]
-    return home and all(_HARMLESS_QUERY.fullmatch(k) for k in keys)
+    if not all(_HARMLESS_QUERY.fullmatch(k) for k in keys):
+        return None
+    if path in ("", "/") or _HOME_FILE.fullmatch(path):
+        return "root"
+    return "language" if _language_root(path) is not None else None
 
 
 def sent_home(url: str, final_url: str) -> bool:
-    """Whether a deep link ended, after redirects, on a front page (of any host)."""
-    return not _is_home(url) and _is_home(final_url)
+    """Whether a deep link ended, after redirects, on a front page (of any host).
+
+    A language's front page counts when it is another site's (everything sent to the new
+    site's front), or when the link was itself under a language (``/fr/page`` sent to
+    ``/fr/``); a page of the same site sent to ``/uk/`` or ``/ok`` has moved to a section
+    whose name happens to be two letters.
+    """
+    if _home_kind(url) is not None:
+        return False
+    kind = _home_kind(final_url)
+    if kind != "language":
+        return kind == "root"
+    start, end = urlsplit(url), urlsplit(final_url)
+    if (start.hostname, start.port) != (end.hostname, end.port):
+        return True
+    return _under_language(unquote(start.path).lower())
 
 
 DOCUMENT_EXTENSIONS = (

@@ -37,8 +37,9 @@ def load_report(store_dir: Path, run_id: str | None = None) -> ReportModel:
         if run_id is not None:
             raise UsageError(
                 f"no report of run {run_id!r} in the store at {store_dir}",
-                hint="run 'citeaudit report' without --run for the latest, "
-                "or 'citeaudit history' to see the runs",
+                hint="run 'citeaudit report --list-runs' (with the same sources file or "
+                "--store) to see the runs whose report is kept, or leave out --run for the "
+                "latest",
             )
         raise UsageError(
             f"the store at {store_dir} holds no audit report yet",

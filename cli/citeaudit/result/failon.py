@@ -4,6 +4,7 @@ values in its help."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -64,12 +65,35 @@ def parse_fail_on(values: Iterable[str]) -> frozenset[str]:
     unknown = sorted(chosen - set(FAIL_ON_VALUES))
     if unknown:
         raise UsageError(
-            f"unknown --fail-on value {', '.join(map(repr, unknown))}",
+            f"unknown --fail-on value {', '.join(map(repr, unknown))}" + _suggestions(unknown),
             hint="choose from " + ", ".join(FAIL_ON_VALUES),
         )
     if FailOn.NONE in chosen and len(chosen) > 1:
         raise UsageError("--fail-on none cannot be combined with other values")
     return frozenset(chosen or {FailOn.DEFAULT})
+
+
+#: The good values of the vocabulary: never findings, so nothing is suggested for them
+#: (``supported`` is close to ``unsupported``, which means the opposite).
+_NEVER_FINDINGS = frozenset(
+    {str(LinkStatus.OK), str(Verdict.VERIFIED), str(ClaimVerdict.SUPPORTED)}
+)
+
+
+def _suggestions(unknown: list[str]) -> str:
+    """ ": did you mean 'misquoted'?" for unknown values close to a known one, as the sources
+    file's unknown keys are answered; empty when none is close."""
+    close = {
+        value: found[0]
+        for value in unknown
+        if value not in _NEVER_FINDINGS
+        and (found := difflib.get_close_matches(value, FAIL_ON_VALUES, n=1))
+    }
+    if not close:
+        return ""
+    if len(unknown) == 1:
+        return f": did you mean {close[unknown[0]]!r}?"
+    return ": did you mean " + ", ".join(f"{c!r} for {v!r}" for v, c in close.items()) + "?"
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,10 @@ class StoreConnection:
 
 
 def check_header(path: Path) -> None:
-    """Refuse, without touching it, a file that is not an SQLite database at all."""
+    """Refuse, without touching it, a file that is not an SQLite database at all, or empty.
+
+    A missing file is fine: the store is created. An empty one is not (see below).
+    """
     try:
         with open(path, "rb") as fh:
             head = fh.read(len(_SQLITE_HEADER))
@@ -100,7 +103,16 @@ def check_header(path: Path) -> None:
         return
     except OSError as exc:
         raise StoreError(f"cannot read the store database {path}: {exc.strerror}") from exc
-    if head and head != _SQLITE_HEADER:
+    if not head:
+        # An empty file is what a crash, a full disk or a bad copy leaves: SQLite would
+        # quietly make a new database in it, and the store's history would be gone unseen.
+        raise StoreError(
+            f"the store database {path} is empty (0 bytes): a crash, a full disk or an "
+            "incomplete copy may have left it so; it was left as it is",
+            hint="move it aside (or restore it from a backup) and run again; delete it only "
+            "to start a new, empty store",
+        )
+    if head != _SQLITE_HEADER:
         raise StoreError(
             f"{path} is not a citeaudit store database (it is not an SQLite file); "
             "it was left as it is",

@@ -8,6 +8,7 @@ written until it is closed, so the next run knows which files to check for a cut
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,17 @@ from citeaudit.store.connection import StoreConnection, parse_time, time_text
 
 #: An interrupted run started longer ago than this is not resumed: a new run starts.
 RESUME_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class KeptRun:
+    """A run whose report is kept in the store: what ``citeaudit report --run`` can render."""
+
+    id: str
+    started: datetime
+    command: str
+    sources_file: str
+    finished: datetime | None
 
 
 class RunRecords(StoreConnection):
@@ -66,6 +78,25 @@ class RunRecords(StoreConnection):
         if parse_time(str(row[1])) < utc(now) - window:
             return None
         return str(row[0])
+
+    def kept_runs(self) -> list[KeptRun]:
+        """The runs whose report is kept in the store, oldest first."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT runs.id, runs.started, runs.command, runs.sources_file, runs.finished"
+                " FROM reports JOIN runs ON runs.id = reports.run_id"
+                " ORDER BY runs.started, runs.id"
+            ).fetchall()
+        return [
+            KeptRun(
+                id=str(run_id),
+                started=parse_time(str(started)),
+                command=str(command),
+                sources_file=str(sources_file),
+                finished=None if finished is None else parse_time(str(finished)),
+            )
+            for run_id, started, command, sources_file, finished in rows
+        ]
 
     def mark_resumed(self, run_id: str) -> int:
         """Count one more resumption of an interrupted run; how many there have been."""
