@@ -34,12 +34,20 @@ def _plain(url: str) -> re.Match[str] | None:
     if match is None or (match[3] and int(match[3]) > 65535) or "/." in match[4]:
         return None  # a port out of range, or dot segments to resolve as httpx does
     host = match[2]
-    if _IPV4_STYLE.fullmatch(host):
-        try:
-            ipaddress.IPv4Address(host)
-        except ValueError:
-            return None  # for httpx to refuse, as it refuses 999.1.1.1
+    if _IPV4_STYLE.fullmatch(host) and not _possible_ipv4(host):
+        return None  # for httpx to refuse, as it refuses 999.1.1.1
     return match
+
+
+@functools.lru_cache(maxsize=1024)
+def _possible_ipv4(host: str) -> bool:
+    """Whether four dotted numbers make an IPv4 address (asked of every URL of a run, of
+    few hosts: kept)."""
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def plain_url(url: str) -> bool:
