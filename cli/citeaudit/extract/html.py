@@ -339,9 +339,9 @@ def _title(root: Any) -> str | None:
     return " ".join(" ".join(strings).split()) or None
 
 
-def _visible_text(root: Any, words: int | None) -> str:
+def _visible_text(root: Any, words: int | None, links: bool = True) -> str:
     """The visible text inside ``root``, white space collapsed; with ``words``, stopped
-    once it holds more than that many."""
+    once it holds more than that many; without ``links``, the text of links left out."""
     parts: list[str] = []
     # Characters read, and when next to count the words: a page's words average well over
     # four characters, so most short pages are never counted before the end.
@@ -351,6 +351,10 @@ def _visible_text(root: Any, words: int | None) -> str:
     for event, element in walker:
         if event == "start":
             tag = element.tag
+            if not links and tag == "a":
+                walker.skip_subtree()
+                skipped = element  # its tail is read at its end, as an unseen element's
+                continue
             if _unseen(tag, element.attrib):
                 walker.skip_subtree()
                 skipped = element
@@ -410,14 +414,15 @@ class HtmlPage:
             return frozenset()
         return frozenset(value for value in self._root.xpath("//@id | //a/@name") if value)
 
-    def visible_text(self, words: int | None = None) -> str:
+    def visible_text(self, words: int | None = None, *, links: bool = True) -> str:
         """The words a reader sees, one space between them: the text of :attr:`blocks`,
         read without keeping lines, headings or offsets. With ``words``, the reading stops
         once it holds more than that many (a rule that reads short pages only needs no
-        more)."""
+        more); without ``links``, the text of links is left out (what a page says of
+        itself, not where it points)."""
         if self._root is None:
             return ""
-        return _visible_text(self._root, words)
+        return _visible_text(self._root, words, links)
 
     @cached_property
     def first_heading(self) -> str | None:

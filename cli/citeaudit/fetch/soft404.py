@@ -126,11 +126,8 @@ def read_head(content: bytes, content_type: str | None) -> PageHead:
     page = read_html(content, content_type, limit=SCAN_BYTES)
     visible = page.visible_text(WALL_PAGE_WORDS)
     words = visible.count(" ") + 1 if visible else 0  # spaces already collapsed
-    own = None
-    if words <= SHORT_PAGE_WORDS and _LINK.search(page.source):
-        # A short page is judged on its whole text: its own words, not its links'.
-        unlinked = _without_links(page.source).encode("utf-8")
-        own = read_html(unlinked, "text/html; charset=utf-8").visible_text(SHORT_PAGE_WORDS)
+    # A short page is judged on its whole text: its own words, not its links'.
+    own = page.visible_text(SHORT_PAGE_WORDS, links=False) if words <= SHORT_PAGE_WORDS else None
     return PageHead(
         title=page.title,
         og_title=page.og_title,
@@ -141,27 +138,6 @@ def read_head(content: bytes, content_type: str | None) -> PageHead:
         complete=len(content) <= SCAN_BYTES,
         own_text=own,
     )
-
-
-_LINK = re.compile(r"<a\b", re.IGNORECASE)
-
-
-def _without_links(source: str) -> str:
-    """The markup with each link and its text, up to its end tag, left out (links do not
-    nest). One pass: a page of unclosed ``<a`` tags costs linear time, not quadratic."""
-    lowered = source.lower()
-    kept: list[str] = []
-    position = 0
-    while (start := _LINK.search(source, position)) is not None:
-        end = lowered.find("</a", start.end())
-        close = lowered.find(">", end) if end >= 0 else -1
-        if close < 0:
-            break
-        kept.append(source[position : start.start()])
-        kept.append(" ")
-        position = close + 1
-    kept.append(source[position:])
-    return "".join(kept)
 
 
 # What is a URL or a path, not words: "http://x/y", "www.x.org/y", "/notfound", "x.org/404".
