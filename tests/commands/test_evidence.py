@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from citeaudit.commands.app import app
-from citeaudit.commands.evidence import store_dir_of
+from citeaudit.commands.console import store_dir_of
 from citeaudit.store.histories import history
 from history_store import three_runs
 

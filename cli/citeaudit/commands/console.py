@@ -168,3 +168,11 @@ def read_catalog(file: Path) -> Catalog:
 def exit_code(result: AuditResult | Outcome, fail_on: list[str] | None = None) -> int:
     """1 when the run has findings (what counts is --fail-on's choice), else 0."""
     return 1 if findings(result, parse_fail_on(fail_on or ())) else 0
+
+
+def store_dir_of(store: Path | None, sources: Path = Path("sources.yaml")) -> Path:
+    """--store, or .citeaudit/ beside the sources file (by default ./sources.yaml, so
+    .citeaudit/ in this folder)."""
+    from citeaudit.store import default_store_dir
+
+    return store if store is not None else default_store_dir(sources)

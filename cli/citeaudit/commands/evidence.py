@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from citeaudit.commands.console import err, out
+from citeaudit.commands.console import err, out, store_dir_of
 from citeaudit.commands.options import StoreOpt
 
 SourcesOpt = Annotated[
@@ -24,14 +24,6 @@ SourcesOpt = Annotated[
         show_default=True,
     ),
 ]
-
-
-def store_dir_of(store: Path | None, sources: Path = Path("sources.yaml")) -> Path:
-    """--store, or .citeaudit/ beside the sources file (by default ./sources.yaml, so
-    .citeaudit/ in this folder)."""
-    from citeaudit.store import default_store_dir
-
-    return store if store is not None else default_store_dir(sources)
 
 
 def history_command(

@@ -15,8 +15,8 @@ from citeaudit.commands.console import (
     note,
     progress,
     read_catalog,
+    store_dir_of,
 )
-from citeaudit.commands.evidence import store_dir_of
 from citeaudit.commands.options import (
     DEFAULTS,
     AcceptOpt,
@@ -98,7 +98,7 @@ def audit_command(
     from citeaudit.report import load_report
 
     # The pipeline kept the report (with each source's history) in the store: show that one.
-    kept = Path(result.run.store) if result.run.store else store_dir_of(store)
+    kept = Path(result.run.store) if result.run.store else store_dir_of(store, file)
     emit(load_report(kept, result.run.id), fmt, output, reviewer=reviewer)
     raise typer.Exit(exit_code(result, fail_on))
 
@@ -176,9 +176,8 @@ def report_command(
 ) -> None:
     """Render the report an audit kept in the store, in any format, without the network."""
     from citeaudit.report import load_report
-    from citeaudit.store import default_store_dir
 
-    where = store if store is not None else default_store_dir(file)
+    where = store_dir_of(store, file)
     if list_runs:
         _list_runs(where, run)
         return

@@ -15,7 +15,7 @@ from citeaudit.catalog import Source
 from citeaudit.errors import StoreError
 from citeaudit.extract import Extraction, extract
 from citeaudit.fetch import FetchResult
-from citeaudit.net import host_label as host_of
+from citeaudit.net import host_label
 from citeaudit.pipeline.linkcheck import no_copy_note
 from citeaudit.verify import (
     ArchiveCandidate,
@@ -96,7 +96,7 @@ def _archive_candidate(
         True,
         Candidate(archived.date, digest, read),
         url=archived.url,
-        where=host_of(archived.timegate),
+        where=host_label(archived.timegate),
         note=archived.note,
     )
 

@@ -22,8 +22,7 @@ from citeaudit.catalog import Catalog, Source
 from citeaudit.errors import CiteauditError, StoreError
 from citeaudit.extract import Extraction
 from citeaudit.fetch import FetchResult, fetch_all_sync, network_state
-from citeaudit.net import format_http_date, strip_fragment
-from citeaudit.net import host_label as host_of
+from citeaudit.net import format_http_date, host_label, strip_fragment
 from citeaudit.pipeline.linkcheck import OnFetch, OnStart, source_urls
 from citeaudit.pipeline.options import MAX_LOCAL_FILE, AuditOptions, OnNote
 from citeaudit.result import new_run_id
@@ -307,7 +306,7 @@ class Session:
                     if kept is not None:
                         run.archived[source.id] = kept
             return
-        hosts = ", ".join(host_of(g) for g in options.timegates)
+        hosts = ", ".join(host_label(g) for g in options.timegates)
         self.note(f"looking for archived copies of {len(wanted)} sources at {hosts}")
         find_archived_sync(list(wanted), options, self.options.fetch, keep)
 
@@ -324,7 +323,7 @@ class Session:
         if not live:
             return
         self.note(
-            f"asking Save Page Now ({host_of(options.endpoint)}) to capture "
+            f"asking Save Page Now ({host_label(options.endpoint)}) to capture "
             f"{len(live)} live sources"
         )
         saved = save_pages_sync([s.url for s in live if s.url], options, self.options.fetch)

@@ -39,7 +39,7 @@ from citeaudit.report.words import (
     source_details,
     status_text,
 )
-from citeaudit.text import fold_keeping_accents as fold
+from citeaudit.text import fold_keeping_accents
 from citeaudit.vocab import ClaimVerdict, LinkStatus
 
 _ENV = Environment(
@@ -82,8 +82,8 @@ def capture_title(capture: CaptureModel) -> str:
 
 def same_words(quote: str, text: str) -> bool:
     """Whether a quote is a claim's own text (typography, case and punctuation aside)."""
-    words = [re.sub(r"\W+", "", w) for w in fold(quote).split()]
-    return words == [re.sub(r"\W+", "", w) for w in fold(text).split()]
+    words = [re.sub(r"\W+", "", w) for w in fold_keeping_accents(quote).split()]
+    return words == [re.sub(r"\W+", "", w) for w in fold_keeping_accents(text).split()]
 
 
 def archived_date(source: SourceModel) -> str:
