@@ -52,3 +52,10 @@ def test_history_without_a_store(tmp_path: Path) -> None:
         assert result.exit_code == 2, args
         assert "there is no evidence store at" in result.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_histories_of_an_open_store_are_those_of_its_folder(store: Path) -> None:
+    from citeaudit.store import Store, source_histories
+
+    with Store.open(store, create=False) as opened:
+        assert source_histories(opened) == all_histories(store)

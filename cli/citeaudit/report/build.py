@@ -76,9 +76,9 @@ def build_report(result: AuditResult, store: Store | None = None) -> ReportModel
 
 
 def _histories(store: Store) -> dict[str, SourceHistory]:
-    from citeaudit.store import all_histories
+    from citeaudit.store import source_histories
 
-    return {h.source_id: h for h in all_histories(store.dir)}
+    return {h.source_id: h for h in source_histories(store)}
 
 
 def _snapshot(snapshot: Snapshot | None) -> SnapshotModel | None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from citeaudit.store.histories import SourceHistory as SourceHistory
     from citeaudit.store.histories import all_histories as all_histories
     from citeaudit.store.histories import history as history
+    from citeaudit.store.histories import source_histories as source_histories
     from citeaudit.store.lock import DEFAULT_LOCK_WAIT as DEFAULT_LOCK_WAIT
     from citeaudit.store.lock import StoreLock as StoreLock
     from citeaudit.store.repair import recover as recover
@@ -34,7 +35,7 @@ exports(
         "database": ("Store", "default_store_dir"),
         "export": ("export_wacz",),
         "fulltext": ("Hit", "fts_query", "search"),
-        "histories": ("SourceHistory", "all_histories", "history"),
+        "histories": ("SourceHistory", "all_histories", "history", "source_histories"),
         "lock": ("DEFAULT_LOCK_WAIT", "StoreLock"),
         "repair": ("recover",),
         "runlog": ("RESUME_WINDOW",),

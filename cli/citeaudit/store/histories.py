@@ -61,9 +61,13 @@ class SourceHistory:
 def all_histories(store_dir: Path) -> list[SourceHistory]:
     """Every source the store has seen, each with its captures, in order of source id."""
     with Store.open(store_dir, create=False) as store:
-        captures = store.captures()
+        return source_histories(store)
+
+
+def source_histories(store: Store) -> list[SourceHistory]:
+    """:func:`all_histories` of a store already open (a run keeping its report)."""
     by_source: dict[str, list[Capture]] = {}
-    for capture in captures:
+    for capture in store.captures():
         by_source.setdefault(capture.source_id, []).append(capture)
     return [SourceHistory(sid, tuple(caps)) for sid, caps in sorted(by_source.items())]
 
