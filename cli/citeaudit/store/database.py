@@ -76,6 +76,9 @@ class Store(RunRecords, CaptureRecords, PageTextRecords, VerdictRecords, Archive
                     # last commits, and never leaves the database inconsistent.
                     connection.execute("PRAGMA synchronous = NORMAL")
                 store._migrate()
+            # Texts kept before their search text existed get it now: no SQL can compute
+            # it (migration 5). Nothing to do costs one look-up, and writes nothing.
+            store.mend_page_texts()
         except BaseException:
             connection.close()
             raise

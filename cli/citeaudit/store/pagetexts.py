@@ -68,7 +68,6 @@ class PageTextRecords(StoreConnection):
         for page in pages:
             text = _unmarked(page.text)
             rows.append((sha256, snapshot_id, page.number, page.label, text, search_text(text)))
-        self.mend_page_texts()
         with self._transaction():
             cursor = self._db.executemany(
                 "INSERT INTO page_texts (sha256, snapshot_id, page, label, text, search_text)"
@@ -100,7 +99,6 @@ class PageTextRecords(StoreConnection):
         ``fts_query`` is passed to FTS5 as it is: quote the user's words first. The snippet
         is of the page's :func:`search_text`.
         """
-        self.mend_page_texts()
         with self._errors():
             rows = self._db.execute(_SEARCH, (fts_query, limit)).fetchall()
             matches = []

@@ -221,7 +221,7 @@ MIGRATIONS: list[str] = [
     # 5: page texts searched as the quote finder reads them, so a word hyphenated at a line
     # end is found whole ("commis-" then "sioned" is "commissioned"), and the full-text index
     # declared as Datasette recognises it (content="page_texts"), so ?_search= works on
-    # page_texts. Texts kept before this are mended by citeaudit (search, archive, audit):
+    # page_texts. Texts kept before this are mended by citeaudit when it next opens the store:
     # SQL alone cannot tell a word that goes on from two words joined by a hyphen.
     """
     DROP TRIGGER page_texts_insert;
