@@ -19,6 +19,7 @@ from citeaudit.report.model import (
     RedirectModel,
     ReportModel,
     RunModel,
+    SegmentModel,
     SnapshotModel,
     SourceModel,
     SuggestionModel,
@@ -73,6 +74,11 @@ PASSAGE_NUMBER = "there were approximately 20 teams live across the country"
 
 
 NUMBER_DIFF = [DifferenceModel(op="replace", quote="30", source="20", kind="number")]
+
+
+QUOTE_CHANGED = "nitrogen dioxide levels fell by 23% across the borough"
+PASSAGE_CHANGED = "nitrogen dioxide levels fell by 21% across the borough"
+CHANGED_DIFF = [DifferenceModel(op="replace", quote="23%", source="21%", kind="number")]
 
 
 MISQUOTED_DIFF = [
@@ -207,6 +213,27 @@ def fixed_report() -> ReportModel:
             history=[capture(3, None, None, "resource")],
             last_answered=at(3),
         ),
+        SourceModel(
+            id="council",
+            title="Cleaner air: council press release",
+            publisher="A borough council",
+            url="https://council.example/press/air",
+            status=LinkStatus.OK,
+            reason="200 OK",
+            http_status=200,
+            final_url="https://council.example/press/air",
+            content_type="text/html; charset=utf-8",
+            sha256="e" * 64,
+            fetched=at(3),
+            elapsed=0.1,
+            snapshot=snap(7, 3),
+            history=[
+                capture(1, LinkStatus.OK, 200, "response"),
+                capture(3, LinkStatus.OK, 200, "response"),
+            ],
+            last_answered=at(3),
+            changed=True,
+        ),
     ]
     claims = [
         ClaimModel(
@@ -273,11 +300,6 @@ def fixed_report() -> ReportModel:
                     differences=NUMBER_DIFF,
                     similarity=0.9,
                     link="https://www.ahsnnetwork.com/sim#:~:text=there%20were%20approximately",
-                    drift=DriftModel(
-                        snapshot_date=at(1),
-                        note="the live copy no longer has the passage; our snapshot of "
-                        "2026-05-01 does",
-                    ),
                     snapshot=snap(5, 1),
                     snapshot_link=f"{STORE_DIR}/{snap(5, 1).warc}",
                     comparison=compare_words(QUOTE_NUMBER, PASSAGE_NUMBER, NUMBER_DIFF),
@@ -341,6 +363,58 @@ def fixed_report() -> ReportModel:
                 ),
             ],
         ),
+        ClaimModel(
+            id="fell-by",
+            text="Nitrogen dioxide levels fell by 23% across the borough.",
+            verdict=ClaimVerdict.SUPPORTED,
+            evidence=[
+                EvidenceModel(
+                    source="council",
+                    ref=6,
+                    quote=QUOTE_CHANGED,
+                    verdict=Verdict.VERIFIED,
+                    judged_on=JudgedOn.SNAPSHOT,
+                    copy_date=at(1),
+                    found_at="section 'Cleaner air'",
+                    passage=QUOTE_CHANGED,
+                    drift=DriftModel(
+                        snapshot_date=at(1),
+                        note="the source changed: the live copy of 2026-05-03 no longer has "
+                        "the quoted words (now reads differently); our snapshot of 2026-05-01 "
+                        "has them",
+                        judged_on=JudgedOn.LIVE,
+                        copy_date=at(3),
+                        verdict=Verdict.MISQUOTED,
+                        passage=PASSAGE_CHANGED,
+                        found_at="section 'Cleaner air'",
+                        differences=CHANGED_DIFF,
+                        comparison=[
+                            SegmentModel(op="equal", text="nitrogen dioxide levels fell by"),
+                            SegmentModel(op="delete", text="23%"),
+                            SegmentModel(op="insert", text="21%"),
+                            SegmentModel(op="equal", text="across the borough"),
+                        ],
+                        link="https://council.example/press/air#:~:text=nitrogen%20dioxide",
+                    ),
+                    snapshot=snap(6, 1),
+                    snapshot_link=f"{STORE_DIR}/{snap(6, 1).warc}",
+                ),
+                EvidenceModel(
+                    source="letter",
+                    ref=7,
+                    locator="p. 5",
+                    quote="the teams were live",
+                    verdict=Verdict.WRONG_LOCATOR,
+                    judged_on=JudgedOn.FILE,
+                    copy_date=at(3),
+                    found_at="p. 2",
+                    passage="the teams were live",
+                    note="cited at p. 5, found at p. 2 (the PDF has no page 5: it has 3 pages)",
+                    snapshot=snap(4, 3),
+                    snapshot_link=f"{STORE_DIR}/{snap(4, 3).warc}",
+                ),
+            ],
+        ),
     ]
     return ReportModel(
         run=RunModel(
@@ -359,8 +433,15 @@ def fixed_report() -> ReportModel:
         sources=sources,
         claims=claims,
         summary=SummaryModel(
-            sources={"blocked": 1, "no_copy": 2, "not_found": 1, "ok": 2, "redirected": 1},
-            claims={"partly_supported": 1, "supported": 1, "unsupported": 1, "unverifiable": 1},
+            sources={
+                "blocked": 1,
+                "local_file": 1,
+                "no_copy": 1,
+                "not_found": 1,
+                "ok": 3,
+                "redirected": 1,
+            },
+            claims={"partly_supported": 1, "supported": 2, "unsupported": 1, "unverifiable": 1},
         ),
     )
 

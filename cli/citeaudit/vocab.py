@@ -72,6 +72,7 @@ class JudgedOn(StrEnum):
     LIVE = "live"
     SNAPSHOT = "snapshot"
     ARCHIVE = "archive"
+    FILE = "file"  # a local file named in the sources file (it has no live copy)
 
 
 class Network(StrEnum):

@@ -4,12 +4,13 @@ the exit code, and the collector kept off while long-lived things are built."""
 from __future__ import annotations
 
 import gc
+import hashlib
 from pathlib import Path
 
 import pytest
 
-from citeaudit.commands.console import emit, exit_code, long_lived, read_catalog
-from citeaudit.errors import CiteauditError
+from citeaudit.commands.console import emit, exit_code, long_lived, read_catalog, read_sources
+from citeaudit.errors import CatalogError, CiteauditError
 from citeaudit.report import Format
 from citeaudit.result import Outcome
 from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
@@ -56,3 +57,17 @@ def test_read_catalog(tmp_path: Path) -> None:
     path.write_text("sources:\n  - id: a\n    url: https://example.org/\n", encoding="utf-8")
     assert [s.id for s in read_catalog(path).sources] == ["a"]
     assert gc.isenabled()
+
+
+def test_read_sources_hashes_the_bytes_it_checked(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    data = "\ufeffsources:\n  - id: a\n    url: https://example.org/\n".encode()
+    path.write_bytes(data)
+    catalog, sha256 = read_sources(path)
+    assert [s.id for s in catalog.sources] == ["a"]
+    assert sha256 == hashlib.sha256(data).hexdigest()  # the bytes, BOM and all
+    assert gc.isenabled()
+    with pytest.raises(CatalogError, match="no such file"):
+        read_sources(tmp_path / "missing.yaml")
+    with pytest.raises(CatalogError, match="this is a directory"):
+        read_sources(tmp_path)

@@ -427,3 +427,97 @@ def test_workers_cannot_be_negative(tmp_path: Path) -> None:
     result = run("check", str(path), "--workers", "-1")
     assert result.exit_code == 2
     assert "--workers" in result.stderr
+
+
+# --------------------------------------------------------------------------- local files
+
+
+def local_sources(tmp_path: Path) -> Path:
+    """Two local sources, one of whose files is missing, and one with no copy at all."""
+    (tmp_path / "letter.txt").write_text("We do not mandate the model.\n", encoding="utf-8")
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n"
+        "  - id: letter\n"
+        "    file: letter.txt\n"
+        "  - id: minutes\n"
+        "    file: missing.txt\n"
+        "  - id: call\n"
+        "    kind: phone call\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_validate_reports_a_missing_local_file_where_it_is_named(tmp_path: Path) -> None:
+    path = local_sources(tmp_path)
+
+    result = run("validate", str(path))
+
+    assert result.exit_code == 2
+    assert (
+        f"{path}:5:11: file missing.txt does not exist (paths are relative to the folder of "
+        f"the sources file, {tmp_path.resolve()})"
+    ) in result.stderr
+    assert "letter.txt" not in result.stderr
+    assert "1 problem found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    (tmp_path / "missing.txt").write_text("found after all\n", encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "valid: 3 sources" in result.stdout
+
+
+def test_validate_lists_a_folder_named_as_a_file_with_the_other_problems(tmp_path: Path) -> None:
+    (tmp_path / "evidence").mkdir()
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - id: folder\n    file: evidence\n  - id: bad\n    url: not a url\n",
+        encoding="utf-8",
+    )
+
+    result = run("validate", str(path))
+
+    assert result.exit_code == 2
+    assert f"{path}:3:11: file evidence is a folder: name a file inside it" in result.stderr
+    assert f"{path}:5:10: URL 'not a url'" in result.stderr
+    assert "2 problems found" in result.stderr
+
+
+def test_check_shows_a_missing_local_file_and_exits_1(tmp_path: Path) -> None:
+    path = local_sources(tmp_path)
+    problem = (
+        "file missing.txt does not exist (paths are relative to the folder of the sources "
+        f"file, {tmp_path.resolve()})"
+    )
+
+    code, report, stderr = check_json(path)
+
+    assert code == 1
+    sources = by_id(report)
+    assert sources["minutes"]["note"] == problem
+    assert sources["letter"]["note"] == "local file: not checked"  # a file that is there
+    assert f"citeaudit: source minutes: {problem}" in stderr
+    assert "source letter" not in stderr
+
+    terminal = run("check", str(path))
+    assert terminal.exit_code == 1
+    assert problem in terminal.stdout
+    assert "local file: not checked" in terminal.stdout  # the letter, shown as it was
+
+    (tmp_path / "missing.txt").write_text("found after all\n", encoding="utf-8")
+    code, report, stderr = check_json(path)
+
+    assert code == 0, stderr
+    assert {s["note"] for s in report["sources"] if s["file"]} == {"local file: not checked"}
+
+
+def test_check_with_fail_on_none_still_says_so_but_exits_0(tmp_path: Path) -> None:
+    path = local_sources(tmp_path)
+
+    code, report, stderr = check_json(path, "--fail-on", "none")
+
+    assert code == 0
+    assert "citeaudit: source minutes: file missing.txt does not exist" in stderr
+    assert by_id(report)["minutes"]["note"].startswith("file missing.txt does not exist")

@@ -31,6 +31,6 @@ def test_a_local_file_is_read_only_when_chosen(tmp_path: Path) -> None:
     copy = copy_of(
         catalog.source("local"), {}, local, {"local": None}, {}, tmp_path, Network.ONLINE
     )
-    assert copy.judged_on is JudgedOn.LIVE
+    assert copy.judged_on is JudgedOn.FILE  # a local file has no live copy
     assert copy.extraction is not None
     assert "commissioned directly" in copy.extraction.pages[0].text

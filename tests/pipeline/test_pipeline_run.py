@@ -17,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from citeaudit.commands.app import app
 from documents import html_page, make_docx
 from evidence_base import TWENTY, serve, write_sources
+from localsite import LocalSite, html
 
 
 def by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -78,9 +79,11 @@ def test_audit_json_report_field_by_field(sources: Path, httpserver: HTTPServer)
     )
     assert boards["link"] == f"{base}/report.pdf#page=2"
     wrong = claims["boards-wrong-page"]
-    assert wrong["verdict"] == "unsupported"
+    assert wrong["verdict"] == "supported"  # the words are in the source; the page is wrong
     assert wrong["evidence"][0]["verdict"] == "wrong_locator"
     assert "found at p. 2" in wrong["evidence"][0]["note"]
+    # too few of the quote's words anywhere to name a closest passage: none is invented
+    assert claims["invented"]["evidence"][0]["suggested_passage"] is None
     assert claims["ready-and-fit"]["evidence"][0]["verdict"] == "verified"
     invented = claims["invented"]
     assert [e["verdict"] for e in invented["evidence"]] == ["not_in_source", "source_unavailable"]
@@ -94,7 +97,7 @@ def test_audit_json_report_field_by_field(sources: Path, httpserver: HTTPServer)
         "ok": 3,
         "redirected": 1,
     }
-    assert report["summary"]["claims"]["supported"] == 3
+    assert report["summary"]["claims"]["supported"] == 4
 
 
 def test_audit_writes_a_warc_that_reads_back(sources: Path) -> None:
@@ -299,3 +302,107 @@ def test_a_soft_404_capture_is_never_judged_on(tmp_path: Path, httpserver: HTTPS
     assert evidence["judged_on"] == "snapshot"
     first_copy = by_id(second["claims"])["twenty-teams"]["evidence"][0]["copy_date"]
     assert evidence["copy_date"] == first_copy
+
+
+def test_the_run_records_the_hash_of_the_sources_it_read(tmp_path: Path) -> None:
+    """The hash given (of the bytes the catalog was parsed from) is the one recorded, with
+    the run and in its report; a caller that gives none gets the file's as it is now."""
+    import hashlib
+
+    from citeaudit.catalog import load_catalog
+    from citeaudit.pipeline import AuditOptions, archive, audit
+    from citeaudit.report import load_report
+    from citeaudit.store import Store
+
+    (tmp_path / "letter.txt").write_text("We do not mandate it.", encoding="utf-8")
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - id: letter\n    file: letter.txt\n", encoding="utf-8")
+    catalog, store = load_catalog(path), tmp_path / "store"
+    options = AuditOptions(store_dir=store)
+    given = "0f" * 32
+    audited = audit(catalog, path, options, sources_sha256=given)
+    assert audited.run.sources_sha256 == given
+    assert load_report(store, audited.run.id).run.sources_sha256 == given
+    archived = archive(catalog, path, options)
+    assert archived.run.sources_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    with Store.open(store) as opened:
+        assert opened.sources_sha256(audited.run.id) == given
+        assert opened.sources_sha256(archived.run.id) == archived.run.sources_sha256
+
+
+def missing_file_sources(tmp_path: Path, site: LocalSite) -> Path:
+    """A page on ``site`` and a local file that is not there, each quoted by a claim."""
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        f"""\
+sources:
+  - id: page
+    url: {site.url("/page")}
+  - id: minutes
+    file: minutes/missing.txt
+claims:
+  - id: on-the-page
+    text: The board met.
+    evidence:
+      - source: page
+        quote: the board met in March
+  - id: in-the-minutes
+    text: The board voted.
+    evidence:
+      - source: minutes
+        quote: the board voted
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+MISSING_NOTE = (
+    "file minutes/missing.txt does not exist (paths are relative to the folder of the "
+    "sources file, {folder})"
+)
+
+
+def test_a_missing_local_file_leaves_the_rest_of_the_audit_alone(tmp_path: Path) -> None:
+    pages = {
+        "/page": ("text/html; charset=utf-8", html("Minutes", "As agreed, the board met in March."))
+    }
+    with LocalSite(pages) as site:
+        path = missing_file_sources(tmp_path, site)
+        result = CliRunner().invoke(
+            app, ["audit", str(path), "--format", "json", "--archived", "never"]
+        )
+    note = MISSING_NOTE.format(folder=tmp_path.resolve())
+
+    # the rest is audited; the file that cannot be read is a finding, as a dead link is
+    assert result.exit_code == 1, result.stderr
+    assert f"source minutes: {note}" in result.stderr
+    assert "1 local file that cannot be read" in result.stderr
+    report = json.loads(result.stdout)
+    sources = by_id(report["sources"])
+    assert sources["page"]["status"] == "ok" and sources["page"]["snapshot"] is not None
+    assert sources["minutes"]["note"] == sources["minutes"]["problem"] == note
+    assert sources["minutes"]["snapshot"] is None
+    claims = by_id(report["claims"])
+    page = claims["on-the-page"]["evidence"][0]
+    assert (claims["on-the-page"]["verdict"], page["verdict"]) == ("supported", "verified")
+    minutes = claims["in-the-minutes"]
+    assert minutes["verdict"] == "unverifiable"
+    assert minutes["evidence"][0]["verdict"] == "source_unavailable"
+    assert minutes["evidence"][0]["note"] == note
+
+
+def test_archive_keeps_every_source_but_a_missing_local_file(tmp_path: Path) -> None:
+    pages = {"/page": ("text/html; charset=utf-8", html("Minutes", "The board met in March."))}
+    with LocalSite(pages) as site:
+        path = missing_file_sources(tmp_path, site)
+        result = CliRunner().invoke(app, ["archive", str(path), "--archived", "never"])
+    assert result.exit_code == 1, result.stderr  # the unreadable file is a finding
+    assert "source minutes: file minutes/missing.txt does not exist" in result.stderr
+    warcs = sorted((tmp_path / ".citeaudit" / "archive").glob("*.warc.gz"))
+    with warcs[0].open("rb") as fh:
+        kinds = [
+            (r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in ArchiveIterator(fh)
+        ]
+    assert ("response", site.url("/page")) in kinds
+    assert not [uri for kind, uri in kinds if kind == "resource"]

@@ -225,10 +225,13 @@ def test_our_snapshot_comes_first_and_the_archived_copy_last(tmp_path: Path, pyw
     assert evidence.judged_on is JudgedOn.ARCHIVE
     assert evidence.copy_date == datetime(2019, 6, 1, tzinfo=UTC)
     assert evidence.drift is not None
-    assert evidence.drift.note.startswith("our snapshot of ")
+    assert evidence.drift.note.startswith("the source changed: our snapshot of ")
     assert evidence.drift.note.endswith(
-        "no longer has this passage (not_in_source); the archived copy of 2019-06-01 has it"
+        "no longer has the quoted words (lacks them); the archived copy of 2019-06-01 has them"
     )
+    assert evidence.drift.judged_on is JudgedOn.SNAPSHOT
+    # the archive's copy has a public address: the link opens it, not our snapshot
+    assert evidence.link is not None and "2019" in evidence.link
     assert source.archived is not None and source.archived.date == evidence.copy_date
 
 
@@ -244,10 +247,12 @@ def test_archived_always_checks_a_live_page_against_the_archive(tmp_path: Path, 
     assert evidence.verdict is Verdict.VERIFIED
     assert evidence.judged_on is JudgedOn.ARCHIVE
     assert evidence.drift is not None
-    assert evidence.drift.note == (
-        "the live copy no longer has this passage (not_in_source); "
-        "the archived copy of 2021-02-01 has it"
+    assert evidence.drift.note.startswith("the source changed: the live copy of ")
+    assert evidence.drift.note.endswith(
+        "no longer has the quoted words (lacks them); the archived copy of 2021-02-01 has them"
     )
+    assert evidence.drift.judged_on is JudgedOn.LIVE
+    assert evidence.drift.verdict is Verdict.NOT_IN_SOURCE
 
 
 def test_archived_never_and_offline_runs_ask_no_archive(

@@ -16,7 +16,7 @@ def test_claimreview_one_review_per_claim() -> None:
     data = json.loads(text)
     assert data["@context"] == "https://schema.org"
     reviews = data["@graph"]
-    assert [r["@type"] for r in reviews] == ["ClaimReview"] * 4
+    assert [r["@type"] for r in reviews] == ["ClaimReview"] * 5
     first = reviews[0]
     assert first["claimReviewed"] == fixed_report().claims[0].text
     assert first["datePublished"] == "2026-05-03"
@@ -49,6 +49,7 @@ def test_claimreview_one_review_per_claim() -> None:
         (2, "partly_supported"),
         (1, "unsupported"),
         (None, "unverifiable"),
+        (3, "supported"),  # a quote on the wrong page: the claim stands
     ]
     archived = reviews[1]["citation"][0]
     assert archived["archivedAt"].startswith("https://web.archive.org/web/2021")

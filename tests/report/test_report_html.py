@@ -134,7 +134,11 @@ def test_links_to_the_passage_the_snapshot_and_the_archive() -> None:
     # Snapshots: a relative link from where the report is written to the WARC in the store.
     assert links["Our snapshot of 2026-05-03"] == (".citeaudit/archive/20260503100000-run3.warc.gz")
     snapshot = tree.xpath("//a[text()='Our snapshot of 2026-05-03']/@title")[0]
-    assert snapshot == "WARC record <urn:uuid:00000000-0000-4000-8000-000000000001>"
+    # a recipient without the sender's disk is told whose store holds it and how to open it
+    assert snapshot.startswith(
+        "archive/20260503100000-run3.warc.gz, record <urn:uuid:00000000-0000-4000-8000-000000000001>"
+    )
+    assert "evidence store of whoever ran the audit" in snapshot and "--wacz" in snapshot
     assert links["Public archive copy of 2021-05-10"] == (
         "https://web.archive.org/web/20210510093000/https://highintensitynetwork.org/numbers.pdf"
     )

@@ -71,3 +71,9 @@ def test_new_run_id_is_short_and_sortable() -> None:
     assert first < second
     assert len({new_run_id(T0) for _ in range(50)}) > 1
     assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", new_run_id())
+
+
+def test_sources_sha256_of_a_run(store: Store) -> None:
+    """What `report` compares the sources file with, for a report kept without it."""
+    assert store.sources_sha256(RUN) == "ab" * 32
+    assert store.sources_sha256("20990101T000000Z-000000") is None

@@ -113,3 +113,20 @@ def test_page_texts_kept_before_search_text_are_mended_and_indexed(tmp_path: Pat
     db = sqlite3.connect(path)
     db.execute("INSERT INTO page_texts_fts (page_texts_fts) VALUES ('integrity-check')")
     db.close()
+
+
+def test_a_first_schema_store_has_each_runs_sources_hash(tmp_path: Path) -> None:
+    """Runs recorded by the first release already carry their sources file's SHA-256: no
+    migration is needed for `report` to tell when that file has changed since."""
+    path = tmp_path / "citeaudit.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(MIGRATIONS[0])
+    db.execute("PRAGMA user_version = 1")
+    db.execute(
+        "INSERT INTO runs (id, started, sources_file, sources_sha256, tool_version)"
+        " VALUES (?, '2024-05-01T12:00:00.000000Z', 'sources.yaml', ?, '0.1.0')",
+        (RUN, "ab" * 32),
+    )
+    db.close()
+    with Store.open(tmp_path) as store:
+        assert store.sources_sha256(RUN) == "ab" * 32

@@ -55,7 +55,19 @@ def test_wrong_page_says_where_it_is() -> None:
     result = check(copy, BOARDS, "p. 6")
     assert result.verdict is Verdict.WRONG_LOCATOR
     assert result.note == "cited at p. 6, found at pp. 4-5"
-    assert claim_verdict([result.verdict]) is ClaimVerdict.UNSUPPORTED
+    # the words are in the source: the claim stands, the wrong page is its own finding
+    assert claim_verdict([result.verdict]) is ClaimVerdict.SUPPORTED
+
+
+def test_a_page_beyond_the_end_says_how_many_pages_there_are() -> None:
+    pages = [[f"Page {n} says little."] for n in range(1, 7)]
+    pages[3] = ["Nitrogen dioxide levels fell by 23% across the borough."]
+    copy = live(extract(pdf_lines(pages), "application/pdf"))
+    result = check(copy, "Nitrogen dioxide levels fell by 23%", "p. 9")
+    assert result.verdict is Verdict.WRONG_LOCATOR
+    assert result.note == "cited at p. 9, found at p. 4 (the PDF has no page 9: it has 6 pages)"
+    bare = check(copy, None, "p. 9")
+    assert bare.note == "the PDF has no page 9: it has 6 pages"
 
 
 def test_hyphenated_line_end() -> None:
@@ -127,6 +139,23 @@ def test_not_in_source() -> None:
     assert result.passage is None and result.differences == ()
 
 
+def test_not_in_source_shows_the_nearest_passage() -> None:
+    pages = [
+        ["The members discussed the budget for the coming year."],
+        ["After a long debate the committee agreed to adopt the plan next year."],
+    ]
+    copy = live(extract(pdf_lines(pages), "application/pdf"), "https://example.test/m.pdf")
+    result = check(copy, "the committee voted unanimously for the plan", "p. 1")
+    assert result.verdict is Verdict.NOT_IN_SOURCE
+    # the closest words anywhere in the source, not only on the cited page
+    assert result.suggestion is not None
+    assert result.suggestion.passage == (
+        "After a long debate the committee agreed to adopt the plan next year."
+    )
+    assert result.suggestion.found_at == "p. 2"
+    assert result.suggestion.link == "https://example.test/m.pdf#page=2"
+
+
 def test_link_only_suggests_the_likeliest_passage_on_the_cited_page() -> None:
     copy = live(extract(report_pdf(), "application/pdf"), "https://example.test/r.pdf")
     evidence = Evidence(source="s", locator="p. 2")
@@ -137,7 +166,7 @@ def test_link_only_suggests_the_likeliest_passage_on_the_cited_page() -> None:
     assert result.suggestion.found_at == "p. 2"
     assert result.suggestion.link == "https://example.test/r.pdf#page=2"
     missing = judge(Evidence(source="s", locator="p. 40"), copy, "budget")
-    assert missing.note == "the PDF has no page 40"
+    assert missing.note == "the PDF has no page 40: it has 6 pages"
 
 
 def test_suggestions_come_from_the_main_content_of_a_page() -> None:
@@ -246,9 +275,15 @@ def test_an_older_snapshot_that_has_the_passage_is_used_and_drift_reported() -> 
     assert result.drift is not None
     assert result.drift.snapshot_date == datetime(2021, 5, 12, tzinfo=UTC)
     assert result.drift.note == (
-        "the live copy no longer has this passage (not_in_source); "
-        "our snapshot of 2021-05-12 has it"
+        "the source changed: the live copy of 2024-01-01 no longer has the quoted words "
+        "(lacks them); our snapshot of 2021-05-12 has them"
     )
+    assert result.note is None  # said once, in the drift
+    assert (result.drift.judged_on, result.drift.verdict) == (JudgedOn.LIVE, Verdict.NOT_IN_SOURCE)
+    assert result.drift.passage == "There were some teams live."  # what it says now
+    # our snapshot has no public address: no link to a live page that no longer says it
+    assert result.link is None
+    assert result.drift.link is not None and result.drift.link.startswith("https://e.test/p#")
     assert check(copy, "some teams live").drift is None  # the live copy has it
     check(copy, "approximately 20 teams live")
     assert loaded == ["v1"]  # loaded once, however often it is needed
@@ -288,11 +323,11 @@ def test_audit_reports_drift_between_runs(tmp_path: Path, httpserver: HTTPServer
     assert evidence["verdict"] == "verified"
     assert evidence["judged_on"] == "snapshot"
     assert evidence["drift"]["snapshot_date"] is not None
-    assert evidence["drift"]["note"].startswith("the live copy no longer has this passage")
+    assert evidence["drift"]["note"].startswith("the source changed: the live copy of")
 
     httpserver.clear()
     httpserver.expect_request("/sim").respond_with_data("gone", status=404)
     evidence = run_audit(path)["claims"][0]["evidence"][0]
     # rotted: the newest good snapshot lacks it, the one before has it
     assert evidence["verdict"] == "verified" and evidence["judged_on"] == "snapshot"
-    assert evidence["drift"]["note"].startswith("our snapshot of")
+    assert "no longer has the quoted words" in evidence["drift"]["note"]

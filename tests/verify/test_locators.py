@@ -49,7 +49,7 @@ def test_pages_are_checked_by_their_printed_labels() -> None:
         ["paragraph locators are not checked"],
     )
     assert cited_pages(PDF, Locator.parse("pp. i-1")) == [0, 1]
-    assert missing_pages(PDF, Locator.parse("p. 9")) == "the PDF has no page 9"
+    assert missing_pages(PDF, Locator.parse("p. 9")) == "the PDF has no page 9: it has 3 pages"
     assert missing_pages(PDF, Locator.parse("p. 2")) is None
 
 

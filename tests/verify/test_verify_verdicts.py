@@ -21,7 +21,9 @@ V = Verdict
         ([V.VERIFIED, V.LINK_ONLY], ClaimVerdict.SUPPORTED),
         ([V.VERIFIED, V.MISQUOTED], ClaimVerdict.PARTLY_SUPPORTED),
         ([V.VERIFIED, V.SOURCE_UNAVAILABLE], ClaimVerdict.PARTLY_SUPPORTED),
-        ([V.WRONG_LOCATOR], ClaimVerdict.UNSUPPORTED),
+        ([V.WRONG_LOCATOR], ClaimVerdict.SUPPORTED),  # the words are there: a citation error
+        ([V.WRONG_LOCATOR, V.VERIFIED, V.LINK_ONLY], ClaimVerdict.SUPPORTED),
+        ([V.WRONG_LOCATOR, V.MISQUOTED], ClaimVerdict.PARTLY_SUPPORTED),
         ([V.NOT_IN_SOURCE, V.LINK_ONLY], ClaimVerdict.UNSUPPORTED),
         ([V.LINK_ONLY], ClaimVerdict.UNVERIFIABLE),
         ([V.SOURCE_UNAVAILABLE, V.NO_TEXT], ClaimVerdict.UNVERIFIABLE),

@@ -1,5 +1,6 @@
 """The catalog: a sources file read and checked (every problem at once, as ``FILE:LINE:COL``)
-into the frozen models every later stage reads: document, sources, claims, evidence."""
+into the frozen models every later stage reads: document, sources, claims, evidence; and
+whether each local file it names can be read."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from citeaudit.catalog.entries import Source as Source
     from citeaudit.catalog.entries import Span as Span
     from citeaudit.catalog.entries import check_url as check_url
+    from citeaudit.catalog.localfiles import MAX_LOCAL_FILE as MAX_LOCAL_FILE
+    from citeaudit.catalog.localfiles import local_file_problem as local_file_problem
     from citeaudit.catalog.reader import MAX_BYTES as MAX_BYTES
     from citeaudit.catalog.reader import load_catalog as load_catalog
     from citeaudit.catalog.reader import parse_catalog as parse_catalog
@@ -35,6 +38,7 @@ exports(
             "Span",
             "check_url",
         ),
+        "localfiles": ("MAX_LOCAL_FILE", "local_file_problem"),
         "reader": ("MAX_BYTES", "load_catalog", "parse_catalog"),
     },
 )

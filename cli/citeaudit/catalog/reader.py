@@ -21,6 +21,7 @@ from typing import Final
 from yaml.nodes import MappingNode, SequenceNode
 
 from citeaudit.catalog.entries import Catalog
+from citeaudit.catalog.localfiles import LocalFiles
 from citeaudit.catalog.problems import line_col, pos, short
 from citeaudit.catalog.validation import Validation
 from citeaudit.catalog.yamltree import NULL_TAG, Alias, Stop, YamlTree
@@ -35,8 +36,12 @@ _EXAMPLE: Final = (
 )
 
 
-def load_catalog(path: Path) -> Catalog:
-    """Read and check the sources file at ``path``; raise CatalogError listing every problem."""
+def load_catalog(path: Path, *, check_files: bool = False) -> Catalog:
+    """Read and check the sources file at ``path``; raise CatalogError listing every problem.
+
+    ``check_files``: also report each local file that cannot be read, at its ``file:``
+    (``validate`` does; a run instead judges that source unavailable and goes on).
+    """
     name = str(path)
     try:
         if path.is_dir():
@@ -52,15 +57,16 @@ def load_catalog(path: Path) -> Catalog:
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return _fail(name, f"cannot read the file: {reason}")
-    return parse_catalog(data, name)
+    return parse_catalog(data, name, files_in=path.parent if check_files else None)
 
 
-def parse_catalog(data: str | bytes, filename: str) -> Catalog:
+def parse_catalog(data: str | bytes, filename: str, *, files_in: Path | None = None) -> Catalog:
     """Check a sources file's contents; raise CatalogError listing every problem found.
 
-    ``filename`` is only used to label the problems.
+    ``filename`` is only used to label the problems. ``files_in``: the folder local files
+    are relative to, to report each one that cannot be read (None: they are not looked at).
     """
-    reader = _Reader(filename)
+    reader = _Reader(filename, files_in=files_in)
     try:
         return reader.read(data)
     except CatalogError:
@@ -76,8 +82,10 @@ def _fail(filename: str, message: str) -> Catalog:
 
 
 @dataclass
-class _Reader(YamlTree, Validation):
+class _Reader(YamlTree, Validation, LocalFiles):
     """One reading of one file, from bytes to the checked catalog."""
+
+    files_in: Path | None = None
 
     def read(self, data: str | bytes) -> Catalog:
         text = self.decode(data)
@@ -112,6 +120,8 @@ class _Reader(YamlTree, Validation):
         catalog = self.validate(value) if isinstance(value, dict) else None
         if isinstance(value, dict):
             self.cross_check(value)
+            if self.files_in is not None:
+                self.check_files(value, self.files_in)
         if self.problems or catalog is None:
             raise self.fail()
         return catalog

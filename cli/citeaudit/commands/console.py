@@ -165,6 +165,25 @@ def read_catalog(file: Path) -> Catalog:
         return load_catalog(file)
 
 
+def read_sources(file: Path) -> tuple[Catalog, str | None]:
+    """The sources file read once, checked, and the SHA-256 of the very bytes checked: a run
+    records it, and ``report`` compares it with the file as it is later. The hash is None
+    only when the file could not be read here but could be just after (the pipeline then
+    hashes it itself)."""
+    import hashlib
+
+    from citeaudit.catalog import MAX_BYTES, load_catalog, parse_catalog
+
+    with long_lived():
+        try:
+            with file.open("rb") as stream:
+                data = stream.read(MAX_BYTES + 1)
+        except (OSError, ValueError):
+            # load_catalog says why, exactly as `validate` does.
+            return load_catalog(file), None
+        return parse_catalog(data, str(file)), hashlib.sha256(data).hexdigest()
+
+
 def exit_code(result: AuditResult | Outcome, fail_on: list[str] | None = None) -> int:
     """1 when the run has findings (what counts is --fail-on's choice), else 0."""
     return 1 if findings(result, parse_fail_on(fail_on or ())) else 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from citeaudit.commands.console import emit, exit_code, long_lived, progress, read_catalog
+from citeaudit.commands.console import emit, exit_code, long_lived, progress, read_catalog, say
 from citeaudit.commands.options import (
     DEFAULTS,
     AcceptOpt,
@@ -32,8 +32,12 @@ from citeaudit.report import Format
 
 
 def validate(file: FileArg = Path("sources.yaml")) -> None:
-    """Check a sources file and list every problem in it as FILE:LINE:COL: message."""
-    catalog = read_catalog(file)
+    """Check a sources file, and that its local files can be read; list every problem in it
+    as FILE:LINE:COL: message."""
+    from citeaudit.catalog import load_catalog
+
+    with long_lived():
+        catalog = load_catalog(file, check_files=True)
     evidence = sum(len(c.evidence) for c in catalog.claims)
     typer.echo(
         f"{file}: valid: {len(catalog.sources)} sources, {len(catalog.claims)} claims, "
@@ -60,7 +64,8 @@ def check(
     fail_on: FailOnOpt = None,
     reviewer: ReviewerOpt = None,
 ) -> None:
-    """Check every source's link, and keep nothing. Fast; no quotes are verified."""
+    """Check every source's link (and that each local file can be read), and keep nothing.
+    Fast; no quotes are verified."""
     with long_lived():
         from citeaudit.pipeline import check_links
 
@@ -86,4 +91,7 @@ def check(
     with long_lived():
         report = build_report(result)
     emit(report, fmt, output, reviewer=reviewer)
+    for item in result.sources:
+        if item.problem:
+            say(f"citeaudit: source {item.source.id}: {item.problem}")
     raise typer.Exit(exit_code(result, fail_on))

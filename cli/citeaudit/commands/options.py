@@ -146,7 +146,8 @@ FailOnOpt = Annotated[
         callback=_fail_on_values,
         show_default="default",
         help="What makes the exit code 1 (repeat it, or separate with commas): default "
-        "(rotted links, claims unsupported or partly_supported), any, none, rotted, or any "
+        "(rotted links, sources changed since cited, quotes found on another page than "
+        "cited, claims unsupported or partly_supported), any, none, rotted, changed, or any "
         "claim verdict, evidence verdict or link status, e.g. unsupported,misquoted,blocked. "
         "Values: " + ", ".join(FAIL_ON_VALUES) + ".",
     ),

@@ -3,8 +3,10 @@ report a run kept."""
 
 from __future__ import annotations
 
+import shlex
+from datetime import UTC
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,7 +16,8 @@ from citeaudit.commands.console import (
     long_lived,
     note,
     progress,
-    read_catalog,
+    read_sources,
+    say,
     store_dir_of,
 )
 from citeaudit.commands.options import (
@@ -46,6 +49,9 @@ from citeaudit.commands.options import (
 from citeaudit.report import Format
 from citeaudit.vocab import ArchivedMode
 
+if TYPE_CHECKING:
+    from citeaudit.report import ReportModel
+
 
 def audit_command(
     file: FileArg = Path("sources.yaml"),
@@ -74,7 +80,7 @@ def audit_command(
     with long_lived():
         from citeaudit.pipeline import AuditOptions, audit
 
-        catalog = read_catalog(file)
+        catalog, sources_sha256 = read_sources(file)
     fetch = fetch_options(
         concurrency,
         per_host,
@@ -94,7 +100,9 @@ def audit_command(
         **archive_options(timegate, archived, save, save_endpoint),
     )
     with progress("fetching sources") as (on_start, on_fetch):
-        result = audit(catalog, file, options, on_start, on_fetch, on_note=note)
+        result = audit(
+            catalog, file, options, on_start, on_fetch, on_note=note, sources_sha256=sources_sha256
+        )
     from citeaudit.report import load_report
 
     # The pipeline kept the report (with each source's history) in the store: show that one.
@@ -136,7 +144,7 @@ def archive_command(
     with long_lived():
         from citeaudit.pipeline import AuditOptions, archive
 
-        catalog = read_catalog(file)
+        catalog, sources_sha256 = read_sources(file)
     options = AuditOptions(
         fetch=fetch_options(concurrency, per_host, timeout, workers=workers),
         store_dir=store,
@@ -145,7 +153,9 @@ def archive_command(
         **archive_options(timegate, archived, save, save_endpoint),
     )
     with progress("archiving sources") as (on_start, on_fetch):
-        result = archive(catalog, file, options, on_start, on_fetch, on_note=note)
+        result = archive(
+            catalog, file, options, on_start, on_fetch, on_note=note, sources_sha256=sources_sha256
+        )
     from citeaudit.report import build_report
 
     emit(build_report(result), Format.TERMINAL, None)
@@ -153,6 +163,7 @@ def archive_command(
 
 
 def report_command(
+    ctx: typer.Context,
     file: FileArg = Path("sources.yaml"),
     fmt: FormatOpt = Format.TERMINAL,
     output: OutputOpt = None,
@@ -182,8 +193,54 @@ def report_command(
         _list_runs(where, run)
         return
     report = load_report(where, run)
+    # With --store alone, FILE is only its default (./sources.yaml): it says nothing of the
+    # file the run read, so it is not compared with it.
+    given = getattr(ctx.get_parameter_source("file"), "name", "DEFAULT") != "DEFAULT"
+    if store is None or given:
+        _warn_if_changed(file, report, where, store)
     emit(report, fmt, output, reviewer=reviewer, store_dir=where)
     raise typer.Exit(exit_code(report.outcome(), fail_on))
+
+
+def _warn_if_changed(file: Path, report: ReportModel, where: Path, store: Path | None) -> None:
+    """Warn (on stderr) when the sources file is no longer what the run read: the report
+    shows the claims and sources as they were, which a reader could take for the file now.
+
+    The run's hash is in its report, or for a report kept before reports held it, in the
+    store's record of the run. A run of another file in the same store (another name) is
+    not compared with this one."""
+    import hashlib
+
+    run = report.run
+    if Path(run.sources_file).name != file.name:
+        return
+    recorded = run.sources_sha256 or _recorded_sha256(where, run.id)
+    if recorded is None:
+        return
+    since = f"since run {run.id} ({run.started.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
+    then = "this report shows the claims and sources as they were then"
+    try:
+        with file.open("rb") as stream:
+            now = hashlib.file_digest(stream, "sha256").hexdigest()
+    except FileNotFoundError:
+        say(f"warning: {file} is gone {since}: {then}")
+        return
+    except OSError as exc:
+        say(f"warning: {file} cannot be read ({exc.strerror}) to tell whether it changed {since}")
+        return
+    if now != recorded:
+        again = f"citeaudit audit {shlex.quote(str(file))}"
+        if store is not None:
+            again += f" --store {shlex.quote(str(store))}"
+        now_too = f"run `{again}` to audit them as they are now"
+        say(f"warning: {file} has changed {since}: {then}; {now_too}")
+
+
+def _recorded_sha256(where: Path, run_id: str) -> str | None:
+    from citeaudit.store import Store
+
+    with Store.open(where, create=False) as opened:
+        return opened.sources_sha256(run_id)
 
 
 def _list_runs(where: Path, run: str | None) -> None:

@@ -4,6 +4,7 @@ if chosen."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from citeaudit.verify import (
     SourceCopy,
     choose_copy,
 )
-from citeaudit.vocab import Network
+from citeaudit.vocab import JudgedOn, Network
 from citeaudit.webarchive import ArchivedCopy
 
 
@@ -49,7 +50,8 @@ def copy_of(
         content_type = snapshot.content_type if snapshot else None
         read = partial(extract, local[source.id], content_type, source.file)
         file = Candidate(snapshot.date if snapshot else None, None, read)
-        return choose_copy(source.id, None, LiveCandidate(file, alive=True))
+        chosen = choose_copy(source.id, None, LiveCandidate(file, alive=True))
+        return replace(chosen, judged_on=JudgedOn.FILE if chosen.extraction else None)
     assert source.url is not None
     result = fetched[source.url]
     read = partial(extract, result.content, result.content_type, result.final_url)

@@ -18,13 +18,13 @@ from citeaudit.archive import (
     read_exchange,
     read_payload,
 )
-from citeaudit.catalog import Catalog, Source
+from citeaudit.catalog import MAX_LOCAL_FILE, Catalog, Source, local_file_problem
 from citeaudit.errors import CiteauditError, StoreError
 from citeaudit.extract import Extraction
 from citeaudit.fetch import FetchResult, fetch_all_sync, network_state
 from citeaudit.net import format_http_date, host_label, strip_fragment
 from citeaudit.pipeline.linkcheck import OnFetch, OnStart, source_urls
-from citeaudit.pipeline.options import MAX_LOCAL_FILE, AuditOptions, OnNote
+from citeaudit.pipeline.options import AuditOptions, OnNote
 from citeaudit.result import new_run_id
 from citeaudit.store import Store, StoreLock, default_store_dir, recover
 from citeaudit.verify import (
@@ -46,21 +46,26 @@ def _now() -> datetime:
 
 
 def _read_local(source: Source, base: Path) -> bytes:
+    """A local file's bytes; CiteauditError says what stops them being read (as ``validate``
+    and ``check`` say it), for the run to go on without that source."""
     assert source.file is not None
-    path = (base / source.file).resolve()
+    problem = local_file_problem(source.file, base)
+    if problem is not None:
+        raise CiteauditError(problem)
     try:
-        size = path.stat().st_size
-        if size > MAX_LOCAL_FILE:
-            raise CiteauditError(
-                f"source {source.id}: {source.file} is {size} bytes, over the "
-                f"{MAX_LOCAL_FILE} byte limit for local files"
-            )
-        return path.read_bytes()
-    except OSError as exc:
+        with (base / source.file).resolve().open("rb") as stream:
+            data = stream.read(MAX_LOCAL_FILE + 1)
+    except OSError as exc:  # changed since it was looked at
         raise CiteauditError(
-            f"source {source.id}: cannot read {source.file}: {exc.strerror}",
-            hint="check the file: path, which is relative to the sources file",
+            local_file_problem(source.file, base)
+            or f"file {source.file} cannot be read: {exc.strerror or exc}"
         ) from None
+    if len(data) > MAX_LOCAL_FILE:  # grown since it was looked at
+        raise CiteauditError(
+            local_file_problem(source.file, base)
+            or f"file {source.file} is over the size limit for a local file: cite a smaller copy"
+        )
+    return data
 
 
 @dataclass
@@ -93,7 +98,10 @@ class Session:
         options: AuditOptions,
         command: str,
         on_note: OnNote | None,
+        sources_sha256: str | None = None,
     ) -> None:
+        """``sources_sha256``: the SHA-256 of the bytes ``catalog`` was parsed from; when
+        None, the file is hashed here, as it is now (a caller that parsed it itself)."""
         self.catalog = catalog
         self.sources_file = sources_file
         self.options = options
@@ -101,9 +109,19 @@ class Session:
         self.note = on_note or (lambda text: None)
         self.store_dir = options.store_dir or default_store_dir(sources_file)
         base = sources_file.parent
-        # Read everything first: a bad local file stops the run before anything is written.
-        self.local = {s.id: _read_local(s, base) for s in catalog.sources if s.file}
-        self.sources_sha = hashlib.sha256(sources_file.read_bytes()).hexdigest()
+        # Every local file is read first. One that cannot be read is left out, and said
+        # why (its source is then judged unavailable): every other source is still captured.
+        self.local: dict[str, bytes] = {}
+        self.unreadable: dict[str, str] = {}
+        for source in catalog.sources:
+            if not source.file:
+                continue
+            try:
+                self.local[source.id] = _read_local(source, base)
+            except CiteauditError as exc:
+                self.unreadable[source.id] = exc.message
+                self.note(f"source {source.id}: {exc.message}; the run goes on without it")
+        self.sources_sha = sources_sha256 or hashlib.sha256(sources_file.read_bytes()).hexdigest()
         self._lock = StoreLock(self.store_dir, command, wait=options.lock_wait)
         self._store: Store | None = None
 

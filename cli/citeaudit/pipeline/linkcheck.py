@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from citeaudit.catalog import Catalog, Source
+from citeaudit.catalog import Catalog, Source, local_file_problem
 from citeaudit.fetch import FetchOptions, FetchResult, fetch_all_sync, network_state
 from citeaudit.result import AuditResult, RunInfo, SourceResult, new_run_id
 from citeaudit.vocab import Network
@@ -30,6 +30,15 @@ def no_copy_note(source: Source) -> str:
     return f"no public copy{kind}: the source has no url or file"
 
 
+def _unfetched(source: Source, folder: Path) -> SourceResult:
+    """A source with no URL: a local file is looked at (not read) for what would stop a run
+    reading it, as ``validate`` does; a source with neither URL nor file has no copy."""
+    if not source.file:
+        return SourceResult(source, note=no_copy_note(source))
+    problem = local_file_problem(source.file, folder)
+    return SourceResult(source, note=problem or "local file: not checked", problem=problem)
+
+
 def check_links(
     catalog: Catalog,
     sources_file: Path,
@@ -44,9 +53,7 @@ def check_links(
         on_start(len(urls))
     fetched = fetch_all_sync(urls, options, on_fetch)
     sources = tuple(
-        SourceResult(s, fetch=fetched[s.url])
-        if s.url
-        else SourceResult(s, note=no_copy_note(s) if not s.file else "local file: not checked")
+        SourceResult(s, fetch=fetched[s.url]) if s.url else _unfetched(s, sources_file.parent)
         for s in catalog.sources
     )
     run = RunInfo(

@@ -14,8 +14,6 @@ from citeaudit.webarchive import (
     SaveOptions,
 )
 
-MAX_LOCAL_FILE = 200 * 1024 * 1024
-
 OnNote = Callable[[str], None]
 
 

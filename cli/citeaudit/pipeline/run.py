@@ -8,6 +8,7 @@ each page's text for search; :func:`audit` then verifies every claim.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from citeaudit.report import keep_report
 from citeaudit.result import AuditResult, RunInfo, SourceResult
 from citeaudit.verify import (
     ClaimResult,
+    SourceCopy,
     verify_claims,
 )
 from citeaudit.vocab import JudgedOn
@@ -34,9 +36,14 @@ def audit(
     on_start: OnStart | None = None,
     on_fetch: OnFetch | None = None,
     on_note: OnNote | None = None,
+    sources_sha256: str | None = None,
 ) -> AuditResult:
-    """Fetch, archive, extract and verify: the whole run, recorded in the store."""
-    with Session(catalog, sources_file, options, "audit", on_note) as session:
+    """Fetch, archive, extract and verify: the whole run, recorded in the store.
+
+    ``sources_sha256``: the SHA-256 of the bytes ``catalog`` was parsed from, recorded with
+    the run (so ``report`` can tell when the file has changed since); None hashes the file.
+    """
+    with Session(catalog, sources_file, options, "audit", on_note, sources_sha256) as session:
         run = session.capture(on_start, on_fetch)
         store = session.store
         copies = {
@@ -52,15 +59,30 @@ def audit(
                 run.archived_content.get(s.id),
             )
             for s in catalog.sources
+            if s.id not in session.unreadable
         }
+        # A local file that could not be read: its evidence is judged unavailable, saying why.
+        copies.update(
+            (source_id, SourceCopy(source_id, None, unavailable=problem))
+            for source_id, problem in session.unreadable.items()
+        )
         for source_id, copy in copies.items():
-            if copy.judged_on is JudgedOn.LIVE and copy.extraction is not None:
+            if copy.judged_on in (JudgedOn.LIVE, JudgedOn.FILE) and copy.extraction is not None:
                 keep_text(store, run, source_id, copy.extraction)
         claims = verify_claims(catalog, copies) if options.verify else ()
         for claim in claims:
             store.record_verdicts(run.id, claim)
         finished = session.finish(run)
-        result = _audit_result(catalog, sources_file, run, finished, claims, options.fetch)
+        result = _audit_result(
+            catalog,
+            sources_file,
+            run,
+            finished,
+            claims,
+            options.fetch,
+            session.sources_sha,
+            session.unreadable,
+        )
         # The report, with each source's history, is kept with the run (for `citeaudit
         # report`), written while the run still holds the store.
         keep_report(result, store)
@@ -74,12 +96,14 @@ def archive(
     on_start: OnStart | None = None,
     on_fetch: OnFetch | None = None,
     on_note: OnNote | None = None,
+    sources_sha256: str | None = None,
 ) -> AuditResult:
     """Fetch and keep every source, and its text for search; verify nothing.
 
     The result's claims are empty; the sources carry their fetches and snapshots.
+    ``sources_sha256`` is as for :func:`audit`.
     """
-    with Session(catalog, sources_file, options, "archive", on_note) as session:
+    with Session(catalog, sources_file, options, "archive", on_note, sources_sha256) as session:
         run = session.capture(on_start, on_fetch)
         for source in catalog.sources:
             snapshot = run.snapshots.get(source.id)
@@ -96,7 +120,16 @@ def archive(
                 content, name = run.fetched[source.url].content, snapshot.url
             keep_text(session.store, run, source.id, extract(content, snapshot.content_type, name))
         finished = session.finish(run)
-    return _audit_result(catalog, sources_file, run, finished, (), options.fetch)
+    return _audit_result(
+        catalog,
+        sources_file,
+        run,
+        finished,
+        (),
+        options.fetch,
+        session.sources_sha,
+        session.unreadable,
+    )
 
 
 def _audit_result(
@@ -106,13 +139,17 @@ def _audit_result(
     finished: datetime,
     claims: tuple[ClaimResult, ...],
     options: FetchOptions,
+    sources_sha256: str,
+    unreadable: Mapping[str, str],
 ) -> AuditResult:
+    """``unreadable``: what stopped each local file that could not be read, said on its source."""
     sources = tuple(
         SourceResult(
             s,
             fetch=run.fetched.get(s.url) if s.url else None,
             snapshot=run.snapshots.get(s.id),
-            note=None if s.has_copy else no_copy_note(s),
+            note=unreadable.get(s.id) or (None if s.has_copy else no_copy_note(s)),
+            problem=unreadable.get(s.id),
             archived=run.archived.get(s.id),
             saved=run.saved.get(s.id),
         )
@@ -127,5 +164,6 @@ def _audit_result(
         store=str(run.store_dir),
         accept=options.accept,
         insecure=options.insecure,
+        sources_sha256=sources_sha256,
     )
     return AuditResult(run=info, document=catalog.document, sources=sources, claims=claims)

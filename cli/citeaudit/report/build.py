@@ -4,7 +4,7 @@ store, each evidence with the record of the copy it was judged on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from citeaudit.report.differences import compare_words
 from citeaudit.report.model import (
@@ -20,6 +20,7 @@ from citeaudit.report.model import (
     RedirectModel,
     ReportModel,
     RunModel,
+    SegmentModel,
     SnapshotModel,
     SourceModel,
     SuggestionModel,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # only named here: `check` needs neither warcio nor the quote
     from citeaudit.fetch import FragmentCheck
     from citeaudit.result import AuditResult, SourceResult
     from citeaudit.store import SourceHistory, Store
-    from citeaudit.verify import ClaimResult, Difference, EvidenceResult
+    from citeaudit.verify import ClaimResult, Difference, Drift, EvidenceResult
     from citeaudit.webarchive import ArchivedCopy
 
 
@@ -42,7 +43,11 @@ def build_report(result: AuditResult, store: Store | None = None) -> ReportModel
     each copy judged on are filled in from it."""
     histories = _histories(store) if store is not None else {}
     run = result.run
-    sources = [_source(s, run.accept, histories.get(s.source.id)) for s in result.sources]
+    changed = {e.evidence.source for c in result.claims for e in c.evidence if e.drift}
+    sources = [
+        _source(s, run.accept, histories.get(s.source.id), s.source.id in changed)
+        for s in result.sources
+    ]
     copies = _Copies(
         live={s.source.id: s.snapshot for s in result.sources},
         archived={
@@ -64,6 +69,7 @@ def build_report(result: AuditResult, store: Store | None = None) -> ReportModel
             store=run.store,
             accept=sorted(run.accept),
             insecure=run.insecure,
+            sources_sha256=run.sources_sha256,
         ),
         document=DocumentModel(**result.document.model_dump()) if result.document else None,
         sources=sources,
@@ -112,7 +118,7 @@ def _archived(copy: ArchivedCopy | None) -> ArchivedCopyModel | None:
 
 
 def _source(
-    item: SourceResult, accept: frozenset[int], history: SourceHistory | None
+    item: SourceResult, accept: frozenset[int], history: SourceHistory | None, changed: bool
 ) -> SourceModel:
     source, fetch, snapshot = item.source, item.fetch, item.snapshot
     captures = history.captures[-HISTORY_LIMIT:] if history else ()
@@ -162,6 +168,8 @@ def _source(
         failing_since=failing.date if failing else None,
         last_answered=answered.date if answered else None,
         robust_link=item.robust_link,
+        changed=changed,
+        problem=item.problem,
     )
 
 
@@ -180,8 +188,8 @@ class _Copies:
         source_id = item.evidence.source
         if item.judged_on is None:
             return None
-        if item.judged_on is JudgedOn.LIVE:
-            return self.live.get(source_id)  # the live copy, archived by this very run
+        if item.judged_on in (JudgedOn.LIVE, JudgedOn.FILE):
+            return self.live.get(source_id)  # the live copy or file, kept by this very run
         if item.judged_on is JudgedOn.ARCHIVE and self.archived.get(source_id) is not None:
             return self.archived[source_id]
         if self.store is None or item.copy_date is None:
@@ -226,14 +234,37 @@ def _evidence(item: EvidenceResult, copies: _Copies) -> EvidenceModel:
         )
         if item.suggestion
         else None,
-        drift=DriftModel(snapshot_date=item.drift.snapshot_date, note=item.drift.note)
-        if item.drift
-        else None,
+        drift=_drift(item.drift, ev.quote) if item.drift else None,
         snapshot=snapshot,
         snapshot_link=_link(copies.store_name, snapshot),
         comparison=compare_words(ev.quote, item.passage, item.differences)
         if item.differences and ev.quote and item.passage
         else [],
+    )
+
+
+_AS_CHANGE: dict[str, Literal["insert", "delete"]] = {"insert": "delete", "delete": "insert"}
+
+
+def _drift(drift: Drift, quote: str | None) -> DriftModel:
+    """A change of source: the quoted words (which an older copy has) against the new."""
+    return DriftModel(
+        snapshot_date=drift.snapshot_date,
+        note=drift.note,
+        judged_on=drift.judged_on,
+        copy_date=drift.copy_date,
+        verdict=drift.verdict,
+        passage=drift.passage,
+        found_at=drift.found_at,
+        differences=[_difference(d) for d in drift.differences],
+        # read as a change from the old words to the new: the old struck, the new added
+        comparison=[
+            SegmentModel(op=_AS_CHANGE.get(seg.op, seg.op), text=seg.text)
+            for seg in compare_words(quote, drift.passage, drift.differences)
+        ]
+        if drift.differences and quote and drift.passage
+        else [],
+        link=drift.link,
     )
 
 

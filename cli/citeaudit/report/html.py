@@ -28,19 +28,22 @@ from citeaudit.report.words import (
     CLAIM_MEANING,
     EVIDENCE_LABEL,
     EVIDENCE_MEANING,
+    change_text,
     cited,
     clip,
     copy_phrase,
     day,
     difference_text,
+    drift_phrase,
     moment,
     plain,
     since_text,
     source_details,
     status_text,
+    suggestion_label,
 )
 from citeaudit.text import fold_keeping_accents
-from citeaudit.vocab import ClaimVerdict, LinkStatus
+from citeaudit.vocab import ClaimVerdict, LinkStatus, Verdict
 
 _ENV = Environment(
     loader=PackageLoader("citeaudit.report", "templates"),
@@ -92,6 +95,31 @@ def archived_date(source: SourceModel) -> str:
     return day(copy.date) if copy else ""
 
 
+def snapshot_title(snapshot: SnapshotModel | None) -> str:
+    """Where a snapshot is kept, for a reader who has the store and one who does not."""
+    if snapshot is None:
+        return ""
+    return (
+        f"{snapshot.warc}, record {snapshot.record_id}: in the evidence store of whoever ran "
+        "the audit; from elsewhere, open their `citeaudit export --wacz` in ReplayWeb.page"
+    )
+
+
+def good_snapshot(report: ReportModel, source: SourceModel) -> SnapshotModel | None:
+    """The snapshot a source's row links to: this run's copy when the source answered (or is
+    a local file); never the error page a broken link returned, but the newest copy a
+    verdict was reached on instead, when there is one."""
+    if source.status is None or source.status.alive:
+        return source.snapshot
+    kept = [
+        e.snapshot
+        for c in report.claims
+        for e in c.evidence
+        if e.source == source.id and e.snapshot
+    ]
+    return max(kept, key=lambda s: s.date) if kept else None
+
+
 class HtmlReport:
     """Renders the report as one HTML page.
 
@@ -127,6 +155,14 @@ class HtmlReport:
             sources={s.id: s for s in report.sources},
             claim_tally=report.claim_tally() if report.claims else {},
             source_tally=report.source_tally(),
+            redirected=sum(s.status is LinkStatus.REDIRECTED for s in report.sources),
+            changed=len(report.outcome().changed),
+            corrections=[
+                (c, e)
+                for c in report.claims
+                for e in c.evidence
+                if e.verdict is Verdict.WRONG_LOCATOR
+            ],
             attention=report.attention(),
             ClaimVerdict=ClaimVerdict,
             CLAIM_LABEL=CLAIM_LABEL,
@@ -135,6 +171,11 @@ class HtmlReport:
             EVIDENCE_MEANING=EVIDENCE_MEANING,
             href=href,
             snapshot_href=lambda snapshot: self.snapshot_href(report, snapshot),
+            snapshot_title=snapshot_title,
+            good_snapshot=lambda source: good_snapshot(report, source),
+            drift_phrase=drift_phrase,
+            change_text=change_text,
+            suggestion_label=suggestion_label,
             archived_date=archived_date,
             same_words=same_words,
             status_class=status_class,

@@ -12,19 +12,30 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from citeaudit.report.model import ClaimModel, EvidenceModel, ReportModel, SourceModel
+from citeaudit.report.model import (
+    ClaimModel,
+    EvidenceModel,
+    ReportModel,
+    SegmentModel,
+    SourceModel,
+)
 from citeaudit.report.words import (
-    CLAIM_LABEL,
+    change_text,
     cited,
+    claim_counts,
     clip,
     copy_phrase,
     day,
     difference_text,
+    drift_phrase,
     moment,
     plain,
+    quoted,
     since_text,
+    source_counts,
     source_details,
     status_text,
+    suggestion_label,
 )
 from citeaudit.vocab import ClaimVerdict, Network, Verdict
 
@@ -88,22 +99,9 @@ class MarkdownReport:
             lines.append(", ".join(byline) + "  ")
         lines += [run_line, ""]
         if report.claims:
-            counts = " · ".join(
-                f"{MARK[v]} {n} {CLAIM_LABEL[v]}" for v, n in report.claim_tally().items()
-            )
+            counts = " · ".join(f"{MARK[v]} {words}" for v, words in claim_counts(report))
             lines.append(f"**Claims:** {counts}  ")
-        tally = report.source_tally()
-        words = {
-            "other": "accepted",
-            "local": "local file",
-            "no_copy": "no public copy",
-            "unreached": "not reached (no network)",
-        }
-        sources = " · ".join(
-            f"{n} {words.get(k, k)}"
-            for k, n in tally.items()
-            if n or k in ("ok", "rotted", "blocked")
-        )
+        sources = " · ".join(words for _, words in source_counts(report))
         lines += [f"**Sources:** {sources}", ""]
         if report.run.network is Network.OFFLINE:
             lines += [
@@ -126,47 +124,38 @@ class MarkdownReport:
     def evidence(self, ev: EvidenceModel, report: ReportModel) -> list[str]:
         source = report.source(ev.source)
         title = f" ({escape(clip(plain(source.title), 100))})" if source and source.title else ""
-        how = [f"judged on {copy_phrase(ev)}"] if ev.judged_on else []
+        how = [f"judged on {copy_phrase(ev, source)}"] if ev.judged_on else []
         if ev.found_at:
             how.append(f"found at {escape(ev.found_at)}")
         if ev.similarity is not None and ev.verdict is Verdict.MISQUOTED:
             how.append(f"similarity {ev.similarity:.2f}")
-        head = f"- **{ev.verdict}**: {escape(cited(ev))}{title}"
+        changed = " (source changed)" if ev.drift else ""
+        head = f"- **{ev.verdict}**{changed}: {escape(cited(ev))}{title}"
         lines = [head + (f": {', '.join(how)}" if how else "")]
         if ev.note:
             lines.append(f"  *{escape(ev.note, line_start=True)}*")
         if ev.comparison:
-            marked = []
-            for index, seg in enumerate(ev.comparison):
-                words = escape(seg.text, line_start=index == 0)
-                if seg.op == "delete":
-                    marked.append(f"<del>{words}</del>")
-                elif seg.op == "insert":
-                    marked.append(f"<ins>{words}</ins>")
-                elif seg.op == "elided":
-                    marked.append("\\[…\\]")
-                else:
-                    marked.append(words)
-            lines.append("  > " + " ".join(marked))
+            lines.append("  > " + self.marked(ev.comparison))
             lines.append("  " + "; ".join(escape(difference_text(d)) for d in ev.differences))
         elif ev.passage:
             lines.append(f"  > {escape(clip(ev.passage, 400), line_start=True)}")
         elif ev.quote and ev.verdict is not Verdict.LINK_ONLY:
-            lines.append(f"  Quoted: “{escape(clip(ev.quote, 400))}”")
+            lines.append(f"  Quoted: {escape(quoted(ev.quote, 400))}")
         if ev.suggested_passage:
             at = ev.suggested_passage.found_at
             lines.append(
-                f"  Likeliest passage{f' ({escape(at)})' if at else ''}, for a person to read: "
-                f"“{escape(clip(ev.suggested_passage.text, 300))}”"
+                f"  {suggestion_label(ev).capitalize()}{f' ({escape(at)})' if at else ''}: "
+                f"{escape(quoted(ev.suggested_passage.text, 300))}"
             )
         if ev.drift:
-            lines.append(f"  Drift: {escape(ev.drift.note)}")
+            lines += self.drift(ev, source)
         links = []
         at_passage = ev.link or (ev.suggested_passage.link if ev.suggested_passage else None)
         if at_passage:
             links.append(link("open the page at the passage", at_passage))
         elif source and source.url:
-            links.append(link("the page", source.url))
+            label = "the page as it reads now" if ev.drift else "the page"
+            links.append(link(label, (ev.drift.link if ev.drift else None) or source.url))
         if source and source.archive_url:
             links.append(link("archived copy", source.archive_url))
         if ev.snapshot:
@@ -177,6 +166,49 @@ class MarkdownReport:
             lines.append("  " + " · ".join(links))
         # Markdown joins a list item's lines into one paragraph unless each ends with two spaces.
         return [line + "  " if i < len(lines) - 1 else line for i, line in enumerate(lines)]
+
+    @staticmethod
+    def marked(segments: list[SegmentModel]) -> str:
+        """Words set against words: <del>struck</del> and <ins>underlined</ins>."""
+        marked = []
+        for index, seg in enumerate(segments):
+            words = escape(seg.text, line_start=index == 0)
+            if seg.op == "delete":
+                marked.append(f"<del>{words}</del>")
+            elif seg.op == "insert":
+                marked.append(f"<ins>{words}</ins>")
+            elif seg.op == "elided":
+                marked.append("\\[…\\]")
+            else:
+                marked.append(words)
+        return " ".join(marked)
+
+    def drift(self, ev: EvidenceModel, source: SourceModel | None) -> list[str]:
+        """The source changed since it was cited: the quoted words set against the new."""
+        drift = ev.drift
+        if drift is None:
+            return []
+        lines = [f"  **{escape(drift_phrase(ev, source))}.**"]
+        if drift.comparison:
+            lines.append("  Was → now: " + self.marked(drift.comparison))
+            lines.append("  " + "; ".join(escape(change_text(d)) for d in drift.differences))
+        elif drift.passage:
+            at = f" ({escape(drift.found_at)})" if drift.found_at else ""
+            lines.append(f"  Closest now{at}: {escape(quoted(drift.passage, 300))}")
+        return lines
+
+    def corrections(self, report: ReportModel) -> list[str]:
+        """Quotes found word for word on another page than cited: citations to fix."""
+        rows = [
+            f"| **{escape(c.id)}** | {escape(cited(e))} | {escape(e.found_at or '')} |"
+            for c in report.claims
+            for e in c.evidence
+            if e.verdict is Verdict.WRONG_LOCATOR
+        ]
+        if not rows:
+            return []
+        head = ["## Citations to correct", "", "| Claim | Cited | Found at |", "|---|---|---|"]
+        return [*head, *rows, ""]
 
     def claim(self, claim: ClaimModel, report: ReportModel) -> list[str]:
         lines = [
@@ -189,13 +221,23 @@ class MarkdownReport:
             lines += self.evidence(ev, report)
         return [*lines, ""]
 
-    def sources_table(self, title: str, sources: list[SourceModel]) -> list[str]:
+    def sources_table(
+        self, title: str, sources: list[SourceModel], report: ReportModel | None = None
+    ) -> list[str]:
         lines = [f"## {title}", "", "| Source | Status | Details | Links |", "|---|---|---|---|"]
         for s in sources:
             details = source_details(s)
             since = since_text(s)
             if since:
                 details = f"{details} ({since})" if details else since
+            details = escape(details)
+            for claim, ev in report.changes(s.id) if report else []:
+                now = ev.drift.passage if ev.drift and ev.drift.passage else None
+                details += (
+                    f"<br>changed since cited ({escape(claim.id)}): was "
+                    f"{escape(quoted(ev.quote or '', 160))}"
+                    + (f", now {escape(quoted(now, 160))}" if now else ", now gone")
+                )
             links = []
             if s.url:
                 links.append(link("live", s.url))
@@ -203,7 +245,7 @@ class MarkdownReport:
             if copy is not None:
                 links.append(link(f"archived {day(copy.date)}".strip(), copy.url))
             name = f"**{escape(s.id)}**" + (f"<br>{escape(clip(s.title, 80))}" if s.title else "")
-            lines.append(f"| {name} | {status_text(s)} | {escape(details)} | {' · '.join(links)} |")
+            lines.append(f"| {name} | {status_text(s)} | {details} | {' · '.join(links)} |")
         return [*lines, ""]
 
     def render(self, report: ReportModel) -> str:
@@ -220,9 +262,10 @@ class MarkdownReport:
             ]
             for claim in report.claims:
                 lines += self.claim(claim, report)
+            lines += self.corrections(report)
             attention = report.attention()
             if attention:
-                lines += self.sources_table("Sources that need attention", attention)
+                lines += self.sources_table("Sources that need attention", attention, report)
             else:
                 lines += ["## Sources that need attention", "", "None.", ""]
         else:

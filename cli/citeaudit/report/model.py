@@ -50,6 +50,9 @@ class RunModel(_Model):
     store: str | None = None
     accept: list[int] = []
     insecure: bool = False
+    #: SHA-256 of the sources file as the run read it (None for ``check``, and in reports
+    #: kept before it was recorded): ``report`` warns when the file has changed since.
+    sources_sha256: str | None = None
 
 
 class DocumentModel(_Model):
@@ -154,6 +157,12 @@ class SourceModel(_Model):
     #: A Robust Link (robustlinks.mementoweb.org) to paste where the source is cited: the
     #: live URL with the public archive's copy as ``data-versionurl``.
     robust_link: str | None = None
+    # Added with changed sources as findings:
+    #: Quoted words are gone from the copy checked first; an older copy has them (each
+    #: evidence's ``drift`` says which words, and what the source says now).
+    changed: bool = False
+    #: Why the source's local file cannot be read (missing, a folder, too big).
+    problem: str | None = None
 
     @property
     def rotted(self) -> bool:
@@ -176,6 +185,8 @@ class SourceModel(_Model):
             or self.truncated
             or self.insecure
             or self.accepted
+            or self.changed
+            or self.problem
         )
 
     @property
@@ -220,10 +231,26 @@ class SuggestionModel(_Model):
 
 
 class DriftModel(_Model):
-    """The copy judged first lacks the passage; an older snapshot has it."""
+    """The source changed since it was cited: the copy judged first lacks the quoted words,
+    an older copy (of ``snapshot_date``) has them. The verdict stands on the older copy;
+    this says what the changed copy has instead."""
 
     snapshot_date: datetime | None = None
     note: str
+    # Added with changed sources as findings:
+    #: The changed copy: which (``live``, ``snapshot``, ``archive``, ``file``) and of when.
+    judged_on: JudgedOn | None = None
+    copy_date: datetime | None = None
+    #: What the changed copy came to: ``misquoted`` (it reads differently) or ``not_in_source``.
+    verdict: Verdict | None = None
+    #: The changed copy's closest words (None when nothing came close), and where they are.
+    passage: str | None = None
+    found_at: str | None = None
+    #: The quoted (old) words against the new, word by word, as for a misquotation.
+    differences: list[DifferenceModel] = []
+    comparison: list[SegmentModel] = []
+    #: The changed copy opened at its closest words (a live page that no longer says it).
+    link: str | None = None
 
 
 class EvidenceModel(_Model):
@@ -293,7 +320,19 @@ class ReportModel(_Model):
             claims=tuple(
                 (c.id, c.verdict, tuple(e.verdict for e in c.evidence)) for c in self.claims
             ),
+            changed=tuple(  # from the evidence: a report kept before `changed` has it too
+                dict.fromkeys(e.source for c in self.claims for e in c.evidence if e.drift)
+            ),
+            unreadable=tuple((s.id, s.problem) for s in self.sources if s.problem),
         )
+
+    def evidence_on(self, source_id: str) -> list[tuple[ClaimModel, EvidenceModel]]:
+        """Every piece of evidence on this source, with its claim."""
+        return [(c, e) for c in self.claims for e in c.evidence if e.source == source_id]
+
+    def changes(self, source_id: str) -> list[tuple[ClaimModel, EvidenceModel]]:
+        """The evidence on this source whose quoted words the source no longer has."""
+        return [(c, e) for c, e in self.evidence_on(source_id) if e.drift]
 
     def claim_tally(self) -> dict[ClaimVerdict, int]:
         """Claims in each verdict, every verdict listed, best first."""
@@ -303,14 +342,15 @@ class ReportModel(_Model):
     def source_tally(self) -> dict[str, int]:
         """Sources by what a reader cares about: ``ok`` (answered, perhaps after redirects),
         ``rotted``, ``blocked`` (refused: not proof of rot), ``other`` (an HTTP code the
-        user accepted), ``local`` (a local file), ``no_copy`` (nothing public to check),
-        ``unreached`` (the network was down: nothing is known of the source)."""
-        kinds = ("ok", "rotted", "blocked", "other", "local", "no_copy", "unreached")
+        user accepted), ``local`` (a local file), ``unreadable`` (a local file that cannot be
+        read), ``no_copy`` (nothing public to check), ``unreached`` (the network was down:
+        nothing is known of the source)."""
+        kinds = ("ok", "rotted", "blocked", "other", "local", "unreadable", "no_copy", "unreached")
         tally = dict.fromkeys(kinds, 0)
         offline = self.run.network is Network.OFFLINE
         for s in self.sources:
             if s.status is None:
-                tally["local" if s.file else "no_copy"] += 1
+                tally["unreadable" if s.problem else "local" if s.file else "no_copy"] += 1
             elif offline and not s.status.alive:
                 tally["unreached"] += 1
             elif s.status.alive:

@@ -12,6 +12,8 @@ is not a terminal) the differences are marked in the text itself, ``[-left out-]
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -20,23 +22,29 @@ from rich.tree import Tree
 
 from citeaudit.report.model import (
     ClaimModel,
+    DifferenceModel,
     EvidenceModel,
     ReportModel,
     SegmentModel,
     SourceModel,
 )
 from citeaudit.report.words import (
-    CLAIM_LABEL,
+    change_text,
     cited,
+    claim_counts,
     clip,
     copy_phrase,
     day,
     difference_text,
+    drift_phrase,
     moment,
     plain,
+    quoted,
     since_text,
+    source_counts,
     source_details,
     status_text,
+    suggestion_label,
 )
 from citeaudit.vocab import ClaimVerdict, LinkStatus, Network, Verdict
 
@@ -60,13 +68,42 @@ VERDICT_STYLE: dict[str, str] = {
     ClaimVerdict.UNSUPPORTED: "bold red",
     ClaimVerdict.UNVERIFIABLE: "bold magenta",
 }
-_TALLY_STYLE = {"ok": "green", "rotted": "red", "blocked": "yellow"}
-_TALLY_WORDS = {
-    "other": "accepted",
-    "local": "local file",
-    "no_copy": "no public copy",
-    "unreached": "not reached (no network)",
-}
+_TALLY_STYLE = {"ok": "green", "rotted": "red", "blocked": "yellow", "changed": "yellow"}
+
+
+class _Unbroken:
+    """Long words (URLs, ids, paths) kept whole: rich folds a word longer than the room
+    left for it, which breaks a URL in two (and a pasted half does not open). Each long
+    word is laid out as a placeholder as long as the word, or as the room a line has where
+    it is shown when the word is longer, and put back after rendering: the line is wrapped
+    before the word, and runs long only when the word is longer than any line."""
+
+    _SHORTEST = 10  # words this short always fit; they are left to rich
+    _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001\ue002*")
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.indent = 0  # how far in the text being laid out now starts
+        self.words: list[str] = []
+
+    def keep(self, text: str) -> str:
+        """``text`` with each long word replaced by its placeholder."""
+        return re.sub(rf"\S{{{self._SHORTEST + 1},}}", self._hold, text)
+
+    def _hold(self, match: re.Match[str]) -> str:
+        word = match.group()
+        self.words.append(word)
+        mark = f"\ue000{len(self.words) - 1}\ue001"
+        room = max(len(mark), self.width - self.indent)
+        return mark + "\ue002" * max(0, min(len(word), room) - len(mark))
+
+    def restore(self, rendered: str) -> str:
+        """The rendered text with every long word back in its place."""
+        return self._PLACEHOLDER.sub(lambda m: self.words[int(m.group(1))], rendered)
+
+
+_NODE_INDENT = 4  # a node of a tree's first level starts after its guide
+_EVIDENCE_INDENT = 10  # a node of the second level, indented once more
 
 
 def _indent(text: Text) -> Padding:
@@ -83,49 +120,66 @@ class TerminalReport:
     def __init__(self, *, width: int | None = None, color: bool = False) -> None:
         self.width = width
         self.color = color
+        self._unbroken = _Unbroken(width or 120)
+
+    def _p(self, value: object, limit: int | None = None) -> str:
+        """Text from the web or the sources file, safe to show, its long words kept whole."""
+        text = plain(value)
+        return self._unbroken.keep(clip(text, limit) if limit else text)
+
+    def _q(self, value: str, limit: int) -> str:
+        """A passage between quotation marks that balance, its long words kept whole."""
+        return self._unbroken.keep(quoted(value, limit))
 
     # -- pieces --------------------------------------------------------------------------
 
     def header(self, report: ReportModel) -> Text:
         """What was audited, when, and the counts a reader looks at first."""
         doc, run = report.document, report.run
+        self._unbroken.indent = 0
         text = Text()
-        title = plain(doc.title) if doc and doc.title else plain(run.sources_file)
+        title = self._p(doc.title) if doc and doc.title else self._p(run.sources_file)
         text.append("Citation audit: ", style="bold")
         text.append(title, style="bold")
-        byline = [plain(x) for x in (doc.author, doc.publisher) if x] if doc else []
+        byline = [self._p(x) for x in (doc.author, doc.publisher) if x] if doc else []
         if doc and doc.published:
             byline.append(f"published {day(doc.published)}")
         if byline:
             text.append("\n" + ", ".join(byline), style="dim")
         text.append(
-            f"\nrun {plain(run.id)}, {moment(run.finished)}, {plain(run.sources_file)}",
+            f"\nrun {self._p(run.id)}, {moment(run.finished)}, {self._p(run.sources_file)}",
             style="dim",
         )
         narrow = (self.width or 120) < 72  # then one count a line, never split
         if report.claims:
             claims = [
-                (f"{count} {CLAIM_LABEL[verdict]}", VERDICT_STYLE[verdict] if count else "dim")
-                for verdict, count in report.claim_tally().items()
+                (words, VERDICT_STYLE[verdict] if words[0] != "0" else "dim")
+                for verdict, words in claim_counts(report)
             ]
             self._counts(text, "Claims:  ", claims, narrow)
         sources = [
-            (f"{count} {_TALLY_WORDS.get(key, key)}", _TALLY_STYLE.get(key, "") if count else "dim")
-            for key, count in report.source_tally().items()
-            if count or key in _TALLY_STYLE
+            (words, _TALLY_STYLE.get(key, "") if words[0] != "0" else "dim")
+            for key, words in source_counts(report)
         ]
         self._counts(text, "Sources: ", sources, narrow)
         return text
 
-    @staticmethod
-    def _counts(text: Text, label: str, items: list[tuple[str, str]], narrow: bool) -> None:
+    def _counts(self, text: Text, label: str, items: list[tuple[str, str]], narrow: bool) -> None:
+        """A line of counts, broken only between counts (never inside '1 changed since
+        cited'); one count a line when narrow."""
         text.append("\n" + label.strip() if narrow else "\n" + label, style="bold")
+        width, used = self.width or 120, len(label)
         for index, (words, style) in enumerate(items):
             if narrow:
                 text.append("\n  ")
+            elif index and used + 3 + len(words) > width:
+                text.append("\n" + " " * len(label))
+                used = len(label)
             elif index:
                 text.append(" · ")
+                used += 3
             text.append(words, style=style)
+            used += len(words)
 
     def marked(self, segments: list[SegmentModel]) -> Text:
         """The quote set against the passage, each difference styled (or bracketed)."""
@@ -133,7 +187,7 @@ class TerminalReport:
         for index, seg in enumerate(segments):
             if index:
                 text.append(" ")
-            words = plain(seg.text)
+            words = self._p(seg.text)
             if seg.op == "equal":
                 text.append(words)
             elif seg.op == "elided":
@@ -144,84 +198,142 @@ class TerminalReport:
                 text.append(words if self.color else f"{{+{words}+}}", style="green underline")
         return text
 
+    def _differences(
+        self, diffs: list[DifferenceModel], say: Callable[[DifferenceModel], str]
+    ) -> list[RenderableType]:
+        return [
+            _indent(
+                Text(
+                    self._p(say(d)),
+                    style="bold red" if d.kind in ("negation", "number", "date") else "",
+                )
+            )
+            for d in diffs
+        ]
+
+    def _link(self, url: str, label: str | None = None) -> Text:
+        text = Text(f"{label}: " if label else "", style="dim")
+        text.append(self._p(url), style="blue")
+        return text
+
+    def drift(self, ev: EvidenceModel, source: SourceModel | None) -> list[RenderableType]:
+        """A source that changed since it was cited: the quoted words against what it has now."""
+        drift = ev.drift
+        if drift is None:
+            return []
+        lines: list[RenderableType] = [
+            Text(self._unbroken.keep(drift_phrase(ev, source)), style="bold yellow")
+        ]
+        if drift.comparison:
+            lines.append(_indent(self.marked(drift.comparison)))
+            lines += self._differences(drift.differences, change_text)
+        elif drift.passage:
+            at = f" ({self._p(drift.found_at)})" if drift.found_at else ""
+            lines.append(_indent(Text(f"closest now{at}: {self._q(drift.passage, 240)}")))
+        if drift.link:
+            lines.append(self._link(drift.link, "the page as it reads now"))
+        return lines
+
     def evidence(self, ev: EvidenceModel, report: ReportModel) -> Group:
         """One piece of evidence: the citation, its verdict, and how it was reached."""
+        self._unbroken.indent = _EVIDENCE_INDENT
         head = Text()
         head.append_text(_verdict(ev.verdict))
+        if ev.drift:
+            head.append(" (source changed)", style="bold yellow")
         head.append("  ")
-        head.append(cited(ev), style="bold")
+        head.append(self._p(cited(ev)), style="bold")
         source = report.source(ev.source)
         if source and source.title:
-            head.append(f" — {clip(plain(source.title), 80)}", style="dim")
+            head.append(f" — {self._p(source.title, 80)}", style="dim")
         lines: list[RenderableType] = [head]
-        how = [f"judged on {copy_phrase(ev)}"] if ev.judged_on else []
+        how = [f"judged on {copy_phrase(ev, source)}"] if ev.judged_on else []
         if ev.found_at:
-            how.append(f"found at {plain(ev.found_at)}")
+            how.append(f"found at {self._p(ev.found_at)}")
         if ev.similarity is not None and ev.verdict is Verdict.MISQUOTED:
             how.append(f"similarity {ev.similarity:.2f}")
         if how:
             lines.append(Text(", ".join(how)))
         if ev.note:
-            lines.append(Text(plain(ev.note), style="italic"))
+            lines.append(Text(self._p(ev.note), style="italic"))
         if ev.comparison:
             lines.append(_indent(self.marked(ev.comparison)))
-            for diff in ev.differences:
-                style = "bold red" if diff.kind in ("negation", "number", "date") else ""
-                lines.append(_indent(Text(difference_text(diff), style=style)))
+            lines += self._differences(ev.differences, difference_text)
         elif ev.passage:
-            lines.append(_indent(Text(f"“{clip(plain(ev.passage), 240)}”", style="dim")))
+            lines.append(_indent(Text(self._q(ev.passage, 240), style="dim")))
         elif ev.quote and ev.verdict is not Verdict.LINK_ONLY:
-            lines.append(_indent(Text(f"quoted: “{clip(plain(ev.quote), 240)}”", style="dim")))
+            lines.append(_indent(Text(f"quoted: {self._q(ev.quote, 240)}", style="dim")))
         if ev.suggested_passage:
             at = ev.suggested_passage.found_at
-            suggestion = (
-                f"likeliest passage{f' ({plain(at)})' if at else ''}: "
-                f"“{clip(plain(ev.suggested_passage.text), 200)}”"
-            )
-            lines.append(_indent(Text(suggestion, style="dim")))
-        if ev.drift:
-            lines.append(_indent(Text(f"drift: {plain(ev.drift.note)}", style="yellow")))
+            label = suggestion_label(ev) + (f" ({self._p(at)})" if at else "")
+            text = f"{label}: {self._q(ev.suggested_passage.text, 200)}"
+            lines.append(_indent(Text(text, style="dim")))
+        lines += self.drift(ev, source)
         if ev.link:
-            lines.append(Text(plain(ev.link), style="blue", overflow="fold"))
+            lines.append(self._link(ev.link))
         return Group(*lines)
 
     def claim(self, claim: ClaimModel, report: ReportModel, tree: Tree) -> None:
         """A claim's node: its verdict and text, then a child per piece of evidence."""
+        self._unbroken.indent = _NODE_INDENT
         label = Text()
         label.append_text(_verdict(claim.verdict))
         label.append("  ")
-        label.append(plain(claim.id), style="bold")
-        label.append("\n" + clip(plain(claim.text), 400))
+        label.append(self._p(claim.id), style="bold")
+        label.append("\n" + self._p(claim.text, 400))
         node = tree.add(label)
         for ev in claim.evidence:
             node.add(self.evidence(ev, report))
 
-    def source(self, source: SourceModel) -> Text:
-        """A source: its status, why, since when, and where a copy is."""
+    def source(self, source: SourceModel, report: ReportModel | None = None) -> Group:
+        """A source: its status, why, since when, where a copy is, and how it changed."""
+        self._unbroken.indent = _NODE_INDENT + 2
         text = Text()
         status = status_text(source)
         style = STATUS_STYLE.get(source.status, "red") if source.status else "dim"
-        text.append(plain(source.id), style="bold")
+        text.append(self._p(source.id), style="bold")
         text.append("  ")
         text.append(status, style=style)
         if source.http_status is not None and str(source.http_status) not in status:
             text.append(f" {source.http_status}")
         details = source_details(source)
         if details:
-            text.append("\n" + details)
+            text.append("\n" + self._unbroken.keep(details))
         since = since_text(source)
         if since:
             text.append("\n" + since, style="dim")
+        lines: list[RenderableType] = [text]
         if source.url:
-            text.append("\n" + plain(source.url), style="blue")
+            lines.append(self._link(source.url))
         copy = source.archive_copy
         if copy is not None:
             when = f" of {day(copy.date)}" if copy.date else ""
-            text.append(f"\npublic archive copy{when}:")
-            text.append(f"\n{plain(copy.url)}", style="blue")
+            lines.append(self._link(copy.url or "", f"public archive copy{when}"))
         elif source.archived_copy is not None and source.archived_copy.note:
-            text.append(f"\narchive: {plain(source.archived_copy.note)}", style="dim")
-        return text
+            note = f"archive: {self._p(source.archived_copy.note)}"
+            lines.append(Text(note, style="dim"))
+        for claim, ev in report.changes(source.id) if report else []:
+            lines.append(Text(f"cited for {self._p(claim.id)}:", style="dim"))
+            lines += [_indent(Text(f"was: {self._q(ev.quote or '', 240)}"))]
+            if ev.drift and ev.drift.passage:
+                lines += [_indent(Text(f"now: {self._q(ev.drift.passage, 240)}"))]
+        return Group(*lines)
+
+    def corrections(self, report: ReportModel) -> Tree | None:
+        """Quotes found word for word, but on another page than cited: citations to fix."""
+        wrong = [
+            (c, e) for c in report.claims for e in c.evidence if e.verdict is Verdict.WRONG_LOCATOR
+        ]
+        if not wrong:
+            return None
+        self._unbroken.indent = _NODE_INDENT
+        tree = Tree(Text("Citations to correct", style="bold"), guide_style="dim")
+        for claim, ev in wrong:
+            text = Text(f"{self._p(claim.id)}  ", style="bold")
+            text.append(self._p(cited(ev)))
+            text.append(f"\nfound at {self._p(ev.found_at or 'another place')}", style="yellow")
+            tree.add(text)
+        return tree
 
     # -- the whole ---------------------------------------------------------------------------
 
@@ -241,6 +353,9 @@ class TerminalReport:
             for claim in report.claims:
                 self.claim(claim, report, claims)
             parts.append(claims)
+            corrections = self.corrections(report)
+            if corrections is not None:
+                parts.append(corrections)
             attention = report.attention()
             title = "Sources that need attention"
             if not attention:
@@ -250,12 +365,13 @@ class TerminalReport:
         if attention:
             sources = Tree(Text(title, style="bold"), guide_style="dim")
             for source in attention:
-                sources.add(self.source(source))
+                sources.add(self.source(source, report))
             parts.append(sources)
         return parts
 
     def render(self, report: ReportModel) -> str:
         """The report as text, with ANSI styles only when colour was asked for."""
+        self._unbroken = _Unbroken(self.width or 120)
         buffer = io.StringIO()
         console = Console(
             file=buffer,
@@ -271,6 +387,7 @@ class TerminalReport:
             if index:
                 console.print()
             console.print(part)
+        rendered = self._unbroken.restore(buffer.getvalue())
         if self.color:
-            return buffer.getvalue()
-        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+            return rendered
+        return "".join(line.rstrip() + "\n" for line in rendered.splitlines())

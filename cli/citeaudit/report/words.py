@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from citeaudit.report.model import DifferenceModel, EvidenceModel, ReportModel, SourceModel
+from citeaudit.report.model import (
+    DifferenceModel,
+    DriftModel,
+    EvidenceModel,
+    ReportModel,
+    SourceModel,
+)
 from citeaudit.vocab import ClaimVerdict, JudgedOn, LinkStatus, Network, Verdict
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -30,16 +36,21 @@ EVIDENCE_LABEL: dict[Verdict, str] = {
 
 #: What each verdict means, for the legend of a report a reader may not know the tool of.
 CLAIM_MEANING: dict[ClaimVerdict, str] = {
-    ClaimVerdict.SUPPORTED: "every piece of evidence that could be checked was verified",
-    ClaimVerdict.PARTLY_SUPPORTED: "some evidence was verified, some was not",
-    ClaimVerdict.UNSUPPORTED: "no evidence was verified",
+    ClaimVerdict.SUPPORTED: (
+        "every quote that could be checked is in its source (perhaps on another page than cited)"
+    ),
+    ClaimVerdict.PARTLY_SUPPORTED: "some quotes are in their sources, some are not",
+    ClaimVerdict.UNSUPPORTED: "no quote was found in its source",
     ClaimVerdict.UNVERIFIABLE: "nothing could be checked (no quote, or no copy of the source)",
 }
 EVIDENCE_MEANING: dict[Verdict, str] = {
     Verdict.VERIFIED: "the quote is in the source, on the cited page where one is given",
-    Verdict.WRONG_LOCATOR: "the quote is in the source, but not on the cited page or section",
+    Verdict.WRONG_LOCATOR: (
+        "the quote is in the source word for word, but not on the cited page or section: "
+        "the claim stands, the citation needs correcting"
+    ),
     Verdict.MISQUOTED: "a close match that differs: the differences are marked word by word",
-    Verdict.NOT_IN_SOURCE: "no match in the source's text",
+    Verdict.NOT_IN_SOURCE: "no match in the source's text (the closest passage is shown)",
     Verdict.NO_TEXT: "the source has no text to search (a scan, an image)",
     Verdict.SOURCE_UNAVAILABLE: "no live copy and no archived copy",
     Verdict.LINK_ONLY: "no quote was given: only the link was checked",
@@ -49,6 +60,7 @@ _COPY = {
     JudgedOn.LIVE: "the live copy",
     JudgedOn.SNAPSHOT: "our snapshot",
     JudgedOn.ARCHIVE: "the public archive's copy",
+    JudgedOn.FILE: "the local file",
 }
 
 
@@ -67,6 +79,33 @@ def clip(text: str, limit: int = 160) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
+_OPENING, _CLOSING = "“", "”"
+
+
+def quoted(text: str, limit: int | None = None) -> str:
+    """Text shown between quotation marks that balance: marks that already enclose the
+    whole text are not doubled, and a passage cut inside a quotation gets the mark it lacks
+    (at the start when it begins mid-quotation, at the end when it stops in one)."""
+    inner = plain(text).strip()
+    if limit is not None:
+        inner = clip(inner, limit)
+    if len(inner) > 1 and inner[0] in '“"' and inner[-1] in '”"':
+        if inner.count('"') % 2 == 0 and inner.count(_OPENING) == inner.count(_CLOSING):
+            inner = inner[1:-1].strip()
+    opened = closed = 0
+    for char in inner:  # closing marks with no opening one before them
+        if char == _OPENING:
+            opened += 1
+        elif char == _CLOSING:
+            if opened:
+                opened -= 1
+            else:
+                closed += 1
+    if inner.count('"') % 2:
+        inner = inner + '"' if inner.find('"') < len(inner) // 2 else '"' + inner
+    return f"{_OPENING}{_OPENING * closed}{inner}{_CLOSING * opened}{_CLOSING}"
+
+
 def day(value: datetime | date | None) -> str:
     """A date as YYYY-MM-DD ('' for none)."""
     if value is None:
@@ -79,12 +118,41 @@ def moment(value: datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC" if value else ""
 
 
-def copy_phrase(ev: EvidenceModel) -> str:
-    """Which copy a verdict was reached on: 'the live copy of 2026-05-01'."""
+def copy_phrase(ev: EvidenceModel | DriftModel, source: SourceModel | None = None) -> str:
+    """Which copy a verdict was reached on: 'the live copy of 2026-05-01', 'the local file
+    of 2026-05-01' (a local file has no live copy; reports kept before ``file`` was a copy
+    of its own called it live)."""
     if ev.judged_on is None:
         return ""
+    kind = ev.judged_on
+    if kind is JudgedOn.LIVE and source is not None and source.file and not source.url:
+        kind = JudgedOn.FILE
     when = day(ev.copy_date)
-    return f"{_COPY[ev.judged_on]} of {when}" if when else _COPY[ev.judged_on]
+    return f"{_COPY[kind]} of {when}" if when else _COPY[kind]
+
+
+def drift_phrase(ev: EvidenceModel, source: SourceModel | None = None) -> str:
+    """A source that changed since it was cited, in one line: 'The source has changed:
+    the live copy of 2026-06-01 now reads differently; the verdict is reached on our
+    snapshot of 2026-05-01, which has the quoted words.'"""
+    drift = ev.drift
+    if drift is None:
+        return ""
+    now = copy_phrase(drift, source) or "the copy checked first"
+    what = "now reads differently" if drift.verdict is Verdict.MISQUOTED else "no longer has them"
+    older = copy_phrase(ev, source) or "an older copy"
+    return (
+        f"The source has changed: {now} {what}; the verdict is reached on {older}, "
+        "which has the quoted words"
+    )
+
+
+def suggestion_label(ev: EvidenceModel) -> str:
+    """What a suggested passage is: the closest to a quote not found, or the likeliest to
+    back a claim that quotes nothing."""
+    if ev.quote:
+        return "closest passage in the source (the quote is not there)"
+    return "likeliest passage, for a person to read (not a verdict)"
 
 
 def cited(ev: EvidenceModel) -> str:
@@ -106,6 +174,19 @@ def difference_text(diff: DifferenceModel) -> str:
         text = f"left out “{source}”"
     else:
         text = f"“{quote}” for “{source}”"
+    return f"{text} ({diff.kind.replace('_', ' ')})" if diff.kind else text
+
+
+def change_text(diff: DifferenceModel) -> str:
+    """One way a source changed since it was cited (old words: the quote's; new: the
+    changed copy's): '“23%” became “21%” (number)'."""
+    old, new = clip(plain(diff.quote), 60), clip(plain(diff.source), 60)
+    if diff.op == "insert":
+        text = f"“{old}” is gone"
+    elif diff.op == "delete":
+        text = f"“{new}” was added"
+    else:
+        text = f"“{old}” became “{new}”"
     return f"{text} ({diff.kind.replace('_', ' ')})" if diff.kind else text
 
 
@@ -133,7 +214,9 @@ def status_text(source: SourceModel) -> str:
     """A source's status as one word: its link status, 'local file' or 'no copy'."""
     if source.status is not None:
         return str(source.status)
-    return "local file" if source.file else "no copy"
+    if source.file:
+        return "unreadable file" if source.problem else "local file"
+    return "no copy"
 
 
 def since_text(source: SourceModel) -> str:
@@ -146,13 +229,46 @@ def since_text(source: SourceModel) -> str:
     return ", ".join(parts)
 
 
+_TALLY_WORDS = {
+    "other": ("accepted", "accepted"),
+    "local": ("local file", "local files"),
+    "unreadable": ("local file that cannot be read", "local files that cannot be read"),
+    "no_copy": ("with no public copy", "with no public copy"),
+    "unreached": ("not reached (no network)", "not reached (no network)"),
+    "changed": ("changed since cited", "changed since cited"),
+}
+
+
+def source_counts(report: ReportModel) -> list[tuple[str, str]]:
+    """The sources counted as every report and the closing summary line show them, as
+    (key, words): '6 ok (2 redirected)', '0 rotted', '2 local files', '1 changed since
+    cited'. ``ok``, ``rotted`` and ``blocked`` are always listed; the rest when there are any.
+    A changed source is also counted by its status: the two say different things."""
+    tally: dict[str, int] = {**report.source_tally(), "changed": len(report.outcome().changed)}
+    redirected = sum(s.status is LinkStatus.REDIRECTED for s in report.sources)
+    counts = []
+    for key, count in tally.items():
+        if not count and key not in ("ok", "rotted", "blocked"):
+            continue
+        one, many = _TALLY_WORDS.get(key, (key, key))
+        words = f"{count} {one if count == 1 else many}"
+        if key == "ok" and redirected:
+            words += f" ({redirected} redirected)"
+        counts.append((key, words))
+    return counts
+
+
+def claim_counts(report: ReportModel) -> list[tuple[ClaimVerdict, str]]:
+    """The claims counted in each verdict, every verdict listed: '1 partly supported'."""
+    return [(v, f"{n} {CLAIM_LABEL[v]}") for v, n in report.claim_tally().items()]
+
+
 def summary_line(report: ReportModel) -> str:
-    """One line of counts, for stderr at the end of a run."""
-    sources = ", ".join(f"{n} {k}" for k, n in sorted(report.summary.sources.items()))
-    line = f"sources: {sources or 'none'}"
+    """One line of counts, for stderr at the end of a run: the same counts, in the same
+    words, as the report's header."""
+    line = "sources: " + (", ".join(w for _, w in source_counts(report)) or "none")
     if report.claims:
-        claims = ", ".join(f"{n} {k}" for k, n in sorted(report.summary.claims.items()))
-        line += f"; claims: {claims}"
+        line += "; claims: " + ", ".join(w for _, w in claim_counts(report))
     if report.run.network is Network.OFFLINE:
         line += (
             "; the network looks unreachable (no host name could be resolved): "

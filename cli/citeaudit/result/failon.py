@@ -36,16 +36,21 @@ def accepted(item: SourceResult, codes: frozenset[int]) -> bool:
 class FailOn(StrEnum):
     """What a run may count as a finding (``--fail-on``), besides the vocabulary's values.
 
-    ``default`` is rotted links and claims ``unsupported`` or ``partly_supported``;
-    ``rotted`` is any rotted link; ``any`` is every link that did not answer and every
-    claim not ``supported``; ``none`` is nothing. Every link status (but ``ok``), evidence
-    verdict (but ``verified``) and claim verdict (but ``supported``) may also be named.
+    ``default`` is rotted links and local files that cannot be read, sources that changed
+    since they were cited, quotes found on another page than cited, and claims
+    ``unsupported`` or ``partly_supported``; ``rotted`` is any rotted link or unreadable
+    local file; ``changed`` is a source whose quoted words are gone from the copy
+    checked first (an older copy has them); ``any`` is all of these, every link that did not
+    answer and every claim not ``supported``; ``none`` is nothing. Every link status (but
+    ``ok``), evidence verdict (but ``verified``) and claim verdict (but ``supported``) may
+    also be named.
     """
 
     DEFAULT = "default"
     ANY = "any"
     NONE = "none"
     ROTTED = "rotted"
+    CHANGED = "changed"
 
 
 #: Every value ``--fail-on`` takes, in the order help texts list them.
@@ -108,6 +113,10 @@ class Outcome:
     network: Network
     sources: tuple[tuple[str, LinkStatus | None, bool], ...]
     claims: tuple[tuple[str, ClaimVerdict, tuple[Verdict, ...]], ...]
+    #: Sources whose quoted words are gone from the copy checked first (drift), in order.
+    changed: tuple[str, ...] = ()
+    #: Local files that cannot be read (missing, a folder, too big), with why.
+    unreadable: tuple[tuple[str, str], ...] = ()
 
 
 def outcome(result: AuditResult) -> Outcome:
@@ -120,10 +129,16 @@ def outcome(result: AuditResult) -> Outcome:
         claims=tuple(
             (c.claim.id, c.verdict, tuple(e.verdict for e in c.evidence)) for c in result.claims
         ),
+        changed=tuple(
+            dict.fromkeys(e.evidence.source for c in result.claims for e in c.evidence if e.drift)
+        ),
+        unreadable=tuple((s.source.id, s.problem) for s in result.sources if s.problem),
     )
 
 
 _DEFAULT_CLAIMS = frozenset({ClaimVerdict.UNSUPPORTED, ClaimVerdict.PARTLY_SUPPORTED})
+#: Evidence that is a finding by default although its claim stands: a citation error.
+_DEFAULT_EVIDENCE = frozenset({str(Verdict.WRONG_LOCATOR)})
 
 
 def _source_fails(status: LinkStatus, fail_on: frozenset[str]) -> bool:
@@ -145,8 +160,11 @@ def findings(
 ) -> list[str]:
     """What makes a run fail (exit code 1), one line each.
 
-    By default (``fail_on`` of ``default``): rotted links and claims that do not stand
-    (``unsupported``, ``partly_supported``). Links that were refused (``blocked``,
+    By default (``fail_on`` of ``default``): rotted links and local files that cannot be
+    read, sources that changed since they
+    were cited, quotes found on another page than cited (``wrong_locator``: the claim stands,
+    the citation is wrong), and claims that do not stand (``unsupported``,
+    ``partly_supported``). Links that were refused (``blocked``,
     ``rate_limited``) are not proof of rot and are not findings by default; nor are claims
     that nothing could check (``unverifiable``). ``fail_on`` chooses otherwise (see
     :class:`FailOn`). Links whose HTTP code the user accepted (``RunInfo.accept``) are never
@@ -166,12 +184,24 @@ def findings(
         for source_id, status, was_accepted in facts.sources
         if status is not None and not was_accepted and fails[status]
     )
+    if {FailOn.DEFAULT, FailOn.ANY, FailOn.ROTTED} & chosen:  # as a dead link is
+        found.extend(f"source {source_id}: {problem}" for source_id, problem in facts.unreadable)
+    if {FailOn.DEFAULT, FailOn.ANY, FailOn.CHANGED} & chosen:
+        found.extend(
+            f"source {source_id}: changed (the quoted words are gone from the copy checked "
+            "first; an older copy has them)"
+            for source_id in facts.changed
+        )
+    evidence = set(chosen)
+    if {FailOn.DEFAULT, FailOn.ANY} & chosen:
+        evidence |= _DEFAULT_EVIDENCE
     for claim_id, verdict, verdicts in facts.claims:
         if _claim_fails(verdict, chosen):
             found.append(f"claim {claim_id}: {verdict}")
         found.extend(
             f"claim {claim_id}, evidence {index + 1}: {v}"
+            + (" (found on another page than cited)" if v is Verdict.WRONG_LOCATOR else "")
             for index, v in enumerate(verdicts)
-            if str(v) in chosen
+            if str(v) in evidence
         )
     return found

@@ -32,6 +32,9 @@ class RunInfo:
     accept: frozenset[int] = frozenset()
     # TLS certificates were not verified (--insecure).
     insecure: bool = False
+    # SHA-256 of the sources file's bytes the run read (None when no run was recorded, as
+    # for `check`): `report` compares it with the file now, to say when it has changed.
+    sources_sha256: str | None = None
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -53,6 +56,8 @@ class SourceResult:
     note: str | None = None
     archived: ArchivedCopy | None = None
     saved: ArchivedCopy | None = None  # what Save Page Now archived on this run (--save)
+    #: Why the source's local file cannot be read (missing, a folder, too big): a finding.
+    problem: str | None = None
 
     @property
     def status(self) -> LinkStatus | None:
@@ -82,8 +87,12 @@ class AuditResult:
     claims: tuple[ClaimResult, ...] = ()
 
     def source_counts(self) -> Counter[str]:
-        """How many sources ended in each link status ('no_copy' for those with none)."""
-        return Counter(str(s.status) if s.status else "no_copy" for s in self.sources)
+        """How many sources ended in each link status ('local_file' for a local file,
+        'no_copy' for a source with neither URL nor file)."""
+        return Counter(
+            str(s.status) if s.status else "local_file" if s.source.file else "no_copy"
+            for s in self.sources
+        )
 
     def claim_counts(self) -> Counter[ClaimVerdict]:
         """How many claims ended in each verdict."""

@@ -113,6 +113,15 @@ class RunRecords(StoreConnection):
             raise StoreError(f"no run {run_id} in the store at {self.dir}")
         return parse_time(str(row[0]))
 
+    def sources_sha256(self, run_id: str) -> str | None:
+        """The SHA-256 of the sources file as run ``run_id`` read it (None for no such run):
+        for reports kept before the report itself recorded it."""
+        with self._errors():
+            row = self._db.execute(
+                "SELECT sources_sha256 FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
     def finish_run(self, run_id: str, finished: datetime, network: str) -> None:
         """Record that a run ended; a run without ``finished`` was interrupted."""
         with self._transaction():

@@ -168,6 +168,7 @@ def _judge_copy(evidence: Evidence, copy: SourceCopy, claim_text: str | None) ->
             result,
             verdict=Verdict.NOT_IN_SOURCE,
             note=_join(copy.note, missing_pages(extraction, locator)),
+            suggestion=_suggest(copy, extraction, None, evidence.quote),
         )
 
     match, place = _choose(matches, extraction, layout, locator)
@@ -180,6 +181,9 @@ def _judge_copy(evidence: Evidence, copy: SourceCopy, claim_text: str | None) ->
         notes.insert(0, _describe(match.differences))
     if on_place is False:
         where = f"cited at {locator.text if locator else ''}, found at {found_at}"
+        beyond = missing_pages(extraction, locator)
+        if beyond:
+            where += f" ({beyond})"
         if verdict is Verdict.VERIFIED:
             verdict = Verdict.WRONG_LOCATOR
             notes.insert(0, where)
@@ -208,16 +212,39 @@ def _describe(differences: tuple[Difference, ...]) -> str:
 
 
 def _copykind_name(copy: SourceCopy) -> str:
-    if copy.judged_on is JudgedOn.LIVE or copy.judged_on is None:
-        return "the live copy"
     date = f" of {copy.copy_date:%Y-%m-%d}" if copy.copy_date else ""
+    if copy.judged_on is JudgedOn.FILE:
+        return f"the local file{date}"
+    if copy.judged_on is JudgedOn.LIVE or copy.judged_on is None:
+        return f"the live copy{date}"
     owner = "our snapshot" if copy.judged_on is JudgedOn.SNAPSHOT else "the archived copy"
     return f"{owner}{date}"
 
 
+def _drift(copy: SourceCopy, changed: EvidenceResult, older: SourceCopy) -> Drift:
+    """The source changed since it was cited: what the copy judged first has now (its
+    closest words, set against the quote the older copy still has)."""
+    closest = changed.suggestion
+    now = "now reads differently" if changed.verdict is Verdict.MISQUOTED else "lacks them"
+    return Drift(
+        snapshot_date=older.copy_date,
+        note=(
+            f"the source changed: {_copykind_name(copy)} no longer has the quoted words "
+            f"({now}); {_copykind_name(older)} has them"
+        ),
+        judged_on=copy.judged_on,
+        copy_date=copy.copy_date,
+        verdict=changed.verdict,
+        passage=changed.passage or (closest.passage if closest else None),
+        found_at=changed.found_at or (closest.found_at if closest else None),
+        differences=changed.differences,
+        link=changed.link or (closest.link if closest else None),
+    )
+
+
 def judge(evidence: Evidence, copy: SourceCopy, claim_text: str | None = None) -> EvidenceResult:
     """Judge one piece of evidence on a copy of its source, or on an older copy that still
-    has the passage when this one does not (reporting the drift).
+    has the passage when this one does not (reporting the change as drift).
 
     ``claim_text`` is used to suggest a passage for evidence that quotes nothing.
     """
@@ -233,14 +260,10 @@ def judge(evidence: Evidence, copy: SourceCopy, claim_text: str | None = None) -
         again = _judge_copy(evidence, older, claim_text)
         if again.verdict not in FOUND:
             continue
-        drift = Drift(
-            snapshot_date=older.copy_date,
-            note=(
-                f"{_copykind_name(copy)} no longer has this passage ({result.verdict}); "
-                f"{_copykind_name(older)} has it"
-            ),
-        )
-        return replace(again, drift=drift, note=_join(drift.note, again.note))
+        # Our snapshot has no public address: its link would open the live page at words
+        # it no longer has. The report points at the snapshot in the store instead.
+        link = None if older.judged_on is JudgedOn.SNAPSHOT else again.link
+        return replace(again, drift=_drift(copy, result, older), link=link)
     return result
 
 

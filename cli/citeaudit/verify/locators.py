@@ -194,4 +194,7 @@ def missing_pages(extraction: Extraction, locator: Locator | None) -> str | None
         return None
     what = "page" if locator.pages else "slide"
     cited = spans_text(locator.pages or locator.slides)
-    return f"the {kind_name(extraction)} has no {what} {cited}"
+    count = len(extraction.pages)
+    return f"the {kind_name(extraction)} has no {what} {cited}: it has {count} {what}" + (
+        "s" if count != 1 else ""
+    )
