@@ -486,3 +486,84 @@ def test_audit_from_python_keeps_its_report_with_the_accepted_codes(
     refused = next(s for s in kept.sources if s.id == "refused")
     assert (refused.status, refused.accepted) == (LinkStatus.BLOCKED, True)
     assert run("report", "--store", str(store), "--format", "json").exit_code == 0
+
+
+# --------------------------------------------------------------- a source that changed
+
+
+CHANGED_SOURCES = """\
+sources:
+  - id: press
+    title: Council press release
+    url: {url}
+claims:
+  - id: c1
+    text: Nitrogen dioxide fell by 23% across the borough.
+    evidence:
+      - source: press
+        quote: nitrogen dioxide levels fell by 23% across the borough
+"""
+
+
+def press(figure: str) -> tuple[str, bytes]:
+    body = (
+        f"The council said today that nitrogen dioxide levels fell by {figure} across the borough."
+    )
+    return ("text/html; charset=utf-8", html("Cleaner air", body))
+
+
+def test_a_source_edited_since_it_was_cited_is_a_finding(tmp_path: Path) -> None:
+    """A press release edited from 23% to 21% after it was cited: the claim stands on our
+    snapshot, but the run says the source changed, shows the old words and the new, and
+    fails (by default, and with --fail-on changed; not with --fail-on rotted)."""
+    with LocalSite({"/press": press("23%")}) as site:
+        path = tmp_path / "sources.yaml"
+        path.write_text(CHANGED_SOURCES.format(url=site.url("/press")), encoding="utf-8")
+        first = CliRunner().invoke(app, ["audit", str(path), "--archived", "never"])
+        assert first.exit_code == 0, first.stderr
+        site.pages["/press"] = press("21%")
+        second = CliRunner().invoke(
+            app, ["audit", str(path), "--archived", "never"], env={"COLUMNS": "100"}
+        )
+    assert second.exit_code == 1
+    text = second.stdout
+    assert "verified (source changed)  press" in text
+    assert "The source has changed: the live copy of" in text
+    assert "nitrogen dioxide levels fell by [-23%-] {+21%+} across the borough" in text
+    attention = text.split("Sources that need attention")[1]
+    assert "was: “nitrogen dioxide levels fell by 23% across the borough”" in attention
+    assert "now: “nitrogen dioxide levels fell by 21% across the borough”" in attention
+    assert "1 changed since cited" in second.stderr
+    for fail_on, code in (("changed", 1), ("rotted", 0), ("none", 0)):
+        again = CliRunner().invoke(app, ["report", str(path), "--fail-on", fail_on])
+        assert again.exit_code == code, (fail_on, again.stderr)
+    data = json.loads(CliRunner().invoke(app, ["report", str(path), "-f", "json"]).stdout)
+    drift = data["claims"][0]["evidence"][0]["drift"]
+    assert (drift["judged_on"], drift["verdict"]) == ("live", "misquoted")
+    assert drift["passage"] == "nitrogen dioxide levels fell by 21% across the borough"
+    assert data["claims"][0]["evidence"][0]["link"] is None  # not the live page at old words
+    assert data["sources"][0]["changed"] is True
+
+
+def test_a_quote_on_another_page_backs_the_claim_and_is_a_citation_to_correct(
+    tmp_path: Path,
+) -> None:
+    from documents import make_pdf
+
+    pages = [f"Page {n} of the report says little." for n in range(1, 7)]
+    pages[3] = "Nitrogen dioxide levels fell by 23% across the borough, the council found."
+    sources = (
+        "sources:\n  - id: report\n    url: {url}\nclaims:\n  - id: c2\n    text: It fell.\n"
+        "    evidence:\n      - source: report\n        locator: p. 9\n"
+        "        quote: Nitrogen dioxide levels fell by 23%\n"
+    )
+    with LocalSite({"/r.pdf": ("application/pdf", make_pdf(pages))}) as site:
+        path = tmp_path / "sources.yaml"
+        path.write_text(sources.format(url=site.url("/r.pdf")), encoding="utf-8")
+        result = CliRunner().invoke(app, ["audit", str(path), "--archived", "never"])
+    assert result.exit_code == 1  # a wrong page is a finding of its own
+    assert "└── supported  c2" in result.stdout
+    assert "cited at p. 9, found at p. 4 (the PDF has no page 9: it has 6 pages)" in result.stdout
+    fix = result.stdout.split("Citations to correct")[1]
+    assert "c2  report p. 9" in fix and "found at p. 4" in fix
+    assert CliRunner().invoke(app, ["report", str(path), "--fail-on", "unsupported"]).exit_code == 0

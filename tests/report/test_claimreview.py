@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from citeaudit.report import Format, renderer
+from citeaudit.report import Format, RenderOptions, renderer
 from report_fixture import (
     OPTIONS,
     fixed_report,
@@ -55,3 +55,17 @@ def test_claimreview_one_review_per_claim() -> None:
     assert archived["archivedAt"].startswith("https://web.archive.org/web/2021")
     without = renderer(Format.CLAIMREVIEW).render(fixed_report())
     assert json.loads(without)["@graph"][0]["author"]["name"] == "citeaudit"
+
+
+def test_every_review_carries_a_url_to_its_claim() -> None:
+    """Fact-check readers (and search engines) need the review's own address: the claim's
+    anchor in the HTML report, at the address given with --review-url."""
+    published = RenderOptions(review_url="https://desk.example/checks/air.html")
+    reviews = json.loads(renderer(Format.CLAIMREVIEW, published).render(fixed_report()))["@graph"]
+    assert [r["url"] for r in reviews] == [
+        f"https://desk.example/checks/air.html#claim-{c.id}" for c in fixed_report().claims
+    ]
+    local = json.loads(renderer(Format.CLAIMREVIEW).render(fixed_report()))["@graph"]
+    assert local[0]["url"] == "#claim-twenty-teams"
+    page = renderer(Format.HTML).render(fixed_report())
+    assert all(f'id="claim-{c.id}"' in page for c in fixed_report().claims)  # the anchors exist

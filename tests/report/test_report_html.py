@@ -17,7 +17,7 @@ from citeaudit.report import Format, RenderOptions, renderer
 from citeaudit.report.html import HtmlReport, href
 from citeaudit.report.model import ArchivedCopyModel, ClaimModel, EvidenceModel, ReportModel
 from citeaudit.vocab import ClaimVerdict, Verdict
-from report_fixture import OPTIONS, fixed_report
+from report_fixture import OPTIONS, fixed_report, snap
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -135,9 +135,8 @@ def test_links_to_the_passage_the_snapshot_and_the_archive() -> None:
     assert links["Our snapshot of 2026-05-03"] == (".citeaudit/archive/20260503100000-run3.warc.gz")
     snapshot = tree.xpath("//a[text()='Our snapshot of 2026-05-03']/@title")[0]
     # a recipient without the sender's disk is told whose store holds it and how to open it
-    assert snapshot.startswith(
-        "archive/20260503100000-run3.warc.gz, record <urn:uuid:00000000-0000-4000-8000-000000000001>"
-    )
+    record = "<urn:uuid:00000000-0000-4000-8000-000000000001>"
+    assert snapshot.startswith(f"archive/20260503100000-run3.warc.gz, record {record}")
     assert "evidence store of whoever ran the audit" in snapshot and "--wacz" in snapshot
     assert links["Public archive copy of 2021-05-10"] == (
         "https://web.archive.org/web/20210510093000/https://highintensitynetwork.org/numbers.pdf"
@@ -311,3 +310,65 @@ def test_render_options_reach_the_html() -> None:
     same = RenderOptions(output_dir=Path("/reports"), store_dir=Path("/reports/.citeaudit"))
     assert renderer(Format.HTML, same).render(report) == render(report)
     assert "Serenity Integrated Mentoring (SIM)" in render(report)
+
+
+def test_a_rotted_source_never_offers_its_error_page_as_our_snapshot() -> None:
+    report = fixed_report()
+    error_page = snap(9, 3)  # what the dead link answered on this run: a 404 page
+    gone = report.source("hin-numbers")
+    assert gone is not None and gone.status is not None and not gone.status.alive
+    sources = [
+        s.model_copy(update={"snapshot": error_page}) if s.id == gone.id else s
+        for s in report.sources
+    ]
+    row = lxml_html.fromstring(render(report.model_copy(update={"sources": sources})))
+    cell = row.xpath("//tr[@id='source-hin-numbers']//td[@data-label='Copies']")[0]
+    assert "Our snapshot" not in cell.text_content()  # no good copy of ours: none offered
+    assert "Public archive copy of 2021-05-10" in cell.text_content()
+    # With an older good copy that a verdict was reached on, that one is offered.
+    good = snap(8, 1)
+    claims = [
+        c.model_copy(
+            update={
+                "evidence": [
+                    e.model_copy(update={"snapshot": good}) if e.source == gone.id else e
+                    for e in c.evidence
+                ]
+            }
+        )
+        for c in report.claims
+    ]
+    page = render(report.model_copy(update={"sources": sources, "claims": claims}))
+    cell = lxml_html.fromstring(page).xpath(
+        "//tr[@id='source-hin-numbers']//td[@data-label='Copies']"
+    )[0]
+    links = {a.text_content(): a.get("href") for a in cell.xpath(".//a")}
+    assert links["Our snapshot of 2026-05-01"].endswith(good.warc)
+    assert error_page.warc not in page.split('id="source-hin-numbers"')[1].split("</tr>")[0]
+
+
+def test_a_changed_source_and_a_wrong_page_as_a_reader_sees_them() -> None:
+    tree = lxml_html.fromstring(render(fixed_report()))
+    claim = tree.xpath("//article[@id='claim-fell-by']")[0]
+    assert claim.xpath(".//span[contains(@class, 'badge')]/text()")[0] == "supported"
+    changed = claim.xpath(".//li[contains(@class, 'e-verified')]")[0]
+    assert "source changed" in changed.xpath(".//span[contains(@class, 'changed')]/text()")
+    drift = changed.xpath(".//div[@class='drift']")[0]
+    assert drift.xpath(".//del/text()") == ["23%"] and drift.xpath(".//ins/text()") == ["21%"]
+    assert "“23%” became “21%” (number)" in drift.text_content()
+    links = {a.text_content().strip(): a.get("href") for a in changed.xpath(".//a")}
+    # the live page no longer says it: the link says so, and opens it where it now differs
+    assert links["Open the page as it reads now (it has changed)"].startswith(
+        "https://council.example/press/air#:~:text="
+    )
+    assert "Open the page at the passage" not in links
+    # the wrong page: the claim stands, the citation is listed to correct
+    fix = tree.xpath("//section[@id='corrections']")[0].text_content()
+    assert "cited letter [7] p. 5, found at p. 2" in fix
+    row = tree.xpath("//tr[@id='source-council']")[0]
+    assert "attention" in row.get("class")
+    said = " ".join(row.xpath(".//span[contains(@class, 'changed')]//text()"))
+    assert "it said “nitrogen dioxide levels fell by 23% across the borough”" in said
+    assert "it now says “nitrogen dioxide levels fell by 21% across the borough”" in said
+    summary = tree.xpath("//p[@class='sources-line']")[0].text_content()
+    assert "1 changed since cited" in summary and "1 citation to correct" in summary

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from citeaudit.report.words import clip, day, moment, plain, summary_line
+import pytest
+
+from citeaudit.report.terminal import TerminalReport
+from citeaudit.report.words import (
+    clip,
+    copy_phrase,
+    day,
+    moment,
+    plain,
+    quoted,
+    source_counts,
+    summary_line,
+)
 from report_fixture import fixed_report
 
 
@@ -26,3 +38,42 @@ def test_dates_and_times() -> None:
 def test_summary_line_counts_sources_and_claims() -> None:
     line = summary_line(fixed_report())
     assert line.startswith("sources: ") and "; claims: " in line
+
+
+def test_summary_line_says_what_the_header_says() -> None:
+    """The closing line on stderr and the report's header count sources the same way, in
+    the same words: redirected links within ok, local files as local files."""
+    report = fixed_report()
+    line = summary_line(report)
+    assert line.startswith(
+        "sources: 4 ok (1 redirected), 1 rotted, 1 blocked, 1 local file, "
+        "1 with no public copy, 1 changed since cited; claims: 2 supported,"
+    )
+    header = TerminalReport(width=200).render(report).splitlines()[4]
+    assert header == "Sources: " + " · ".join(w for _, w in source_counts(report))
+    assert "no_copy" not in line and "redirected," not in line
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("the plain words", "“the plain words”"),
+        ("“already quoted”", "“already quoted”"),  # not doubled
+        ("the mayor said “we will act", "“the mayor said “we will act””"),
+        ("we will act,” the mayor said", "““we will act,” the mayor said”"),
+        ('a "straight quote', '“a "straight quote"”'),
+        ("“one” and “two”", "““one” and “two””"),  # two quotations, not one around both
+    ],
+)
+def test_quoted_passages_have_balanced_marks(text: str, shown: str) -> None:
+    assert quoted(text) == shown
+    opened = shown.count("“")
+    assert opened == shown.count("”")
+
+
+def test_a_local_file_is_judged_on_the_local_file() -> None:
+    report = fixed_report()
+    letter = report.source("letter")
+    ev = report.claims[0].evidence[1]  # kept as "live" by an earlier version
+    assert copy_phrase(ev, letter) == "the local file of 2026-05-03"
+    assert copy_phrase(ev) == "the live copy of 2026-05-03"

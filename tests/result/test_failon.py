@@ -97,3 +97,28 @@ def test_every_vocabulary_value_but_the_good_ones_can_fail_a_run() -> None:
     for value in (*LinkStatus, *Verdict, *ClaimVerdict):
         good = value in (LinkStatus.OK, Verdict.VERIFIED, ClaimVerdict.SUPPORTED)
         assert (str(value) in FAIL_ON_VALUES) is not good
+
+
+def test_a_changed_source_a_wrong_page_and_an_unreadable_file_are_findings() -> None:
+    """Each is something a journalist must fix before publishing, though every claim stands:
+    the cited words changed, a page number is wrong, a cited file is gone."""
+    facts = Outcome(
+        network=Network.ONLINE,
+        sources=(("press", LinkStatus.OK, False), ("minutes", None, False)),
+        claims=(("c1", ClaimVerdict.SUPPORTED, (Verdict.VERIFIED, Verdict.WRONG_LOCATOR)),),
+        changed=("press",),
+        unreadable=(("minutes", "file minutes.txt does not exist"),),
+    )
+    found = findings(facts)
+    assert found == [
+        "source minutes: file minutes.txt does not exist",
+        "source press: changed (the quoted words are gone from the copy checked first; "
+        "an older copy has them)",
+        "claim c1, evidence 2: wrong_locator (found on another page than cited)",
+    ]
+    assert findings(facts, ["changed"]) == [found[1]]  # a value of its own
+    assert findings(facts, ["rotted"]) == [found[0]]  # a file gone, as a link gone
+    assert findings(facts, ["wrong_locator"]) == [found[2]]
+    assert findings(facts, ["unsupported"]) == []
+    assert set(found) <= set(findings(facts, ["any"]))
+    assert "changed" in FAIL_ON_VALUES and parse_fail_on(["changed"]) == {"changed"}

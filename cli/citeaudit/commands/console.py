@@ -102,6 +102,7 @@ def emit(
     output: Path | None,
     *,
     reviewer: str | None = None,
+    review_url: str | None = None,
     store_dir: Path | None = None,
 ) -> None:
     """Write the report to --output (atomically) or stdout; the summary to stderr."""
@@ -115,6 +116,7 @@ def emit(
         width=width,
         color=color,
         reviewer=reviewer,
+        review_url=review_url,
         output_dir=output.parent if output is not None else None,
         store_dir=store_dir,
     )

@@ -161,6 +161,17 @@ ReviewerOpt = Annotated[
         help="Who publishes the check: the author of each ClaimReview (--format claimreview).",
     ),
 ]
+ReviewUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--review-url",
+        metavar="URL",
+        envvar="CITEAUDIT_REVIEW_URL",
+        help="Where the check will be published (the HTML report's address): each "
+        "ClaimReview's url is this with #claim-ID (default: #claim-ID alone, the claim in "
+        "the HTML report beside it).",
+    ),
+]
 TimegateOpt = Annotated[
     list[str] | None,
     typer.Option(

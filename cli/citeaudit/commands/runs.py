@@ -36,6 +36,7 @@ from citeaudit.commands.options import (
     PerHostOpt,
     RetriesOpt,
     ReviewerOpt,
+    ReviewUrlOpt,
     SaveEndpointOpt,
     SaveOpt,
     StoreOpt,
@@ -71,6 +72,7 @@ def audit_command(
     ca_bundle: CaBundleOpt = None,
     fail_on: FailOnOpt = None,
     reviewer: ReviewerOpt = None,
+    review_url: ReviewUrlOpt = None,
     timegate: TimegateOpt = None,
     archived: ArchivedOpt = ArchivedMode.MISSING,
     save: SaveOpt = False,
@@ -107,7 +109,7 @@ def audit_command(
 
     # The pipeline kept the report (with each source's history) in the store: show that one.
     kept = Path(result.run.store) if result.run.store else store_dir_of(store, file)
-    emit(load_report(kept, result.run.id), fmt, output, reviewer=reviewer)
+    emit(load_report(kept, result.run.id), fmt, output, reviewer=reviewer, review_url=review_url)
     raise typer.Exit(exit_code(result, fail_on))
 
 
@@ -176,6 +178,7 @@ def report_command(
     ] = None,
     fail_on: FailOnOpt = None,
     reviewer: ReviewerOpt = None,
+    review_url: ReviewUrlOpt = None,
     list_runs: Annotated[
         bool,
         typer.Option(
@@ -198,7 +201,7 @@ def report_command(
     given = getattr(ctx.get_parameter_source("file"), "name", "DEFAULT") != "DEFAULT"
     if store is None or given:
         _warn_if_changed(file, report, where, store)
-    emit(report, fmt, output, reviewer=reviewer, store_dir=where)
+    emit(report, fmt, output, reviewer=reviewer, review_url=review_url, store_dir=where)
     raise typer.Exit(exit_code(report.outcome(), fail_on))
 
 

@@ -246,6 +246,16 @@ def _evidence(item: EvidenceResult, copies: _Copies) -> EvidenceModel:
 _AS_CHANGE: dict[str, Literal["insert", "delete"]] = {"insert": "delete", "delete": "insert"}
 
 
+def _as_change(segments: list[SegmentModel]) -> list[SegmentModel]:
+    """A quote set against its passage, read instead as a change from the old words (the
+    quote's) to the new (the source's now): the old struck, then the new added."""
+    changed = [SegmentModel(op=_AS_CHANGE.get(s.op, s.op), text=s.text) for s in segments]
+    for i in range(len(changed) - 1):
+        if changed[i].op == "insert" and changed[i + 1].op == "delete":
+            changed[i], changed[i + 1] = changed[i + 1], changed[i]
+    return changed
+
+
 def _drift(drift: Drift, quote: str | None) -> DriftModel:
     """A change of source: the quoted words (which an older copy has) against the new."""
     return DriftModel(
@@ -257,11 +267,7 @@ def _drift(drift: Drift, quote: str | None) -> DriftModel:
         passage=drift.passage,
         found_at=drift.found_at,
         differences=[_difference(d) for d in drift.differences],
-        # read as a change from the old words to the new: the old struck, the new added
-        comparison=[
-            SegmentModel(op=_AS_CHANGE.get(seg.op, seg.op), text=seg.text)
-            for seg in compare_words(quote, drift.passage, drift.differences)
-        ]
+        comparison=_as_change(compare_words(quote, drift.passage, drift.differences))
         if drift.differences and quote and drift.passage
         else [],
         link=drift.link,

@@ -14,8 +14,10 @@ scale, so its rating has no ``ratingValue``: only its ``alternateName``.
 ``author`` is the reviewer: whoever publishes the check, named with ``--reviewer`` (or the
 ``CITEAUDIT_REVIEWER`` environment variable), as an Organization; without one it is an
 Organization named "citeaudit", the tool that did the checking. ``datePublished`` is the
-day the run finished; the review's own ``url`` is left for the publisher to add, as only
-they know where the check will be published.
+day the run finished. Each review's ``url`` is where it is published: the address given
+with ``--review-url`` (the HTML report's, once put online) with the claim's anchor
+``#claim-ID``, which the HTML report carries; without one, the anchor alone, a reference to
+the claim in the HTML report published beside the JSON-LD.
 """
 
 from __future__ import annotations
@@ -51,8 +53,9 @@ def explanation(claim: ClaimModel) -> str:
 class ClaimReviewReport:
     """Renders one schema.org ClaimReview per claim as JSON-LD."""
 
-    def __init__(self, reviewer: str | None = None) -> None:
+    def __init__(self, reviewer: str | None = None, review_url: str | None = None) -> None:
         self.reviewer = reviewer
+        self.review_url = review_url
 
     def author(self) -> dict[str, Any]:
         if self.reviewer:
@@ -96,6 +99,7 @@ class ClaimReviewReport:
                 item["firstAppearance"] = first
         review: dict[str, Any] = {
             "@type": "ClaimReview",
+            "url": f"{(self.review_url or '').split('#', 1)[0]}#claim-{claim.id}",
             "identifier": claim.id,
             "claimReviewed": claim.text,
             "datePublished": day(report.run.finished),

@@ -1,5 +1,10 @@
 """The CSV report: one row per claim-evidence pair, for a spreadsheet.
 
+It starts with a UTF-8 byte order mark: without one, Excel reads a CSV file in the
+computer's legacy code page and turns accents and curly quotes into mojibake; with it, they
+open intact, and LibreOffice, Google Sheets and Numbers accept it too (a script reads it
+with Python's ``utf-8-sig``, or pandas' default). Columns are only ever added at the end.
+
 A cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) would be
 read by a spreadsheet as a formula, so text from the web could run one; such a cell is
 prefixed with an apostrophe, which spreadsheets show as text (OWASP's CSV injection advice).
@@ -11,7 +16,7 @@ import csv
 import io
 
 from citeaudit.report.model import EvidenceModel, ReportModel
-from citeaudit.report.words import difference_text, plain
+from citeaudit.report.words import difference_text, drift_phrase, plain, status_text
 
 COLUMNS: tuple[str, ...] = (
     "claim_id",
@@ -37,7 +42,14 @@ COLUMNS: tuple[str, ...] = (
     "snapshot_warc",
     "snapshot_record_id",
     "note",
+    # Added with changed sources and closest passages:
+    "source_changed",
+    "changed_passage",
+    "suggested_passage",
 )
+
+#: The byte order mark the text starts with, so spreadsheets read it as UTF-8.
+BOM = "\ufeff"
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,7 +73,7 @@ class CsvReport:
             ev.source,
             source.title if source else None,
             source.url if source else None,
-            (source.status or ("local file" if source.file else "no copy")) if source else None,
+            (source.status or status_text(source)) if source else None,
             ev.ref,
             ev.locator,
             ev.quote,
@@ -77,12 +89,16 @@ class CsvReport:
             ev.snapshot.warc if ev.snapshot else None,
             ev.snapshot.record_id if ev.snapshot else None,
             ev.note,
+            drift_phrase(ev, source) if ev.drift else None,
+            ev.drift.passage if ev.drift else None,
+            ev.suggested_passage.text if ev.suggested_passage else None,
         ]
         return [cell(index + 1), *(cell(v) for v in values)]
 
     def render(self, report: ReportModel) -> str:
         """The CSV text (RFC 4180: CRLF line ends, quoted where needed)."""
         buffer = io.StringIO()
+        buffer.write(BOM)
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         for claim in report.claims:

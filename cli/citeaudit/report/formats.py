@@ -33,13 +33,15 @@ class RenderOptions:
     """What some formats need besides the report.
 
     ``width`` and ``color``: the terminal's. ``reviewer``: who publishes a ClaimReview
-    (its ``author``). ``output_dir`` and ``store_dir``: where the report is written and
+    (its ``author``); ``review_url``: where (each review's ``url`` is it with the claim's
+    anchor). ``output_dir`` and ``store_dir``: where the report is written and
     where the evidence store is, so the HTML can link to snapshots relatively.
     """
 
     width: int | None = None
     color: bool = False
     reviewer: str | None = None
+    review_url: str | None = None
     output_dir: Path | None = None
     store_dir: Path | None = None
 
@@ -81,4 +83,4 @@ def renderer(fmt: Format, options: RenderOptions | None = None) -> Renderer:
         case Format.CLAIMREVIEW:
             from citeaudit.report.claimreview import ClaimReviewReport
 
-            return ClaimReviewReport(reviewer=options.reviewer)
+            return ClaimReviewReport(reviewer=options.reviewer, review_url=options.review_url)
