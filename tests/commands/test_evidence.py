@@ -120,3 +120,21 @@ def test_evidence_help_says_where_the_store_is(command: str) -> None:
     result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "--sources" in result.stdout and ".citeaudit/ beside" in result.stdout
+
+
+def test_export_lists_one_page_per_source_of_the_sources_file(store: Path, tmp_path: Path) -> None:
+    """ReplayWeb.page lists the WACZ's pages: one per source, at its newest good capture (p0
+    broke after the first run: its page is that first capture, not the 404 pages)."""
+    import json
+
+    out = tmp_path / "pages.wacz"
+    sources = store.parent / "sources.yaml"
+    result = CliRunner().invoke(app, ["export", "--wacz", str(out), "--sources", str(sources)])
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(out) as wacz:
+        lines = wacz.read("pages/pages.jsonl").decode("utf-8").splitlines()
+    pages = [json.loads(line) for line in lines[1:]]
+    assert [p["url"].rsplit("/", 1)[1] for p in pages] == ["sim", "report.pdf"]
+    first_capture = history(store, "p0")[0].captures[0].date
+    assert pages[0]["ts"].startswith(f"{first_capture:%Y-%m-%dT%H:%M:%S}")
+    assert pages[0]["title"] == "SIM"

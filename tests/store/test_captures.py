@@ -238,13 +238,3 @@ def test_captures_are_every_look_in_order(store: Store) -> None:
     )
     assert letter_capture.answered and not letter_capture.failed and letter_capture.reason == ""
     assert dead.failed and not dead.answered and dead.warc is None
-
-
-def test_replay_pages_are_captures_that_answered(store: Store) -> None:
-    store.record_snapshot(RUN, "b", snapshot(1, T0))
-    store.record_snapshot(RUN, "a", snapshot(1, T0))  # the same record, cited twice
-    gone = Snapshot(**{**snapshot(2, T0 + timedelta(days=1)).__dict__, "http_status": 404})
-    store.record_snapshot(RUN, "a", gone)
-    (page,) = store.replay_pages()
-    assert (page.url, page.date, page.title) == (snapshot(1, T0).url, T0, "a, b")
-    assert page.record_id == "00000000-0000-4000-8000-000000000001"

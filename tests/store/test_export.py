@@ -1,4 +1,5 @@
-"""`citeaudit export --wacz`: a WACZ 1.1.1 whose every hash, index line and page checks out."""
+"""`citeaudit export --wacz`: a WACZ 1.1.1 whose every hash, index line and page checks out,
+listing one page per source: its newest good capture, never a soft 404 or an error page."""
 
 from __future__ import annotations
 
@@ -8,19 +9,25 @@ import io
 import json
 import sqlite3
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
+from werkzeug import Response
 
-from citeaudit.catalog import load_catalog
+from citeaudit.catalog import Catalog, load_catalog
 from citeaudit.commands.app import app
 from citeaudit.errors import StoreError
 from citeaudit.pipeline import AuditOptions, archive
-from citeaudit.store.export import export_wacz
+from citeaudit.store import Store
+from citeaudit.store.export import evidence_pages, export_wacz
 from documents import make_pdf
-from localsite import LocalSite, html, write_sources
+from localsite import LOCALHOST, LocalSite, html, write_sources
 
 PAGES = {
     "/a": ("text/html", html("Alpha", "The alpha page.")),
@@ -101,10 +108,17 @@ def test_wacz_structure_and_hashes(store: Path, tmp_path: Path) -> None:
 
         pages = [json.loads(line) for line in zf.read("pages/pages.jsonl").decode().splitlines()]
     assert pages[0] == {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
-    assert len(pages) - 1 == export.pages == 6  # three pages that answered, twice; no 404
+    # one page per source that answered, at its second (newest) capture; no 404
+    assert len(pages) - 1 == export.pages == 3
     for page in pages[1:]:
         assert set(page) == {"id", "url", "ts", "title"}
-        assert page["ts"].endswith("Z") and page["title"] in ("p0", "p1", "p2")
+        assert page["ts"].endswith("Z")
+    # no sources file given: each page's own title, else the source's id (an untitled PDF)
+    assert [(p["url"].rsplit("/", 1)[1], p["title"]) for p in pages[1:]] == [
+        ("a", "Alpha"),
+        ("b", "Beta"),
+        ("report.pdf", "p2"),
+    ]
 
 
 def test_export_without_a_store(tmp_path: Path) -> None:
@@ -138,3 +152,248 @@ def test_export_first_repairs_what_a_killed_run_left(store: Path, tmp_path: Path
     with zipfile.ZipFile(out) as zf:
         assert zf.read(f"archive/{warc.name}") == whole
     assert (store / "repaired" / f"{warc.name}.{len(whole)}.partial").stat().st_size == 40
+
+
+# --------------------------------------------------------------------------- the page list
+
+ARTICLE = html("Serenity Integrated Mentoring", '<span id="teams">Twenty teams</span> were live.')
+NOT_FOUND = html("Page not found", "Sorry, there is no such page here.")
+MOVED = html("The new home of the report", "The report now lives here.")
+HOME = html("Welcome", "The front page of the site, with news and links.")
+LETTER = "Dear board, the programme is ready."
+NEWS = [html("Newsletter", f"Issue {n}: the teams are live.") for n in (1, 2)]
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record of a WARC file, as warcio reads it."""
+
+    kind: str
+    record_id: str
+    url: str
+    date: str
+    refers_to: str | None
+
+    @property
+    def page(self) -> dict[str, str]:
+        """The pages.jsonl line that lists this record (titled later)."""
+        return {
+            "id": self.record_id.strip("<>").removeprefix("urn:uuid:"),
+            "url": self.url,
+            "ts": self.date[:19] + "Z",
+        }
+
+
+def read_records(data: bytes) -> list[Record]:
+    """The response, revisit and resource records of a WARC file, in order."""
+    found = []
+    for record in ArchiveIterator(io.BytesIO(data)):
+        if record.rec_type in ("response", "revisit", "resource"):
+            get = record.rec_headers.get_header
+            found.append(
+                Record(
+                    record.rec_type,
+                    get("WARC-Record-ID"),
+                    get("WARC-Target-URI"),
+                    get("WARC-Date"),
+                    get("WARC-Refers-To"),
+                )
+            )
+    return found
+
+
+def warcs_in_order(store: Path) -> list[Path]:
+    """The store's WARC files in the order of their runs (their names order them only to
+    the second)."""
+    paths = (store / "archive").glob("*.warc.gz")
+    return sorted(paths, key=lambda p: min(r.date for r in read_records(p.read_bytes())))
+
+
+def serve(server: HTTPServer, sim: bytes, news: bytes) -> None:
+    """The site: /sim and /news answering as given, /old moved to /new, /gone a 404, /dead
+    sent to the home page."""
+    server.clear()
+    kind = "text/html; charset=utf-8"
+    server.expect_request("/").respond_with_data(HOME, content_type=kind)
+    server.expect_request("/sim").respond_with_data(sim, content_type=kind)
+    server.expect_request("/news").respond_with_data(news, content_type=kind)
+    server.expect_request("/old").respond_with_response(
+        Response(status=301, headers={"Location": "/new"})
+    )
+    server.expect_request("/new").respond_with_data(MOVED, content_type=kind)
+    server.expect_request("/gone").respond_with_data("no such page", status=404)
+    server.expect_request("/dead").respond_with_response(
+        Response(status=302, headers={"Location": "/"})
+    )
+
+
+@dataclass(frozen=True)
+class ThreeRuns:
+    """The sources file, its catalog, the store and the site's address."""
+
+    sources: Path
+    catalog: Catalog
+    store: Path
+    base: str
+
+
+@pytest.fixture
+def three_runs(tmp_path: Path) -> Iterator[ThreeRuns]:
+    """Three runs: /sim answers twice (the second time unchanged: a revisit), then turns
+    into a soft 404; /old is redirected each time, /gone is only ever a 404, /dead is sent
+    to the home page, /news changes then changes back (a revisit of the first run); a local
+    file; and a second source citing /sim at a #fragment."""
+    server = HTTPServer(host=LOCALHOST, port=0)
+    server.start()
+    try:
+        base = server.url_for("").rstrip("/")
+        (tmp_path / "letter.txt").write_text(LETTER, encoding="utf-8")
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(
+            f"""\
+sources:
+  - id: sim
+    title: SIM, the programme
+    url: {base}/sim
+  - id: sim-teams
+    url: {base}/sim#teams
+  - id: moved
+    url: {base}/old
+  - id: gone
+    title: A page that never was
+    url: {base}/gone
+  - id: dead
+    title: A dead link
+    url: {base}/dead
+  - id: news
+    title: The newsletter
+    url: {base}/news
+  - id: letter
+    title: Letter to the board
+    file: letter.txt
+claims: []
+""",
+            encoding="utf-8",
+        )
+        catalog = load_catalog(sources)
+        for sim, news in ((ARTICLE, NEWS[0]), (ARTICLE, NEWS[1]), (NOT_FOUND, NEWS[0])):
+            serve(server, sim, news)
+            archive(catalog, sources, AuditOptions())
+        yield ThreeRuns(sources, catalog, tmp_path / ".citeaudit", base)
+    finally:
+        server.clear()
+        server.stop()
+
+
+def test_the_page_list_is_each_source_at_its_newest_good_capture(
+    three_runs: ThreeRuns, tmp_path: Path
+) -> None:
+    store, base = three_runs.store, three_runs.base
+    with Store.open(store) as opened:
+        statuses = {(c.source_id, str(c.status)) for c in opened.captures()}
+    # the store recorded what the page list must tell apart
+    assert {("sim", "soft_404"), ("moved", "redirected"), ("dead", "soft_404")} <= statuses
+    assert {s for i, s in statuses if i == "gone"} == {"not_found"}
+
+    out = tmp_path / "evidence.wacz"
+    export = export_wacz(store, out, catalog=three_runs.catalog)
+    warcs = warcs_in_order(store)
+    assert len(warcs) == 3 and export.warcs == tuple(sorted(p.name for p in warcs))
+    with zipfile.ZipFile(out) as zf:
+        # nothing stored is dropped: every WARC file goes in whole
+        runs = [read_records(zf.read(f"archive/{p.name}")) for p in warcs]
+        assert [zf.read(f"archive/{p.name}") for p in warcs] == [p.read_bytes() for p in warcs]
+        lines = zf.read("pages/pages.jsonl").decode().splitlines()
+        index = [line.split(" ", 2) for line in zf.read("indexes/index.cdxj").decode().splitlines()]
+
+    def at(run: int, url: str) -> Record:
+        (record,) = [r for r in runs[run] if r.url == url]
+        return record
+
+    letter_uri = (three_runs.sources.parent / "letter.txt").resolve().as_uri()
+    # the soft 404 of the last run is in the WARC, and so are the 404, the home page and
+    # the redirect hops; none of them is a page
+    assert at(2, f"{base}/sim").kind == "response"
+    assert {f"{base}/gone", f"{base}/", f"{base}/dead", f"{base}/old"} <= {r.url for r in runs[2]}
+    sim = at(1, f"{base}/sim")  # run 2: unchanged since run 1, so a revisit of it
+    assert sim.kind == "revisit" and sim.refers_to == at(0, f"{base}/sim").record_id
+    moved, news, letter = at(2, f"{base}/new"), at(2, f"{base}/news"), at(2, letter_uri)
+    assert news.kind == "revisit" and news.refers_to == at(0, f"{base}/news").record_id
+    assert letter.kind == "resource"
+    assert [json.loads(line) for line in lines] == [
+        {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"},
+        # the sources file's title; sim-teams shares its URL, so it is the same page
+        {**sim.page, "title": "SIM, the programme"},
+        # no title in the sources file: the page's own; listed where the body is
+        {**moved.page, "title": "The new home of the report"},
+        {**news.page, "title": "The newsletter"},
+        {**letter.page, "title": "Letter to the board"},
+    ]
+    assert export.pages == 4
+
+    # each page is found in the index at its time, and what it names replays
+    responses = {r.record_id: r for run in runs for r in run if r.kind != "revisit"}
+    for listed in (sim, moved, news, letter):
+        stamp = "".join(ch for ch in listed.date[:19] if ch.isdigit())
+        assert any(
+            json.loads(blob)["url"] == listed.url and timestamp == stamp
+            for _, timestamp, blob in index
+        )
+        holder = responses[listed.refers_to] if listed.refers_to else listed
+        assert holder.kind in ("response", "resource") and holder.url == listed.url
+
+
+def test_a_capture_whose_body_is_not_exported_is_not_listed(three_runs: ThreeRuns) -> None:
+    """Without the first run's WARC file, the revisits of its records would not replay: /sim
+    and /new have no other good capture, so are not listed, and /news is listed at its
+    second run's capture, the newest that replays."""
+    store, base = three_runs.store, three_runs.base
+    warcs = warcs_in_order(store)
+    with Store.open(store) as opened:
+        pages = evidence_pages(opened, warcs[1:], three_runs.catalog)
+        every = evidence_pages(opened, warcs, three_runs.catalog)
+    assert [p.title for p in every] == [
+        "SIM, the programme",
+        "The new home of the report",
+        "The newsletter",
+        "Letter to the board",
+    ]
+    news, letter = pages
+    assert letter == every[3]
+    (second,) = [r for r in read_records(warcs[1].read_bytes()) if r.url == f"{base}/news"]
+    assert second.kind == "response" and news.title == "The newsletter"
+    assert {"id": news.record_id, "url": news.url} == {"id": second.page["id"], "url": second.url}
+    assert news.date == datetime.fromisoformat(second.date)
+
+
+def test_without_the_sources_file_every_source_in_the_store_is_listed(
+    three_runs: ThreeRuns,
+) -> None:
+    """By source id, titled by the page itself (a text file has no title: its id)."""
+    warcs = warcs_in_order(three_runs.store)
+    with Store.open(three_runs.store) as opened:
+        pages = evidence_pages(opened, warcs)
+        titled = evidence_pages(opened, warcs, three_runs.catalog)
+    assert [p.title for p in pages] == [
+        "letter",
+        "The new home of the report",
+        "Newsletter",
+        "Serenity Integrated Mentoring",
+    ]
+    assert {(p.url, p.date, p.record_id) for p in pages} == {
+        (p.url, p.date, p.record_id) for p in titled
+    }
+
+
+def test_a_source_no_longer_in_the_sources_file_is_not_listed(
+    three_runs: ThreeRuns, tmp_path: Path
+) -> None:
+    fewer = three_runs.sources.read_text(encoding="utf-8").split("  - id: moved")[0]
+    (three_runs.sources.parent / "fewer.yaml").write_text(fewer + "claims: []\n", "utf-8")
+    catalog = load_catalog(three_runs.sources.parent / "fewer.yaml")
+    out = tmp_path / "fewer.wacz"
+    assert export_wacz(three_runs.store, out, catalog=catalog).pages == 1
+    with zipfile.ZipFile(out) as zf:
+        (_, page) = zf.read("pages/pages.jsonl").decode().splitlines()
+    # sim-teams alone would be titled by the page; sim, first, gives its title
+    assert json.loads(page)["title"] == "SIM, the programme"

@@ -2,11 +2,12 @@
 
 A WACZ opens in ReplayWeb.page and other Webrecorder tools with nothing installed: the WARC
 files (stored, not compressed again, so a reader can seek into them), a CDXJ index that says
-where each record is, a list of the captured pages, and a ``datapackage.json`` with the
-SHA-256 of every file, so a reader can check nothing was changed. The index comes from
-``cdxj-indexer`` (Webrecorder's own), which keys URLs in SURT form as replay tools expect;
-citeaudit's metadata records (``application/warc-fields``) are left out of it, as they are
-facts about captures rather than pages.
+where each record is, the list of pages a replay tool offers (chosen by the caller: the store
+lists one per source), and a ``datapackage.json`` with the SHA-256 of every file, so a reader
+can check nothing was changed. The index comes from ``cdxj-indexer`` (Webrecorder's own),
+which keys URLs in SURT form as replay tools expect; citeaudit's metadata records
+(``application/warc-fields``) are left out of it, as they are facts about captures rather
+than pages.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ _CHUNK = 1024 * 1024
 
 @dataclass(frozen=True)
 class ReplayPage:
-    """One page a replay tool lists: a capture of a source that answered."""
+    """One page a replay tool lists: where a source's copy replays (the URL its record is
+    filed under, and when), and what to call it."""
 
     url: str
     date: datetime

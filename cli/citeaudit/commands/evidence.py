@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from citeaudit.commands.console import err, out, store_dir_of
+from citeaudit.commands.console import err, out, read_catalog, store_dir_of
 from citeaudit.commands.options import StoreOpt
 
 SourcesOpt = Annotated[
@@ -86,8 +86,16 @@ def export_command(
     """Export every WARC of the store as one WACZ file that replays in ReplayWeb.page.
 
     Exports the store beside the sources file (--sources, default ./sources.yaml), or --store.
+    Its page list has one page per source of the sources file (titled as the file titles it),
+    at its newest good capture; with --store alone and no sources file, every source the
+    store has seen.
     """
     from citeaudit.commands.views import export_line
     from citeaudit.store import export_wacz
 
-    err().print(export_line(export_wacz(store_dir_of(store, sources), wacz)))
+    where = store_dir_of(store, sources)
+    # The sources file names and titles the pages when the store is its own (not some
+    # other sources.yaml that happens to be in this folder).
+    own = sources.is_file() and store_dir_of(None, sources).resolve() == where.resolve()
+    catalog = read_catalog(sources) if own else None
+    err().print(export_line(export_wacz(where, wacz, catalog=catalog)))

@@ -151,8 +151,8 @@ def suggestion_label(ev: EvidenceModel) -> str:
     """What a suggested passage is: the closest to a quote not found, or the likeliest to
     back a claim that quotes nothing."""
     if ev.quote:
-        return "closest passage in the source (the quote is not there)"
-    return "likeliest passage, for a person to read (not a verdict)"
+        return "closest passage in the source"
+    return "likeliest passage, not a verdict"
 
 
 def cited(ev: EvidenceModel) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from citeaudit.archive import RecordRef, ReplayPage, Snapshot
+from citeaudit.archive import RecordRef, Snapshot
 from citeaudit.fetch import FetchResult, Hop
 from citeaudit.store.connection import StoreConnection, parse_time, time_text
 from citeaudit.vocab import LinkStatus
@@ -203,39 +203,12 @@ class CaptureRecords(StoreConnection):
             ).fetchall()
         return [_snapshot(row) for row in rows]
 
-    def replay_pages(self) -> list[ReplayPage]:
-        """One page per capture of a source that answered, oldest first, as a replay tool
-        lists them (titled by the ids of the sources captured there)."""
-        pages = []
-        with self._errors():
-            rows = self._db.execute(_REPLAY_PAGES).fetchall()
-        for url, date, record_id, sources in rows:
-            record = str(record_id).strip("<>").removeprefix("urn:uuid:")
-            pages.append(
-                ReplayPage(
-                    url=str(url),
-                    date=parse_time(str(date)),
-                    record_id=record,
-                    title=", ".join(sorted(str(sources).split(","))),
-                )
-            )
-        return pages
-
     def captures(self) -> list[Capture]:
         """Every run's look at every source, oldest first: each fetch with the copy its run
         kept (if any), and each local file's copy (which is not fetched)."""
         with self._errors():
             rows = self._db.execute(_CAPTURES).fetchall()
         return [_capture(row) for row in rows]
-
-
-_REPLAY_PAGES = """
-    SELECT s.url, s.date, s.record_id, group_concat(DISTINCT s.source_id) AS sources
-    FROM snapshots s
-    WHERE (s.http_status BETWEEN 200 AND 299 OR s.record_type = 'resource')
-    GROUP BY s.url, s.date
-    ORDER BY s.date, s.url
-"""
 
 
 _SNAPSHOT_COLUMNS = (
