@@ -46,10 +46,11 @@ def history_command(
     from citeaudit.store import all_histories, history
 
     where = store_dir_of(store, sources)
+    console = out()
     if key is None:
-        out().print(overview_view(all_histories(where)))
+        console.print(overview_view(all_histories(where), console.width), crop=False)
     else:
-        out().print(history_view(history(where, key)))
+        console.print(history_view(history(where, key), console.width), crop=False)
 
 
 def search_command(
@@ -72,7 +73,7 @@ def search_command(
     if not hits:
         err().print("no page in the store has those words")
         raise typer.Exit(1)
-    out().print(search_view(hits))
+    out().print(search_view(hits), crop=False)
 
 
 def export_command(

@@ -2,6 +2,10 @@
 
 Everything that came from a page or a sources file goes in as ``Text`` (never markup) and
 stripped of control characters, so page text cannot restyle or take over the terminal.
+
+A URL or an id is never broken in two (half a URL does not open): tables are used only
+where they fit the terminal with every word whole, and each URL is a line of its own that
+runs past the width when it must. Print these views with ``crop=False``.
 """
 
 from __future__ import annotations
@@ -42,23 +46,54 @@ def _status(capture: Capture) -> Text:
     return Text(f"{capture.status}{code}", style=style)
 
 
-def history_view(histories: list[SourceHistory]) -> RenderableType:
+def _whole(text: str, style: str = "") -> Text:
+    """A line that is never wrapped: a URL or an id runs past the width rather than break."""
+    return Text(text, style=style, no_wrap=True, overflow="ignore")
+
+
+def _fits(table: Table, width: int, per_column: int) -> bool:
+    """Whether the table lays out in ``width`` columns with every cell on one line: each
+    column as wide as its longest cell, plus ``per_column`` for padding and rules. (rich
+    would otherwise shorten or fold a URL or an id to make it fit.)"""
+    needed = 0
+    for column in table.columns:
+        cells = [
+            str(column.header),
+            *(c.plain if isinstance(c, Text) else str(c) for c in column.cells),
+        ]
+        needed += max(len(cell) for cell in cells) + per_column
+    return needed <= width
+
+
+def history_view(histories: list[SourceHistory], width: int = 120) -> RenderableType:
     """Every capture of each source, then when it first failed and last answered."""
     parts: list[RenderableType] = []
     for item in histories:
-        parts.append(Text.assemble((plain(item.source_id), "bold"), "  ", plain(item.url)))
+        parts.append(Text(plain(item.source_id), style="bold"))
+        parts.append(_whole(plain(item.url)))
         table = Table(show_edge=False, box=None, pad_edge=False, padding=(0, 2, 0, 0))
         for column in ("captured", "run", "status", "copy", "why"):
-            table.add_column(column, overflow="fold")
-        for capture in item.captures:
-            table.add_row(
+            table.add_column(column)
+        rows = [
+            (
                 _when(capture.date),
                 plain(capture.run_id),
                 _status(capture),
                 _KEPT.get(capture.record_type, plain(capture.record_type)),
                 plain(capture.reason),
             )
-        parts.append(table)
+            for capture in item.captures
+        ]
+        for row in rows:
+            table.add_row(*row)
+        if _fits(table, width, per_column=2):
+            parts.append(table)
+        else:  # one capture a line, whole
+            for when, run, status, kept, why in rows:
+                line = _whole(f"{when}  ")
+                line.append_text(status)
+                line.append(f"  {kept}  run {run}  {why}")
+                parts.append(line)
         parts.append(_verdict_line(item))
         parts.append(Text(""))
     return Group(*parts)
@@ -82,11 +117,13 @@ def _verdict_line(item: SourceHistory) -> Text:
     return line
 
 
-def overview_view(histories: list[SourceHistory]) -> RenderableType:
-    """One line per source: its latest status, copies kept, and when it began failing."""
+def overview_view(histories: list[SourceHistory], width: int = 120) -> RenderableType:
+    """One line per source: its latest status, copies kept, and when it began failing; as a
+    table where it fits, else a few lines per source."""
     table = Table(title="Sources in the store", title_justify="left")
     for column in ("source", "latest", "copies", "last answered", "failing since", "url"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column)
+    lines: list[RenderableType] = [Text("Sources in the store", style="italic")]
     for item in histories:
         failing = item.first_failed
         answered = item.last_answered
@@ -98,7 +135,13 @@ def overview_view(histories: list[SourceHistory]) -> RenderableType:
             Text(_when(failing.date), style="red") if failing else Text(""),
             plain(item.url),
         )
-    return table
+        line = Text.assemble((plain(item.source_id), "bold"), "  ", _status(item.latest))
+        line.append(f"  {item.copies} {'copy' if item.copies == 1 else 'copies'}")
+        line.append(f"  last answered {_when(answered.date) if answered else 'never'}")
+        if failing:
+            line.append(f"  failing since {_when(failing.date)}", style="red")
+        lines += [line, _whole(f"  {plain(item.url)}")]
+    return table if _fits(table, width, per_column=3) else Group(*lines)
 
 
 def search_view(hits: list[Hit]) -> RenderableType:
@@ -108,13 +151,12 @@ def search_view(hits: list[Hit]) -> RenderableType:
         where = f"p. {plain(hit.label)}" if hit.pages > 1 else "web page"
         head = Text.assemble(
             (", ".join(plain(s) for s in hit.source_ids), "bold"),
-            f"  {where}  captured {_when(hit.date)}  ",
-            (plain(hit.url), "dim"),
+            f"  {where}  captured {_when(hit.date)}",
         )
         snippet = Text("  ")
         for piece, matched in hit.snippet:
             snippet.append(_flat(piece), style="bold reverse" if matched else "")
-        parts.extend([head, snippet, Text("")])
+        parts.extend([head, _whole(plain(hit.url), "dim"), snippet, Text("")])
     return Group(*parts)
 
 
