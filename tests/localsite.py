@@ -22,10 +22,13 @@ class LocalSite:
         pages: Mapping[str, tuple[str, bytes]],
         delay: float = 0.0,
         hold_after: int | None = None,
+        moved: Mapping[str, str] | None = None,
     ) -> None:
         """``hold_after``: answer that many requests, then hold the rest until :meth:`release`
-        (so a client is certain to be mid-run while a test looks at it)."""
+        (so a client is certain to be mid-run while a test looks at it); ``moved``: paths
+        answered with a 301 to another path."""
         self.pages = dict(pages)
+        self.moved = dict(moved or {})
         self.delay = delay
         self.hold_after = hold_after
         self._gate = threading.Event()
@@ -44,6 +47,12 @@ class LocalSite:
                     site._gate.wait(timeout=120)
                 if site.delay:
                     time.sleep(site.delay)
+                if self.path in site.moved:
+                    self.send_response(301)
+                    self.send_header("Location", site.moved[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 found = site.pages.get(self.path)
                 status, (kind, body) = (200, found) if found else (404, ("text/plain", b"gone"))
                 self.send_response(status)

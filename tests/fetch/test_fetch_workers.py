@@ -195,3 +195,24 @@ def test_a_burst_of_results_all_reach_the_parent() -> None:
         results = fetch_all_sync(urls, FetchOptions(concurrency=128, workers=2))
         assert len(results) == 2000
         assert {r.status for r in results.values()} == {LinkStatus.UNREACHABLE}
+
+
+def test_a_worker_fetches_a_page_its_own_chains_reach_once(httpserver: HTTPServer) -> None:
+    """A host's URLs go to one worker (unless the host is split between workers), so a
+    redirect to another URL of the same site is answered once there too; workers do not
+    share answers with each other."""
+    httpserver.expect_request("/old").respond_with_data("", 301, {"Location": "/report.pdf"})
+    httpserver.expect_request("/report.pdf").respond_with_data(
+        b"%PDF-1.4 report", content_type="application/pdf"
+    )
+    httpserver.expect_request("/other").respond_with_data("other")
+    old, report = httpserver.url_for("/old"), httpserver.url_for("/report.pdf")
+    other = f"http://127.0.0.1:{httpserver.port}/other"  # another host: another worker
+    assert len(plan_shares([(old, False), (report, False), (other, False)], 2, 8, 1)) == 2
+
+    results = fetch([old, report, other], workers=2, per_host=1)
+
+    assert sum(1 for request, _ in httpserver.log if request.path == "/report.pdf") == 1
+    assert results[old].status is LinkStatus.REDIRECTED
+    assert results[report].status is LinkStatus.OK
+    assert results[other].status is LinkStatus.OK

@@ -4,13 +4,15 @@ from a local server (127.0.0.1 only; ``localhost`` stands for another host name)
 from __future__ import annotations
 
 import pytest
+import trustme
 from pytest_httpserver import HTTPServer
 
 from citeaudit.fetch.soft404 import sent_home
 from citeaudit.vocab import LinkStatus
-from fetching import fetch_one, isolated_network
+from fetching import ca, fetch_one, isolated_network
+from servers import leaf_context, tls_server
 
-__all__ = ["isolated_network"]
+__all__ = ["ca", "isolated_network"]
 
 ARTICLE = " ".join(["The council approved the new cycle lanes after a long consultation."] * 12)
 
@@ -86,6 +88,24 @@ def test_www_added_is_redirected(httpserver: HTTPServer) -> None:
 
     assert result.status is LinkStatus.REDIRECTED, result.reason
     assert result.final_url == target
+
+
+@pytest.mark.parametrize("path", ["/news/2020/title", "/", "/reports/annual/"])
+def test_http_to_https_is_redirected(httpserver: HTTPServer, ca: trustme.CA, path: str) -> None:
+    """The same page moved to HTTPS: another scheme and port (a server of its own here),
+    same host and path."""
+    with ca.cert_pem.tempfile() as bundle, tls_server(leaf_context(ca)) as secure:
+        target = secure.url_for(path)
+        secure.expect_request(path).respond_with_data(article("Title"), content_type="text/html")
+        httpserver.expect_request(path).respond_with_data("", 301, {"Location": target})
+
+        result = fetch_one(httpserver.url_for(path), ca_bundle=bundle)
+
+    assert target.startswith("https://127.0.0.1:")
+    assert result.status is LinkStatus.REDIRECTED, result.reason
+    assert result.reason == "200 OK after 1 redirect (301)"
+    assert result.final_url == target
+    assert result.soft_kind is None
 
 
 def test_a_short_page_of_links_is_not_a_not_found_page(httpserver: HTTPServer) -> None:

@@ -16,8 +16,11 @@ from warcio.archiveiterator import ArchiveIterator
 
 from citeaudit.archive import read_payload, scan_warc
 from citeaudit.catalog import load_catalog
-from citeaudit.pipeline import AuditOptions, archive
+from citeaudit.fetch import Hop
+from citeaudit.pipeline import AuditOptions, archive, audit
 from citeaudit.store import Store
+from citeaudit.vocab import LinkStatus
+from documents import make_pdf
 from localsite import LocalSite, html, write_sources
 
 PAGES = {
@@ -244,3 +247,55 @@ def test_a_second_run_on_the_same_store_waits_or_says_busy(tmp_path: Path) -> No
         assert len(runs) == 2
         (_, _, first_finished), (_, second_started, _) = runs
         assert str(second_started) >= str(first_finished)  # one after the other, never both
+
+
+def test_a_page_two_sources_reach_is_fetched_and_kept_once(tmp_path: Path) -> None:
+    """Source a's URL moved (301) to source b's URL: one request for the PDF in the run,
+    each source its own result, and the body in one response record of the WARC."""
+    pdf = make_pdf(["The annual report, page one.", "Page two."])
+    pages = {"/report.pdf": ("application/pdf", pdf)}
+    with LocalSite(pages, delay=0.2, moved={"/old": "/report.pdf"}) as site:
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(
+            "sources:\n"
+            f"  - id: a\n    url: {site.url('/old')}\n"
+            f"  - id: b\n    url: {site.url('/report.pdf')}\n"
+            "claims: []\n",
+            encoding="utf-8",
+        )
+        result = audit(load_catalog(sources), sources, AuditOptions())
+        fetched = site.fetched()
+
+    assert fetched == {"/old": 1, "/report.pdf": 1}
+    by_id = {s.source.id: s for s in result.sources}
+    a, b = by_id["a"], by_id["b"]
+    assert a.fetch is not None and b.fetch is not None
+    assert a.fetch.status is LinkStatus.REDIRECTED, a.fetch.reason
+    assert a.fetch.redirects == (Hop(site.url("/old"), 301),)
+    assert a.fetch.final_url == site.url("/report.pdf")
+    assert b.fetch.status is LinkStatus.OK, b.fetch.reason
+    assert b.fetch.redirects == ()
+
+    store = tmp_path / ".citeaudit"
+    (warc,) = (store / "archive").glob("*.warc.gz")
+    assert warcio_check(warc).returncode == 0
+    records: list[tuple[str, str | None, bytes]] = []
+    with open(warc, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            records.append((record.rec_type, uri, record.content_stream().read()))
+    report = site.url("/report.pdf")
+    holding = [(kind, uri) for kind, uri, body in records if body == pdf]
+    assert holding == [("response", report)]
+    assert ("response", site.url("/old")) in [(kind, uri) for kind, uri, _ in records]
+    # each source's snapshot reads back (the other's through a revisit of that record)
+    assert a.snapshot is not None and b.snapshot is not None
+    assert {a.snapshot.record_type, b.snapshot.record_type} <= {"response", "revisit"}
+    for snapshot in (a.snapshot, b.snapshot):
+        assert snapshot.url == report
+        assert read_payload(store, snapshot) == pdf
+        with open(store / snapshot.warc, "rb") as fh:
+            fh.seek(snapshot.offset)
+            record = next(iter(ArchiveIterator(fh)))
+            assert record.rec_headers.get_header("WARC-Record-ID") == snapshot.record_id
+            assert record.rec_headers.get_header("WARC-Target-URI") == report

@@ -3,7 +3,10 @@
 Each distinct fragment-free URL is fetched once (:mod:`citeaudit.fetch.fetcher`, in
 worker processes for a large run: :mod:`citeaudit.fetch.workers`), and each URL as given
 gets its result, with its ``#fragment`` checked against the page
-(:mod:`citeaudit.fetch.anchors`).
+(:mod:`citeaudit.fetch.anchors`). A page that a redirect chain reaches and another source
+names (or another chain reached) is requested once too: the fetcher shares one answer
+between the chains, each keeping its own hops. Worker processes share answers only within
+each worker (a host's URLs go to one worker, unless the host is split between them).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ async def fetch_all(
     options: FetchOptions | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> dict[str, FetchResult]:
-    """Check every URL, each distinct fragment-free URL fetched once.
+    """Check every URL, each distinct fragment-free URL (and each redirect target) fetched once.
 
     Results are keyed by each URL exactly as given (fragment included), in input order;
     ``on_result`` is called once per distinct given URL as soon as its fetch finishes.

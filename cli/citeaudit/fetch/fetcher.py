@@ -8,6 +8,12 @@ Politeness is the network layer's one policy (:mod:`citeaudit.net.policy`), per 
 request starts, back-off and ``Retry-After`` between attempts. A host that keeps failing
 to connect is given up on rather than waited on again and again. Requests go through the
 lean client of :mod:`citeaudit.net.http1`, or through httpx when a proxy is configured.
+
+A request is sent once per run: a chain that reaches a URL another chain has asked for
+(a source's own URL, or a redirect target another source reached first) waits for that
+answer, or takes the one already in, instead of asking the host again. Only requests that
+carry no cookie are shared (a cookie makes a request the chain's own), and an answer that
+a retry might change (408, 429, 5xx, a network error) is not kept for later chains.
 """
 
 from __future__ import annotations
@@ -156,6 +162,22 @@ _HOST_FAILURES = frozenset(
 )
 
 
+class _Abandoned(Exception):
+    """The request another chain was waiting for was given up (its own time ran out): the
+    waiter sends it itself."""
+
+
+def _kept_for_others(exchange: Exchange) -> bool:
+    """Whether a later chain may take this answer as its own: not one a retry might change."""
+    code = exchange.status
+    return code not in (408, 429) and not 500 <= code < 600
+
+
+def _raw_headers(exchange: Exchange) -> list[tuple[bytes, bytes]]:
+    """An exchange's response headers as received (they were decoded as Latin-1)."""
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in exchange.response_headers]
+
+
 class Fetcher:
     """One shared client and the limits around it; ``check`` never raises for a URL."""
 
@@ -173,6 +195,9 @@ class Fetcher:
         self._hosts = HostSlots(options.per_host, options.min_interval, host_limits)
         self._retries = RetryPolicy.of(options)
         self._failing: dict[str, tuple[int, Classification]] = {}
+        # Each cookie-free request of the run, by method and URL: its answer, or the
+        # future answer while it is in flight (so two chains never send it twice).
+        self._answers: dict[tuple[str, str], asyncio.Future[Exchange]] = {}
         self._client: httpx.AsyncClient | None = None
         self._wire: http1.Client | None = None
         if parent is not None:
@@ -414,7 +439,57 @@ class Fetcher:
     async def _exchange(
         self, method: str, url: str, cookies: httpx.Cookies, progress: _Progress
     ) -> tuple[Exchange, str | None]:
-        """One request and its response, body read raw up to the cap."""
+        """One request and its response, body read raw up to the cap; the chain's cookie
+        jar takes what the response sets, whether this chain sent it or another."""
+        if cookies.jar:  # the request carries the chain's cookies: it is the chain's own
+            exchange, raw = await self._send(method, url, cookies, progress)
+        else:
+            exchange, raw = await self._shared(method, url, cookies, progress)
+        if _sets_cookies(raw):
+            cookies.extract_cookies(
+                httpx.Response(exchange.status, headers=raw, request=httpx.Request(method, url))
+            )
+        return exchange, _location(raw)
+
+    async def _shared(
+        self, method: str, url: str, cookies: httpx.Cookies, progress: _Progress
+    ) -> tuple[Exchange, list[tuple[bytes, bytes]]]:
+        """A cookie-free request, sent only if no other chain of the run has sent it.
+
+        A retry sends again (the answer it retries may have been shared) and its answer
+        replaces the one kept. A failure reaches the chains waiting for it; later chains
+        send the request again.
+        """
+        key = (method, url)
+        if progress.attempts <= 1:
+            while (pending := self._answers.get(key)) is not None:
+                try:
+                    # Shielded: a waiter whose own time runs out must not cancel the request.
+                    exchange = await asyncio.shield(pending)
+                except _Abandoned:
+                    continue
+                progress.paced = False  # nothing was sent, so the turn waited for is unused
+                return exchange, _raw_headers(exchange)
+        future: asyncio.Future[Exchange] = asyncio.get_running_loop().create_future()
+        self._answers[key] = future
+        try:
+            exchange, raw = await self._send(method, url, cookies, progress)
+        except BaseException as exc:
+            if self._answers.get(key) is future:
+                del self._answers[key]
+            shared = exc if isinstance(exc, (httpx.HTTPError, httpx.InvalidURL)) else None
+            future.set_exception(shared or _Abandoned())
+            future.exception()  # no chain may be waiting: nothing to report unretrieved
+            raise
+        if not _kept_for_others(exchange) and self._answers.get(key) is future:
+            del self._answers[key]
+        future.set_result(exchange)
+        return exchange, raw
+
+    async def _send(
+        self, method: str, url: str, cookies: httpx.Cookies, progress: _Progress
+    ) -> tuple[Exchange, list[tuple[bytes, bytes]]]:
+        """Send one request in the host's turn; the exchange and its raw response headers."""
         if progress.paced:
             progress.paced = False  # the first request's turn was waited for in check()
         else:
@@ -431,13 +506,7 @@ class Fetcher:
         else:
             assert self._wire is not None
             reply, sent = await self._wire.request(method, url, self.options.max_bytes, extra)
-        if _sets_cookies(reply.headers):
-            cookies.extract_cookies(
-                httpx.Response(
-                    reply.status, headers=reply.headers, request=httpx.Request(method, url)
-                )
-            )
-        return recorded(method, url, sent, reply, date), _location(reply.headers)
+        return recorded(method, url, sent, reply, date), reply.headers
 
     def _out_of_time(self, url: str, progress: _Progress) -> _Attempt:
         reason = f"no complete answer within the {self.options.timeout:g}s time limit"

@@ -4,7 +4,10 @@ whole engine, so the CPU cost of parsing HTTP and judging pages is spread over c
 Parsing HTTP and judging pages in Python costs more CPU time than one core has at a few
 thousand links a second. The URLs are dealt out host by host (:func:`plan_shares`) so that
 each worker applies the per-host limits to its hosts itself; results come back pickled,
-one length-prefixed frame each, over a socket pair.
+one length-prefixed frame each, over a socket pair. A worker shares answers between its own
+redirect chains (as one process does), never with other workers: asking the parent first
+would cost a round trip per request, so a page reached from hosts dealt to two workers may
+be fetched by each.
 """
 
 from __future__ import annotations

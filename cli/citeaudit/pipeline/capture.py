@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from citeaudit.archive import (
+    RecordRef,
     Snapshot,
     WarcArchive,
     capture_facts,
@@ -215,18 +216,34 @@ class Session:
         with WarcArchive(self.store_dir, run_id, info, part=part) as warc:
             store.record_warc_opened(warc.relative_path, run_id, warc.opened)
             written: dict[str, Snapshot | None] = {}
+            # This run's response records by URL and payload digest: a page that two sources
+            # reach (one by a redirect) is fetched once, and its second capture is a revisit.
+            in_run: dict[tuple[str, str], RecordRef] = {}
 
             def keep(result: FetchResult) -> None:
                 # URLs that differ only in their #fragment share one fetch: archive it once.
                 target = strip_fragment(result.url)
                 if target not in written:
-                    written[target] = warc.write_fetch(
+                    snapshot = written[target] = warc.write_fetch(
                         result,
-                        earlier=lambda url, digest: store.find_original(
-                            url, digest, other_than_run=run_id
+                        earlier=lambda url, digest: (
+                            in_run.get((url, digest))
+                            or store.find_original(url, digest, other_than_run=run_id)
                         ),
                         facts=facts(by_target.get(target, []), result),
                     )
+                    if snapshot and snapshot.record_type == "response" and snapshot.payload_digest:
+                        in_run.setdefault(
+                            (snapshot.url, snapshot.payload_digest),
+                            RecordRef(
+                                snapshot.url,
+                                snapshot.date,
+                                snapshot.warc,
+                                snapshot.offset,
+                                snapshot.length,
+                                snapshot.record_id,
+                            ),
+                        )
                 for source in by_url.get(result.url, []):
                     store.record_fetch(run_id, source.id, result)
                     keep_snapshot(source.id, written[target])

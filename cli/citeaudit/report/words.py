@@ -165,29 +165,31 @@ def cited(ev: EvidenceModel) -> str:
     return text
 
 
-def difference_text(diff: DifferenceModel) -> str:
+#: A difference in words: of a quote against its source (a misquotation), and of the words
+#: quoted against what the source says now (a source that changed), by ``op``.
+_DIFFERENCE = {
+    "insert": "added “{quote}”",
+    "delete": "left out “{source}”",
+    "replace": "“{quote}” for “{source}”",
+}
+_CHANGE = {
+    "insert": "“{quote}” is gone",
+    "delete": "“{source}” was added",
+    "replace": "“{quote}” became “{source}”",
+}
+
+
+def difference_text(diff: DifferenceModel, *, forms: dict[str, str] = _DIFFERENCE) -> str:
     """One difference between quote and source, in words: 'added “(AHSN)”'."""
     quote, source = clip(plain(diff.quote), 60), clip(plain(diff.source), 60)
-    if diff.op == "insert":
-        text = f"added “{quote}”"
-    elif diff.op == "delete":
-        text = f"left out “{source}”"
-    else:
-        text = f"“{quote}” for “{source}”"
+    text = forms[diff.op].format(quote=quote, source=source)
     return f"{text} ({diff.kind.replace('_', ' ')})" if diff.kind else text
 
 
 def change_text(diff: DifferenceModel) -> str:
-    """One way a source changed since it was cited (old words: the quote's; new: the
-    changed copy's): '“23%” became “21%” (number)'."""
-    old, new = clip(plain(diff.quote), 60), clip(plain(diff.source), 60)
-    if diff.op == "insert":
-        text = f"“{old}” is gone"
-    elif diff.op == "delete":
-        text = f"“{new}” was added"
-    else:
-        text = f"“{old}” became “{new}”"
-    return f"{text} ({diff.kind.replace('_', ' ')})" if diff.kind else text
+    """One way a source changed since it was cited (old words: the quote's; new: what the
+    changed copy has): '“23%” became “21%” (number)'."""
+    return difference_text(diff, forms=_CHANGE)
 
 
 def source_details(source: SourceModel) -> str:
