@@ -258,7 +258,9 @@ def write_sample(tmp_path: Path) -> Written:
         redirect = archive.write_fetch(redirect_result())
         gzipped = archive.write_fetch(gzip_result())
         truncated = archive.write_fetch(truncated_result())
-        file = archive.write_file(source_file, source_file.read_bytes(), "text/plain")
+        # named, as a run names it, relative to the sources file's folder (tmp_path)
+        name = source_file.relative_to(tmp_path).as_posix()
+        file = archive.write_file(name, source_file.read_bytes(), "text/plain")
         path = archive.path
     assert redirect and gzipped and truncated
     return Written(path, redirect, gzipped, truncated, file, source_file)

@@ -53,3 +53,25 @@ class CatalogError(CiteauditError):
 
 class StoreError(CiteauditError):
     """The evidence store cannot be opened or written (busy, unreadable, no space)."""
+
+
+class DamagedRecord(StoreError):
+    """A WARC record the store points at is not as it was written: its bytes do not decode,
+    a digest does not match, or it is not there. Reported as damage so a run can skip the
+    copy and say so, rather than take it for a copy that never existed."""
+
+    def __init__(
+        self,
+        warc: str,
+        offset: int,
+        problem: str,
+        *,
+        record_id: str | None = None,
+        hint: str | None = "run 'citeaudit verify-store' to check every record of the store",
+    ) -> None:
+        self.warc = warc
+        self.offset = offset
+        self.problem = problem
+        self.record_id = record_id
+        what = f"the WARC record {record_id}" if record_id else "the WARC record"
+        super().__init__(f"{what} at offset {offset} of {warc} is damaged: {problem}", hint=hint)

@@ -14,12 +14,13 @@ import brotli  # type: ignore[import-untyped]
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from citeaudit.archive.readback import read_exchange, read_payload
+from citeaudit.archive.readback import check_snapshot, check_warc, read_exchange, read_payload
 from citeaudit.archive.snapshot import Snapshot
 from citeaudit.archive.writer import WarcArchive
-from citeaudit.errors import StoreError
+from citeaudit.errors import DamagedRecord, StoreError
 from citeaudit.fetch import FetchResult
 from citeaudit.net import BROTLI, decode_content
+from damaged_store import change_content, flip_bytes
 from warcfiles import (
     BIG,
     GZ_TEXT,
@@ -62,10 +63,12 @@ def test_read_payload_caps_decompression(written: Written, tmp_path: Path) -> No
 
 def test_read_payload_refuses_a_wrong_place(written: Written, tmp_path: Path) -> None:
     wrong = Snapshot(**{**written.gzipped.__dict__, "record_id": "<urn:uuid:nope>"})
-    with pytest.raises(StoreError, match="is not <urn:uuid:nope>"):
+    with pytest.raises(DamagedRecord, match="not the one the store names") as caught:
         read_payload(tmp_path / ".citeaudit", wrong)
+    assert caught.value.offset == written.gzipped.offset
+    assert caught.value.warc.endswith(written.gzipped.warc)
     missing = Snapshot(**{**written.gzipped.__dict__, "warc": "archive/gone.warc.gz"})
-    with pytest.raises(StoreError, match="cannot read the archive file"):
+    with pytest.raises(DamagedRecord, match="its WARC file cannot be read"):
         read_payload(tmp_path / ".citeaudit", missing)
 
 
@@ -81,7 +84,7 @@ def test_read_payload_notices_damage(tmp_path: Path) -> None:
     data[snap.offset : snap.offset + snap.length] = gzip.compress(damaged)
     archive.path.write_bytes(bytes(data))
     bad = Snapshot(**{**snap.__dict__, "length": len(gzip.compress(damaged))})
-    with pytest.raises(StoreError, match="damaged .*block digest failed"):
+    with pytest.raises(DamagedRecord, match="is damaged: its block digest does not match"):
         read_payload(store, bad)
 
 
@@ -160,11 +163,12 @@ def test_revisit_reads_back_through_the_original(tmp_path: Path) -> None:
 
     # the original gone: the revisit says so instead of returning something else
     moved = Snapshot(**{**again.__dict__, "refers_to": None})
-    with pytest.raises(StoreError, match="does not say which record holds its payload"):
+    with pytest.raises(DamagedRecord, match="does not say which record holds its payload"):
         read_payload(tmp_path, moved)
     first.path.unlink()
-    with pytest.raises(StoreError, match="cannot read the archive file"):
+    with pytest.raises(DamagedRecord, match="its WARC file cannot be read") as caught:
         read_payload(tmp_path, again)
+    assert caught.value.warc == str(first.path)
 
 
 # -- Content-Encoding: the fetch's own decoder ----------------------------------------------
@@ -263,3 +267,128 @@ def test_a_corrupt_body_is_refused(tmp_path: Path) -> None:
     assert snap is not None
     with pytest.raises(StoreError, match="does not decode as gzip"):
         read_payload(tmp_path, snap)
+
+
+# -- damage: reported as damage, with where it is and what did not match ---------------------
+
+
+def test_flipped_bytes_are_a_damaged_record_never_the_bytes(
+    written: Written, tmp_path: Path
+) -> None:
+    store = tmp_path / ".citeaudit"
+    snap = written.gzipped
+    flip_bytes(store / snap.warc, snap.offset, snap.length)
+    with pytest.raises(DamagedRecord) as caught:
+        read_payload(store, snap)
+    damage = caught.value
+    assert (damage.warc, damage.offset, damage.record_id) == (
+        str(store / snap.warc),
+        snap.offset,
+        snap.record_id,
+    )
+    assert damage.problem == "its compressed bytes do not decode"
+    assert damage.message == (
+        f"the WARC record {snap.record_id} at offset {snap.offset} of {store / snap.warc} "
+        "is damaged: its compressed bytes do not decode"
+    )
+    assert damage.hint and "citeaudit verify-store" in damage.hint
+    assert damage.exit_code == 2
+    with pytest.raises(DamagedRecord):
+        check_snapshot(store, snap)
+    # the records around it are whole, and read back as ever
+    assert read_payload(store, written.redirect) == HTML
+    assert read_payload(store, written.file) == written.source_file.read_bytes()
+
+
+def test_content_changed_under_its_digests_is_damage(written: Written, tmp_path: Path) -> None:
+    store = tmp_path / ".citeaudit"
+    snap = written.redirect
+    change_content(store / snap.warc, snap.offset, snap.length, b"fell by 12", b"x" * 10)
+    with pytest.raises(DamagedRecord, match="its block and payload digests do not match"):
+        read_payload(store, snap)
+
+
+def test_a_payload_other_than_the_store_recorded_is_damage(
+    written: Written, tmp_path: Path
+) -> None:
+    """A whole record whose own digests hold, but not the payload the store recorded."""
+    store = tmp_path / ".citeaudit"
+    other = Snapshot(**{**written.gzipped.__dict__, "payload_digest": "sha1:" + "A" * 32})
+    with pytest.raises(DamagedRecord, match="not the one the store recorded"):
+        read_payload(store, other)
+
+
+def test_without_a_recorded_digest_the_stores_sha256_is_held_to(
+    written: Written, tmp_path: Path
+) -> None:
+    """A copy the store knows only by the SHA-256 of its body (a public archive's copy, a
+    row of an early store): the body read back, decoded or as kept, must match it."""
+    store = tmp_path / ".citeaudit"
+    known = Snapshot(**{**written.gzipped.__dict__, "payload_digest": None})
+    assert read_payload(store, known) == GZ_TEXT
+    check_snapshot(store, known)
+    wrong = Snapshot(**{**known.__dict__, "sha256": hashlib.sha256(b"other").hexdigest()})
+    with pytest.raises(DamagedRecord, match="SHA-256 does not match the store's"):
+        read_payload(store, wrong)
+    with pytest.raises(DamagedRecord, match="SHA-256 does not match the store's"):
+        check_snapshot(store, wrong)
+
+
+def test_a_body_sent_undecodable_is_not_damage(tmp_path: Path) -> None:
+    """Kept as the server sent it: reading it as text fails, but no record is damaged."""
+    raw = b"\x1f\x8b\x08\x00" + b"not deflate at all" * 4
+    headers = (("Content-Type", "text/plain"), ("Content-Encoding", "gzip"))
+    ex = exchange("https://example.org/corrupt", 200, "OK", headers, raw)
+    with WarcArchive(tmp_path, "r1", {}, now=fixed_clock()) as archive:
+        snap = archive.write_fetch(result_for((ex,), raw))  # the fetch kept it as it came
+    assert snap is not None
+    with pytest.raises(StoreError, match="does not decode as gzip") as caught:
+        read_payload(tmp_path, snap)
+    assert not isinstance(caught.value, DamagedRecord)
+    check_snapshot(tmp_path, snap)
+    check_snapshot(tmp_path, Snapshot(**{**snap.__dict__, "payload_digest": None}))
+
+
+def test_check_warc_walks_past_damage(written: Written, tmp_path: Path) -> None:
+    store = tmp_path / ".citeaudit"
+    clean = check_warc(written.path)
+    assert clean.whole and clean.unfinished == 0 and clean.size == written.path.stat().st_size
+    ids = [r.record_id for r in clean.records]
+    assert written.gzipped.record_id in ids and written.file.record_id in ids
+    assert [r.rec_type for r in clean.records][0] == "warcinfo"
+    assert sum(r.length for r in clean.records) == clean.size
+
+    snap = written.gzipped
+    flip_bytes(store / snap.warc, snap.offset, snap.length)
+    walked = check_warc(written.path)
+    (damaged,) = walked.damaged
+    assert (damaged.offset, damaged.length, damaged.record_id) == (
+        snap.offset,
+        snap.length,
+        snap.record_id,  # read from what decodes before the damage
+    )
+    assert damaged.problem == "its compressed bytes do not decode"
+    # every other record is still found, whole, where it was
+    assert [r.record_id for r in walked.records] == ids
+    assert not walked.whole and walked.unfinished == 0
+
+    other = written.redirect
+    change_content(store / other.warc, other.offset, other.length, b"fell by 12", b"x" * 10)
+    problems = {r.record_id: r.problem for r in check_warc(written.path).damaged}
+    assert problems == {
+        snap.record_id: "its compressed bytes do not decode",
+        other.record_id: "its block and payload digests do not match",
+    }
+
+
+def test_check_warc_tells_an_unfinished_end_from_damage(written: Written) -> None:
+    size = written.path.stat().st_size
+    with open(written.path, "ab") as fh:
+        fh.write(gzip.compress(b"WARC/1.1\r\nWARC-Type: response\r\n" * 40)[:50])
+    walked = check_warc(written.path)
+    assert (walked.unfinished, walked.damaged) == (50, ())
+    with open(written.path, "r+b") as fh:  # what a crash can leave: zeros past the end
+        fh.truncate(size)
+        fh.seek(size)
+        fh.write(b"\0" * 64)
+    assert (check_warc(written.path).unfinished, check_warc(written.path).damaged) == (64, ())

@@ -10,6 +10,7 @@ from pathlib import Path
 from citeaudit.archive.readback import read_payload
 from citeaudit.archive.recovery import REPAIRED_DIR, repair_warc, scan_warc
 from citeaudit.archive.writer import WarcArchive
+from damaged_store import flip_bytes
 from warcfiles import GZ_TEXT, fixed_clock, gzip_result, parse_records, warcio_check
 
 
@@ -82,3 +83,27 @@ def test_garbage_after_the_last_record_is_cut(tmp_path: Path) -> None:
     repair = repair_warc(tmp_path, archive.relative_path)
     assert repair is not None and repair.cut == 64
     assert [r.type for r in parse_records(archive.path)] == ["warcinfo", "request", "response"]
+
+
+def test_damage_inside_a_file_is_not_cut_nor_what_follows_it(tmp_path: Path) -> None:
+    """A record damaged after it was written (bytes flipped) is not an unfinished end:
+    cutting there would cut the whole records after it too. Only the end is cut."""
+    with WarcArchive(tmp_path, "r1", {}, now=fixed_clock()) as archive:
+        first = archive.write_fetch(gzip_result())
+        second = archive.write_fetch(gzip_result())
+    assert first is not None and second is not None
+    flip_bytes(archive.path, first.offset, first.length)
+    damaged = archive.path.read_bytes()
+    assert scan_warc(archive.path).complete < first.offset + first.length  # the scan stops
+    assert repair_warc(tmp_path, archive.relative_path) is None
+    assert archive.path.read_bytes() == damaged
+    assert not (tmp_path / REPAIRED_DIR).exists()
+    assert read_payload(tmp_path, second) == GZ_TEXT  # the record after it is kept
+
+    tail = unfinished_member(77)
+    with open(archive.path, "ab") as fh:
+        fh.write(tail)
+    repair = repair_warc(tmp_path, archive.relative_path)
+    assert repair is not None and (repair.kept, repair.cut) == (len(damaged), len(tail))
+    assert archive.path.read_bytes() == damaged
+    assert read_payload(tmp_path, second) == GZ_TEXT

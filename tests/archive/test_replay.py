@@ -61,3 +61,39 @@ def test_captures_and_revisits_replay_byte_for_byte(
             assert replay.content == served, snap.record_type
             assert replay.headers["content-type"] == kind
             assert replay.headers["memento-datetime"].startswith(f"{snap.date:%a, %d %b %Y}")
+
+
+def test_local_files_replay_under_their_names_in_the_sources_folder(
+    tmp_path: Path, pywb_server: PywbServer
+) -> None:
+    """A local file is filed as ``urn:citeaudit:file:`` and its path in the sources file's
+    folder (a file outside it too, when allowed): pywb replays each, byte for byte."""
+    files = pywb_server.collection("localfiles")
+    folder = tmp_path / "project"
+    (folder / "minutes").mkdir(parents=True)
+    notes = b"The board voted.\n"
+    letter = make_pdf(["Dear editor,"])
+    (folder / "minutes" / "board notes.txt").write_bytes(notes)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "letter.pdf").write_bytes(letter)
+    sources = folder / "sources.yaml"
+    sources.write_text(
+        "sources:\n"
+        "  - id: notes\n    file: minutes/board notes.txt\n"
+        "  - id: letter\n    file: ../shared/letter.pdf\n",
+        encoding="utf-8",
+    )
+    archive(load_catalog(sources), sources, AuditOptions(allow_outside_files=True))
+    with Store.open(folder / ".citeaudit") as opened:
+        kept = {s: opened.snapshots_for(s)[0] for s in ("notes", "letter")}
+    assert kept["notes"].url == "urn:citeaudit:file:minutes/board%20notes.txt"
+    assert kept["letter"].url == "urn:citeaudit:file:..%2Fshared/letter.pdf"
+    files.add_warcs(sorted((folder / ".citeaudit" / "archive").glob("*.warc.gz")))
+    for source_id, body, kind in (("notes", notes, "text/plain"), ("letter", letter, "pdf")):
+        snap = kept[source_id]
+        stamp = f"{snap.date:%Y%m%d%H%M%S}"
+        url = f"http://127.0.0.1:{files.port}/localfiles/{stamp}id_/{snap.url}"
+        replay = httpx.get(url, timeout=30)
+        assert replay.status_code == 200, (source_id, replay.text[:300])
+        assert replay.content == body
+        assert kind in replay.headers["content-type"]

@@ -20,7 +20,7 @@ from werkzeug import Response
 from citeaudit import __version__
 from citeaudit.archive.readback import read_payload
 from citeaudit.archive.snapshot import RecordRef, Snapshot, capture_facts, payload_digest
-from citeaudit.archive.writer import REVISIT_PROFILE, WarcArchive
+from citeaudit.archive.writer import REVISIT_PROFILE, WarcArchive, file_uri
 from citeaudit.errors import StoreError
 from citeaudit.fetch import Exchange, FetchResult, Headers
 from citeaudit.net import header
@@ -155,9 +155,11 @@ def test_transfer_encoding_not_left_on_a_dechunked_body(written: Written) -> Non
 
 def test_file_resource(written: Written) -> None:
     resource = parse_records(written.path)[-1]
-    uri = written.source_file.resolve().as_uri()
-    assert uri.startswith("file:///") and "%20" in uri
+    uri = "urn:citeaudit:file:letters/minister%20reply.txt"  # never where the user keeps it
     assert resource.headers["WARC-Target-URI"] == uri
+    assert str(written.source_file.parent.parent).encode() not in gzip.decompress(
+        written.path.read_bytes()
+    )
     assert resource.headers["Content-Type"] == "text/plain"
     assert resource.block == b"Dear editor,\nThe figure is correct.\n"
     assert written.file.url == uri
@@ -624,7 +626,7 @@ def test_a_local_file_gets_a_metadata_record(tmp_path: Path) -> None:
     letter.write_bytes(b"Dear editor")
     facts = capture_facts("run-1", ["letter"], ["c1", "c2"])
     with WarcArchive(tmp_path, "run-1", {}, now=fixed_clock()) as archive:
-        snap = archive.write_file(letter, letter.read_bytes(), "text/plain", facts=facts)
+        snap = archive.write_file("letter.txt", letter.read_bytes(), "text/plain", facts=facts)
     records = parse_records(archive.path)
     assert [r.type for r in records] == ["warcinfo", "resource", "metadata"]
     meta = records[2]
@@ -721,3 +723,55 @@ def test_a_memento_content_type_is_read_as_the_fetch_reads_it(tmp_path: Path) ->
             exchange, original="https://example.org/minutes", archived=T0, content=PAGE
         )
     assert snap.content_type == header(exchange, "content-type") == "text/html, charset=utf-8"
+
+
+def test_a_local_file_is_named_relative_to_the_sources_folder() -> None:
+    """Replay tools replay a ``urn:`` as written; a leading ``..`` keeps its segments."""
+    assert file_uri("minutes/notes.txt") == "urn:citeaudit:file:minutes/notes.txt"
+    assert file_uri(Path("minutes") / "réunion 1.txt") == (
+        "urn:citeaudit:file:minutes/r%C3%A9union%201.txt"
+    )
+    assert file_uri("../../shared/letter.pdf") == "urn:citeaudit:file:..%2F..%2Fshared/letter.pdf"
+    for absolute in ("/home/someone/notes.txt", Path("/tmp/notes.txt"), "C:/notes.txt", ""):
+        with pytest.raises(ValueError, match="relative to the sources file's folder"):
+            file_uri(absolute)
+
+
+def test_a_local_file_is_never_filed_under_an_absolute_path(tmp_path: Path) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_bytes(b"Dear editor")
+    with WarcArchive(tmp_path, "run-1", {}, now=fixed_clock()) as archive:
+        with pytest.raises(ValueError):
+            archive.write_file(letter, b"Dear editor", "text/plain")
+        snap = archive.write_file("letter.txt", b"Dear editor", "text/plain")
+    assert snap.url == "urn:citeaudit:file:letter.txt"
+    assert [r.type for r in parse_records(archive.path)] == ["warcinfo", "resource"]
+
+
+# -- credentials ---------------------------------------------------------------------------
+
+
+def test_credentials_are_filed_and_kept_without_the_password(tmp_path: Path) -> None:
+    """However an exchange reaches the writer, its records name the URL without user name or
+    password and keep its Authorization header redacted, with digests of what is kept."""
+    token = "YWxpY2U6UzNjcmV0UFc="  # alice:S3cretPW
+    sent = Exchange(
+        **{
+            **page_exchange(T0).__dict__,
+            "url": "https://alice:S3cretPW@example.org/minutes",
+            "request_headers": (("Host", "example.org"), ("Authorization", f"Basic {token}")),
+        }
+    )
+    with WarcArchive(tmp_path, "run-1", {}, now=fixed_clock(), make_id=fixed_ids()) as archive:
+        snapshot = archive.write_fetch(result_for((sent,), PAGE))
+        path = archive.path
+
+    assert snapshot is not None and snapshot.url == "https://example.org/minutes"
+    data = b"".join(gzip_members(path.read_bytes()))
+    assert b"S3cretPW" not in data and token.encode() not in data
+    records = parse_records(path)
+    request = next(r for r in records if r.headers["WARC-Type"] == "request")
+    assert request.headers["WARC-Target-URI"] == "https://example.org/minutes"
+    assert b"\r\nAuthorization: Basic [redacted]\r\n" in request.block
+    assert request.headers["WARC-Block-Digest"] == sha1_b32(request.block)
+    assert warcio_check(path).returncode == 0

@@ -3,10 +3,20 @@ printed, one location per source, frozen data."""
 
 from __future__ import annotations
 
+import re
+
 import pydantic
 import pytest
 
-from citeaudit.catalog.entries import Catalog, Evidence, Locator, Source, Span, check_url
+from citeaudit.catalog.entries import (
+    MAX_NUMBER,
+    Catalog,
+    Evidence,
+    Locator,
+    Source,
+    Span,
+    check_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -98,3 +108,44 @@ def test_the_catalog_is_frozen_and_finds_sources_by_id() -> None:
         catalog.source("nobody")
     with pytest.raises(pydantic.ValidationError):
         catalog.sources[0].id = "changed"  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers no document has
+
+
+@pytest.mark.parametrize(
+    ("printed", "problem"),
+    [
+        ("pp. 1-9999999999999999999", "page 9999999999999999999 is beyond any document"),
+        ("p. 100001", "page 100001 is beyond any document"),
+        ("Slide 123456789", "slide 123456789 is beyond any document"),
+        ("para 1" + "0" * 5000, "paragraph 1" + "0" * 26 + "... is beyond any document"),
+        ("section 2.99999999", "section 99999999 is beyond any document"),
+        ("pp. 1-60000, 1-60000", "cites 120,000 pages, slides or paragraphs in all"),
+    ],
+)
+def test_numbers_no_document_has_are_refused(printed: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(problem) + ".*check the locator"):
+        Locator.parse(printed)
+
+
+def test_numbers_a_document_can_have_are_read() -> None:
+    assert Locator.parse(f"p. {MAX_NUMBER}").pages == (Span(first="100000", last="100000"),)
+    assert Locator.parse("p. 0000000000000000000000012").pages[0].numbers() == range(12, 13)
+    assert Locator.parse("section 1.2.3").sections == ("1.2.3",)
+
+
+def test_a_span_given_as_data_is_checked_too() -> None:
+    with pytest.raises(pydantic.ValidationError, match="number 9999999999999999999 is beyond"):
+        Span(first="1", last="9999999999999999999")
+    with pytest.raises(pydantic.ValidationError, match="in all, more than any document has"):
+        Locator(text="x", pages=(Span(first="1", last="90000"), Span(first="1", last="90000")))
+
+
+@pytest.mark.parametrize("label", ["9" * 5000, "99999999999999999999", "²", "١٢", "12a", ""])
+def test_any_label_a_page_prints_is_compared_without_an_error(label: str) -> None:
+    span = Span(first="1", last=str(MAX_NUMBER))
+    assert not span.contains(label)
+    assert Span(first="iv", last="iv").contains(label) is False
+    assert len(span.numbers() or ()) == MAX_NUMBER  # fits every integer type downstream

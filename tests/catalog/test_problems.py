@@ -7,7 +7,17 @@ from datetime import date
 
 import yaml
 
-from citeaudit.catalog.problems import Located, describe_value, line_col, pos, short
+from catalog_samples import at, only
+from citeaudit.catalog.problems import (
+    Located,
+    Marks,
+    describe_value,
+    line_col,
+    pack,
+    pos,
+    short,
+    unpack,
+)
 from citeaudit.errors import Problem
 
 
@@ -56,3 +66,31 @@ def test_long_values_are_cut() -> None:
     assert short("x" * 40) == repr("x" * 40)
     assert short("x" * 41) == repr("x" * 37 + "...")
     assert short("abcdef", limit=5) == repr("ab...")
+
+
+def test_positions_are_kept_packed_and_read_back_as_pairs() -> None:
+    for line, column in ((1, 1), (3, 80), (2_000_000, 40_000_000)):
+        assert unpack(pack(line, column)) == (line, column)
+        assert pos(pack(line, column)) == (line, column)
+    marks = Marks()
+    marks[("sources", 0, "id")] = (5, 9)
+    assert marks[("sources", 0, "id")] == (5, 9) and ("sources", 0, "id") in marks
+    assert marks.get(("claims",)) is None and marks.get(("claims",), (1, 1)) == (1, 1)
+    assert len(marks) == 1
+
+
+def test_a_message_never_carries_what_acts_on_a_terminal() -> None:
+    found = Located("sources.yaml")
+    found.add((2, 3), "file \x1b[2J\x1b[Hgone\u202e.txt does not exist\r\nAll sources verified")
+    (problem,) = found.fail().problems
+    assert problem.message == (
+        "file \\x1b[2J\\x1b[Hgone\\u202e.txt does not exist\\r\\nAll sources verified"
+    )
+    found.add((3, 1), "duplicate key 'caf\u00e9 \u4e2d': fine as it is")
+    assert found.fail().problems[-1].message == "duplicate key 'caf\u00e9 \u4e2d': fine as it is"
+
+
+def test_a_line_the_parser_refuses_is_quoted_inert() -> None:
+    problem = only("sources:\n  - id:a\u202e\n    title: x\n")
+    assert at(problem) == (2, 7)
+    assert "'id:a\\u202e'" in problem.message and "\u202e" not in problem.message

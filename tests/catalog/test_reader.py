@@ -95,7 +95,7 @@ def test_file_too_large(tmp_path: Path) -> None:
         load_catalog(path)
     (problem,) = caught.value.problems
     assert at(problem) == (1, 1)
-    assert "larger than 10 MB" in problem.message
+    assert "larger than 32 MB" in problem.message
 
 
 def test_text_too_large() -> None:

@@ -186,3 +186,18 @@ def test_sources_written_as_a_mapping() -> None:
     )  # and no "unknown source" noise on top
     assert at(problem) == (2, 3)
     assert "sources must be a list (one '- ' line per entry), not a mapping" in problem.message
+
+
+def test_a_page_no_document_has_is_a_problem_at_its_locator() -> None:
+    text = "sources: [{id: a}]\nclaims:\n  - id: c\n    text: t\n    evidence:\n"
+    problem = only(text + "      - source: a\n        locator: pp. 1-9999999999999999999\n")
+    assert at(problem) == (7, 18)
+    assert problem.message == "page 9999999999999999999 is beyond any document: check the locator"
+
+
+def test_a_locator_written_as_data_is_checked_where_it_is() -> None:
+    text = "sources: [{id: a}]\nclaims:\n  - id: c\n    text: t\n    evidence:\n"
+    locator = "{text: x, pages: [{first: '1', last: '123456789012'}]}"
+    problem = only(text + f"      - source: a\n        locator: {locator}\n")
+    assert at(problem) == (7, 55)  # the number itself
+    assert problem.message == "number 123456789012 is beyond any document: check the locator"

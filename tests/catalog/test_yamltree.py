@@ -9,7 +9,7 @@ import pytest
 
 from catalog_samples import at, only, problems
 from citeaudit.catalog.reader import parse_catalog
-from citeaudit.catalog.yamltree import MAX_DEPTH
+from citeaudit.catalog.yamltree import MAX_ALIASES, MAX_DEPTH, MAX_EXPANDED, MAX_SCALAR
 
 
 def test_merge_keys_are_honoured() -> None:
@@ -144,3 +144,80 @@ def test_merge_of_a_scalar() -> None:
     problem = only("sources:\n  - <<: 5\n    id: a\n")
     assert at(problem) == (2, 9)
     assert "'<<' must be followed by an alias to a mapping" in problem.message
+
+
+# ---------------------------------------------------------------------------------------------
+# Caps on what expands, not on what is written out plainly
+
+
+def test_a_hundred_thousand_plain_sources_load() -> None:
+    """A research group's link list: 900,000 values written out plainly, about 10 MB."""
+    text = "sources:\n" + "".join(
+        f"  - id: src-{n}\n    title: Report number {n}\n"
+        f"    url: https://host{n % 300}.example.org/reports/{n}.html\n    accessed: 2024-05-01\n"
+        for n in range(100_000)
+    )
+    catalog = parse_catalog(text, "links.yaml")
+    assert len(catalog.sources) == 100_000
+    last = catalog.sources[-1]
+    assert (last.id, last.title) == ("src-99999", "Report number 99999")
+    assert str(last.accessed) == "2024-05-01"
+
+
+def test_honest_aliases_are_fine() -> None:
+    text = "sources:\n  - &first {id: s0, publisher: Example Trust, kind: web}\n" + "".join(
+        f"  - {{<<: *first, id: s{n}, url: 'https://example.org/{n}'}}\n" for n in range(1, 5000)
+    )
+    sources = parse_catalog(text, "s.yaml").sources
+    assert len(sources) == 5000
+    assert (sources[-1].id, sources[-1].publisher, sources[-1].kind) == (
+        "s4999",
+        "Example Trust",
+        "web",
+    )
+
+
+def test_a_billion_laughs_is_refused_before_it_is_expanded() -> None:
+    lines = ["a: &a [" + ", ".join(["lol"] * 10) + "]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    started = time.monotonic()
+    problem = only("\n".join(lines) + "\n")
+    assert time.monotonic() - started < 10
+    assert problem.message.startswith(
+        f"the file expands to more than {MAX_EXPANDED:,} values through its aliases"
+    )
+    assert at(problem) == (6, 36)  # the eighth alias of a list of 111,111 values each
+
+
+def test_one_large_list_repeated_by_aliases_is_refused() -> None:
+    big = "[" + ", ".join(["x"] * 5000) + "]"
+    problem = only(f"a: &a {big}\nb: [" + ", ".join(["*a"] * 300) + "]\n")
+    assert problem.message.startswith(f"the file expands to more than {MAX_EXPANDED:,} values")
+
+
+def test_too_many_aliases_are_refused() -> None:
+    text = "a: &a x\nb: [" + ", ".join(["*a"] * (MAX_ALIASES + 1)) + "]\n"
+    problem = only(text)
+    assert problem.message.startswith(f"the file uses more than {MAX_ALIASES:,} aliases")
+    assert problem.line == 2
+
+
+def test_a_huge_value_is_refused_quickly() -> None:
+    started = time.monotonic()
+    problem = only("sources:\n  - id: a\n    note: '" + "x" * (20 * MAX_SCALAR) + "'\n")
+    assert time.monotonic() - started < 10
+    assert at(problem) == (3, 11)
+    assert problem.message == (
+        "this value is 2,000,000 characters long: a value in a sources file holds at most "
+        f"{MAX_SCALAR:,} (is this really a sources file?)"
+    )
+    assert parse_catalog("sources: [{id: a, note: '" + "x" * MAX_SCALAR + "'}]\n", "s.yaml")
+
+
+def test_deep_nesting_is_still_refused_quickly() -> None:
+    started = time.monotonic()
+    problem = only("sources: " + "[" * 1_000_000)
+    assert time.monotonic() - started < 10
+    assert at(problem) == (1, 10 + MAX_DEPTH - 1)
+    assert problem.message == f"nested more than {MAX_DEPTH} levels deep"

@@ -3,8 +3,10 @@ without a traceback."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -14,7 +16,17 @@ from citeaudit.commands import app as app_module
 from citeaudit.commands import main
 from citeaudit.commands.app import app
 
-COMMANDS = ("validate", "check", "audit", "archive", "report", "history", "search", "export")
+COMMANDS = (
+    "validate",
+    "check",
+    "audit",
+    "archive",
+    "report",
+    "history",
+    "search",
+    "export",
+    "verify-store",
+)
 
 
 def test_every_command_is_registered_and_helped() -> None:
@@ -59,3 +71,46 @@ def test_a_bug_is_reported_as_one(
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: something impossible" in err
     assert "CITEAUDIT_DEBUG=1" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------------------------------------
+# What a sources file holds reaches the terminal inert
+
+#: What would act on a terminal: ESC, C1 controls, bidi marks and overrides.
+ACTING = re.compile("[\x1b\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: The same, as a message shows it.
+SHOWN = "\\x1b[2J\\x1b[Hgone\\u202e.txt"
+
+
+def hostile_sources(tmp_path: Path, *, valid_id: bool) -> Path:
+    """A sources file whose file name (and id) would clear the screen and reverse the line."""
+    ident = "s1" if valid_id else '"s1\\e[2J\\e[H\\u202e"'
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        'document:\n  title: "Report \\e]0;retitled\\a\\u202e"\n'
+        f'sources:\n  - id: {ident}\n    title: "Title \\e[31mred\\u202e\\x9b2J"\n'
+        '    file: "\\e[2J\\e[Hgone\\u202e.txt"\n'
+        'claims:\n  - id: c1\n    text: "All sources verified \\e[2J"\n    evidence:\n'
+        "      - source: s1\n        quote: hello world\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("command", ["validate", "check", "audit"])
+def test_a_hostile_sources_file_reaches_the_terminal_inert(tmp_path: Path, command: str) -> None:
+    extra = ["--archived", "never"] if command == "audit" else []
+    for valid_id in (False, True):
+        path = hostile_sources(tmp_path, valid_id=valid_id)
+        done = CliRunner().invoke(app, [command, str(path), *extra])
+        assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
+        both = done.stdout + done.stderr
+        assert not ACTING.search(both), (command, valid_id, both)
+        if not valid_id:  # every command refuses the file, naming the id as written
+            assert done.exit_code == 2
+            assert "id 's1\\x1b[2J\\x1b[H\\u202e' is not a valid id" in done.stderr
+        if command == "validate" or valid_id:  # the file that cannot be read is named
+            assert SHOWN in done.stderr, done.stderr
+        if valid_id and command != "validate":
+            assert done.exit_code == 1
+            assert f"citeaudit: source s1: file {SHOWN}" in done.stderr

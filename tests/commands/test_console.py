@@ -5,11 +5,24 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from citeaudit.commands.console import emit, exit_code, long_lived, read_catalog, read_sources
+from citeaudit.commands.console import (
+    emit,
+    err,
+    exit_code,
+    inert,
+    long_lived,
+    note,
+    out,
+    read_catalog,
+    read_sources,
+    say,
+)
 from citeaudit.errors import CatalogError, CiteauditError
 from citeaudit.report import Format
 from citeaudit.result import Outcome
@@ -71,3 +84,38 @@ def test_read_sources_hashes_the_bytes_it_checked(tmp_path: Path) -> None:
         read_sources(tmp_path / "missing.yaml")
     with pytest.raises(CatalogError, match="this is a directory"):
         read_sources(tmp_path)
+
+
+HOSTILE = "gone\x1b[2J\x1b[H\u202e.txt\x9b31m"
+SHOWN = "gone\\x1b[2J\\x1b[H\\u202e.txt\\x9b31m"
+
+
+def test_every_way_of_printing_makes_text_inert(capsys: pytest.CaptureFixture[str]) -> None:
+    say(f"warning: {HOSTILE}")
+    note(f"source s1: {HOSTILE}")
+    err().print(f"hint: {HOSTILE}", "and", HOSTILE)
+    out().print(f"listed: {HOSTILE}")
+    printed = capsys.readouterr()
+    assert printed.err.splitlines() == [
+        f"warning: {SHOWN}",
+        f"citeaudit: source s1: {SHOWN}",
+        f"hint: {SHOWN} and {SHOWN}",
+    ]
+    assert printed.out == f"listed: {SHOWN}\n"
+    assert inert("plain words, café\nand a second line") == "plain words, café\nand a second line"
+
+
+def test_a_data_report_read_at_a_terminal_is_inert(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = fixed_report()
+    run = report.run.model_copy(update={"sources_file": f"sources{HOSTILE}.yaml"})
+    report = report.model_copy(update={"run": run})
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    emit(report, Format.JSON, None)
+    at_terminal = capsys.readouterr().out
+    assert "\x1b" not in at_terminal and "\u202e" not in at_terminal
+    assert json.loads(at_terminal)["run"]["sources_file"] == f"sources{HOSTILE}.yaml"
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    emit(report, Format.JSON, None)
+    assert json.loads(capsys.readouterr().out)["run"]["sources_file"] == f"sources{HOSTILE}.yaml"

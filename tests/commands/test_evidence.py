@@ -1,8 +1,10 @@
-"""`history`, `search` and `export` on a store built by three real runs (a source that broke,
-a PDF that did not change)."""
+"""`history`, `search`, `export` and `verify-store` on a store built by three real runs (a
+source that broke, a PDF that did not change); damaged, and read-only."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from typer.testing import CliRunner
 from citeaudit.commands.app import app
 from citeaudit.commands.console import store_dir_of
 from citeaudit.store.histories import history
+from damaged_store import Kept, files_of, flip_bytes, kept
 from history_store import three_runs
 
 
@@ -115,7 +118,7 @@ def test_evidence_commands_take_the_sources_file_from_another_folder(
     assert result.exit_code == 0, result.stderr
 
 
-@pytest.mark.parametrize("command", ["history", "search", "export"])
+@pytest.mark.parametrize("command", ["history", "search", "export", "verify-store"])
 def test_evidence_help_says_where_the_store_is(command: str) -> None:
     result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
@@ -138,3 +141,89 @@ def test_export_lists_one_page_per_source_of_the_sources_file(store: Path, tmp_p
     first_capture = history(store, "p0")[0].captures[0].date
     assert pages[0]["ts"].startswith(f"{first_capture:%Y-%m-%dT%H:%M:%S}")
     assert pages[0]["title"] == "SIM"
+
+
+# -- a damaged store, and a store that can only be read ---------------------------------------
+
+
+@pytest.fixture
+def damaged(store: Path, tmp_path: Path) -> tuple[Path, Kept]:
+    """A copy of the store with bytes flipped in p0's first snapshot (the page as it was)."""
+    copy = Path(shutil.copytree(store, tmp_path / "damaged" / ".citeaudit"))
+    first = kept(copy, "p0")[0]
+    flip_bytes(copy / first.warc, first.offset, first.length)
+    return copy, first
+
+
+def test_verify_store_command(store: Path) -> None:
+    result = CliRunner().invoke(app, ["verify-store", "--store", str(store)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith("the store points at: none damaged\n")
+    assert result.stdout.startswith("checked ") and result.stdout.count("\n") == 1
+
+
+def test_verify_store_names_the_damaged_record(damaged: tuple[Path, Kept]) -> None:
+    copy, first = damaged
+    result = CliRunner().invoke(app, ["verify-store", "--store", str(copy)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"damaged: {first.warc} at offset {first.offset} ({first.record_id}): its compressed "
+        f"bytes do not decode; it holds p0's snapshot of {first.date[:10]}"
+    )
+    assert lines[1].endswith("the store points at: 1 damaged") and len(lines) == 2
+    assert "restore the WARC file from a backup" in result.stderr
+
+
+def test_history_and_search_still_list_a_damaged_copy(damaged: tuple[Path, Kept]) -> None:
+    """They read the database only: the copy is listed as kept, and its text, extracted
+    when it was captured, is still found."""
+    copy, _first = damaged
+    runner = CliRunner()
+    env = {"COLUMNS": "200"}
+    result = runner.invoke(app, ["history", "--store", str(copy)], env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "│ 3 " in next(line for line in result.stdout.splitlines() if "│ p0" in line)
+    result = runner.invoke(app, ["history", "p0", "--store", str(copy)], env=env)
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(app, ["search", "teams", "--store", str(copy)], env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "p0  web page  captured" in result.stdout
+
+
+def _every_read_command(store: Path, out: Path) -> None:
+    runner = CliRunner()
+    for args, code in (
+        (["report"], 1),  # a link has rotted: a finding
+        (["report", "--list-runs"], 0),
+        (["history"], 0),
+        (["history", "p1"], 0),
+        (["search", "commissioned"], 0),
+        (["export", "--wacz", str(out)], 0),
+        (["verify-store"], 0),
+    ):
+        result = runner.invoke(app, [*args, "--store", str(store)], env={"COLUMNS": "200"})
+        assert result.exit_code == code, (args, result.stderr)
+    assert zipfile.is_zipfile(out)
+
+
+def test_the_read_commands_change_nothing_in_the_store(store: Path, tmp_path: Path) -> None:
+    copy = Path(shutil.copytree(store, tmp_path / "copy" / ".citeaudit"))
+    before = files_of(copy)
+    _every_read_command(copy, tmp_path / "out.wacz")
+    assert files_of(copy) == before  # no -wal, -shm or lock file made, nothing touched
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="run as root, where permissions are not enforced")
+def test_the_read_commands_work_on_a_store_that_can_only_be_read(
+    store: Path, tmp_path: Path
+) -> None:
+    copy = Path(shutil.copytree(store, tmp_path / "copy" / ".citeaudit"))
+    folders = [copy.parent, copy, copy / "archive"]
+    for path in [*folders, *copy.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        _every_read_command(copy, tmp_path / "out.wacz")
+    finally:
+        for path in folders:
+            path.chmod(path.stat().st_mode | 0o200)

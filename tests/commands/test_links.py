@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -457,7 +458,7 @@ def test_validate_reports_a_missing_local_file_where_it_is_named(tmp_path: Path)
     assert result.exit_code == 2
     assert (
         f"{path}:5:11: file missing.txt does not exist (paths are relative to the folder of "
-        f"the sources file, {tmp_path.resolve()})"
+        "the sources file)"
     ) in result.stderr
     assert "letter.txt" not in result.stderr
     assert "1 problem found" in result.stderr
@@ -488,8 +489,7 @@ def test_validate_lists_a_folder_named_as_a_file_with_the_other_problems(tmp_pat
 def test_check_shows_a_missing_local_file_and_exits_1(tmp_path: Path) -> None:
     path = local_sources(tmp_path)
     problem = (
-        "file missing.txt does not exist (paths are relative to the folder of the sources "
-        f"file, {tmp_path.resolve()})"
+        "file missing.txt does not exist (paths are relative to the folder of the sources file)"
     )
 
     code, report, stderr = check_json(path)
@@ -521,3 +521,132 @@ def test_check_with_fail_on_none_still_says_so_but_exits_0(tmp_path: Path) -> No
     assert code == 0
     assert "citeaudit: source minutes: file missing.txt does not exist" in stderr
     assert by_id(report)["minutes"]["note"].startswith("file missing.txt does not exist")
+
+
+# --------------------------------------------------------------------------- refused local files
+
+ONLY_BELOW = (
+    "citeaudit reads local files only from that folder and below "
+    "(use --allow-outside-files to read it anyway)"
+)
+NEVER = (
+    "where the system keeps devices and the state of running programs, not documents: "
+    "citeaudit never reads from /proc, /sys or /dev; cite a saved copy of the document"
+)
+REFUSED = {
+    "out": f"file ../outside.txt is outside the folder of the sources file: {ONLY_BELOW}",
+    "link": (
+        "file letter.txt leads, through a symbolic link, outside the folder of the sources "
+        f"file: {ONLY_BELOW}"
+    ),
+    "pipe": (
+        "file pipe is a named pipe (FIFO), not a regular file: citeaudit reads only regular "
+        "files; cite a saved copy of the document"
+    ),
+    "zero": f"file /dev/zero is in /dev, {NEVER}",
+    "env": f"file /proc/self/environ is in /proc, {NEVER}",
+}
+
+
+def refused_sources(tmp_path: Path) -> Path:
+    """A sources file in ``tmp_path/project`` citing a good file, and files it must refuse:
+    one beside its folder, a link out of it, a FIFO, a device and the process environment."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("The board met.\n", encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("SECRET=hunter2\n", encoding="utf-8")
+    (folder / "letter.txt").symlink_to(tmp_path / "outside.txt")
+    os.mkfifo(folder / "pipe")
+    path = folder / "sources.yaml"
+    path.write_text(
+        "sources:\n"
+        "  - id: good\n    file: notes.txt\n"
+        "  - id: out\n    file: ../outside.txt\n"
+        "  - id: link\n    file: letter.txt\n"
+        "  - id: pipe\n    file: pipe\n"
+        "  - id: zero\n    file: /dev/zero\n"
+        "  - id: env\n    file: /proc/self/environ\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def citeaudit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The command in a process of its own: were a FIFO opened, the timeout ends it."""
+    return subprocess.run(
+        [sys.executable, "-m", "citeaudit", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **WIDE},
+        cwd=cwd,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_validate_reports_every_refused_local_file_where_it_is_named(tmp_path: Path) -> None:
+    path = refused_sources(tmp_path)
+
+    result = citeaudit("validate", str(path))
+
+    assert result.returncode == 2, result.stdout
+    lines = {"out": 5, "link": 7, "pipe": 9, "zero": 11, "env": 13}
+    for source_id, line in lines.items():
+        assert f"{path}:{line}:11: {REFUSED[source_id]}" in result.stderr
+    assert "notes.txt" not in result.stderr
+    assert "5 problems found" in result.stderr
+
+    allowed = citeaudit("validate", str(path), "--allow-outside-files")
+
+    assert allowed.returncode == 2
+    assert "../outside.txt" not in allowed.stderr and "letter.txt" not in allowed.stderr
+    for source_id in ("pipe", "zero", "env"):  # never read, whatever is allowed
+        assert REFUSED[source_id] in allowed.stderr
+    assert "3 problems found" in allowed.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_check_shows_every_refused_local_file_on_its_source(tmp_path: Path) -> None:
+    path = refused_sources(tmp_path)
+
+    # run from the sources file's folder, as a user would: the report names it as given
+    result = citeaudit("check", path.name, "--format", "json", cwd=path.parent)
+
+    assert result.returncode == 1, result.stderr
+    sources = by_id(json.loads(result.stdout))
+    assert sources["good"]["note"] == "local file: not checked"
+    for source_id, problem in REFUSED.items():
+        assert sources[source_id]["note"] == sources[source_id]["problem"] == problem
+        assert f"citeaudit: source {source_id}: {problem}" in result.stderr
+    assert str(tmp_path) not in result.stdout and "hunter2" not in result.stdout
+
+    allowed = citeaudit("check", str(path), "--format", "json", "--allow-outside-files")
+
+    assert allowed.returncode == 1, allowed.stderr
+
+    sources = by_id(json.loads(allowed.stdout))
+    for source_id in ("good", "out", "link"):
+        assert sources[source_id]["note"] == "local file: not checked"
+    for source_id in ("pipe", "zero", "env"):
+        assert sources[source_id]["problem"] == REFUSED[source_id]
+
+
+def test_validate_says_where_written_urls_lead_without_fetching(tmp_path: Path) -> None:
+    """A sources file from a stranger cannot hide a URL into the user's own network: validate
+    says so (no lookup, no request), and the file is still valid."""
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n"
+        "  - id: router\n    url: http://192.168.1.1/admin\n"
+        "  - id: metadata\n    url: http://169.254.169.254/latest/meta-data/\n"
+        "  - id: public\n    url: https://example.org/page\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "valid: 3 sources" in result.stdout
+    assert "note: source router: 192.168.1.1 is a private or loopback address" in result.stderr
+    assert "note: source metadata: 169.254.169.254 is a link-local address: it is never" in (
+        result.stderr
+    )
+    assert "source public" not in result.stderr

@@ -28,6 +28,7 @@ from citeaudit.fetch import (
     status_line,
     tls_problem,
 )
+from citeaudit.net import AddressRefused
 from citeaudit.vocab import LinkStatus
 from fetching import fetch_one
 from servers import (
@@ -249,3 +250,13 @@ def test_an_error_is_classified_through_its_causes() -> None:
     assert classify_error(httpx.UnsupportedProtocol("x"), url, options).failure is (
         Failure.INVALID_URL
     )
+
+
+def test_a_refused_address_is_blocked_in_the_policy_s_words_and_not_retried() -> None:
+    reason = "redirected from a public address to a private one (10.0.0.5): not followed"
+    refused = AddressRefused(reason, "10.0.0.5")
+
+    verdict = classify_error(refused, "http://10.0.0.5/admin", FetchOptions())
+
+    assert verdict == Classification(LinkStatus.BLOCKED, reason, Failure.ADDRESS)
+    assert not verdict.retryable

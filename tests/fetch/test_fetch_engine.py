@@ -5,8 +5,10 @@ every URL as given keyed to its result, callbacks, and use from a running event 
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
+import weakref
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -215,3 +217,26 @@ def test_a_request_with_the_chain_s_cookies_is_its_own(httpserver: HTTPServer) -
     assert sent == [None, None, "session=1"]
     assert results[login].status is LinkStatus.REDIRECTED
     assert results[page].status is LinkStatus.OK
+
+
+def test_without_bodies_each_body_is_handed_on_then_let_go(httpserver: HTTPServer) -> None:
+    """``on_result`` sees each body whole; with ``bodies=False`` the engine then keeps none
+    of it, so a run that archives each body as it comes never holds them all."""
+    for n in range(3):
+        httpserver.expect_request(f"/p{n}").respond_with_data(f"body {n} " * 1000)
+    urls = [httpserver.url_for(f"/p{n}") for n in range(3)]
+    seen: dict[str, bytes] = {}
+    handed: list[weakref.ref[FetchResult]] = []
+
+    def keep(result: FetchResult) -> None:
+        seen[result.url] = result.content
+        handed.append(weakref.ref(result))
+
+    results = fetch_all_sync(urls, FAST, keep, bodies=False)
+
+    assert seen == {url: f"body {n} ".encode() * 1000 for n, url in enumerate(urls)}
+    for result in results.values():
+        assert result.status is LinkStatus.OK and result.exchanges
+        assert result.content == b"" and all(e.body == b"" for e in result.exchanges)
+    gc.collect()
+    assert [ref() for ref in handed] == [None, None, None]

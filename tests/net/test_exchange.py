@@ -71,3 +71,14 @@ def test_a_body_is_never_in_a_repr_and_data_survives_pickling() -> None:
     assert "xxxx" not in repr(exchange) and "xxxx" not in repr(reply)
     assert pickle.loads(pickle.dumps(exchange)) == exchange  # worker processes send them
     assert pickle.loads(pickle.dumps(Hop("http://e/", 301))) == Hop("http://e/", 301)
+
+
+def test_the_exchange_kept_has_no_password_in_its_url_nor_credentials_in_its_headers() -> None:
+    reply = Reply("HTTP/1.1", 200, "OK", [], b"ok", False, address="127.0.0.1")
+    sent = [("Host", "h.test"), ("Authorization", "Basic YWxpY2U6UzNjcmV0UFc=")]
+
+    exchange = recorded("GET", "http://alice:S3cretPW@h.test/p", sent, reply, WHEN)
+
+    assert exchange.url == "http://h.test/p"
+    assert exchange.request_headers == (("Host", "h.test"), ("Authorization", "Basic [redacted]"))
+    assert exchange.address == "127.0.0.1"

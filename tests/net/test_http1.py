@@ -14,7 +14,7 @@ import pytest
 import trustme
 
 import lean_client
-from citeaudit.net import http1
+from citeaudit.net import AddressRefused, AddressRule, Reply, http1
 from citeaudit.vocab import LinkStatus
 from fetching import fetch
 from lean_client import (
@@ -30,6 +30,7 @@ from lean_client import (
     trusting,
     until,
 )
+from loopbacks import LINK_LOCAL_IP, PRIVATE_IP, PUBLIC_IP, LoopbackServer, pretend, resolver
 from servers import (
     RawServer,
     alpn_context,
@@ -586,3 +587,70 @@ def test_fetch_skips_early_hints() -> None:
         ("Content-Type", "text/plain"),
         ("Content-Length", "2"),
     )
+
+
+# --------------------------------------------------------------------------- address rule
+# 127.0.0.1 stands for a public address, 127.0.0.2 for a private one, 127.0.0.3 for a
+# link-local one (see loopbacks.py).
+
+FIRST = AddressRule(pretend)  # the URL the user wrote
+AFTER_PUBLIC = FIRST.after(PUBLIC_IP)  # a redirect from a public address
+
+
+def test_a_refused_address_is_never_connected_to() -> None:
+    with LoopbackServer(LINK_LOCAL_IP, keep_alive()) as server:
+        url = server.url()
+
+        async def work(client: http1.Client) -> None:
+            await client.request("GET", url, MIB, rule=FIRST)
+
+        with pytest.raises(AddressRefused, match="link-local"):
+            run(work)
+        assert server.accepted() == 0
+
+
+def test_the_reply_says_which_address_answered() -> None:
+    with LoopbackServer(PRIVATE_IP, keep_alive()) as server:
+        reply = run(lambda client: client.request("GET", server.url(), MIB, rule=FIRST))[0]
+    assert (reply.status, reply.address) == (200, PRIVATE_IP)
+
+
+def test_a_kept_connection_takes_no_request_its_address_refuses() -> None:
+    with LoopbackServer(PRIVATE_IP, keep_alive()) as server:
+
+        async def work(client: http1.Client) -> None:
+            await client.request("GET", server.url("/a"), MIB, rule=FIRST)
+            with pytest.raises(AddressRefused, match="from a public address to a private one"):
+                await client.request("GET", server.url("/b"), MIB, rule=AFTER_PUBLIC)
+            await client.request("GET", server.url("/c"), MIB, rule=FIRST)  # still kept
+
+        run(work)
+    assert targets(server) == [b"/a", b"/c"]
+    assert server.connections == 1
+
+
+def test_an_http2_connection_takes_no_request_its_address_refuses(ca: trustme.CA) -> None:
+    context = leaf_context(ca, "h2.test")
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    with LoopbackServer(PRIVATE_IP, h2_echo, context) as server:
+        url = f"https://h2.test:{server.port}"
+        client = http1.Client(
+            context=lambda: trusting(ca),
+            headers=HEADERS,
+            connect_timeout=2.0,
+            read_timeout=2.0,
+            keep_per_origin=4,
+            keep_origins=8,
+            resolve=resolver({"h2.test": [[PRIVATE_IP]]}),
+        )
+
+        async def work(client: http1.Client) -> Reply:
+            reply, _ = await client.request("GET", f"{url}/a", MIB, rule=FIRST)
+            with pytest.raises(AddressRefused):
+                await client.request("GET", f"{url}/b", MIB, rule=AFTER_PUBLIC)
+            return reply
+
+        reply = run(work, client)
+    assert (reply.http_version, reply.address) == ("HTTP/2", PRIVATE_IP)
+    assert server.requests == [b"1 GET /a"]
+    assert server.connections == 1

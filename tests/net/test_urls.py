@@ -201,3 +201,54 @@ def test_host_label_names_a_service_as_written_without_credentials() -> None:
     assert host_label("http://127.0.0.1:8080/web/") == "127.0.0.1:8080"
     assert host_label("http://reader:s3cret@archive.example:81/x") == "archive.example:81"
     assert host_label("no-scheme") == "no-scheme"
+
+
+# --------------------------------------------------------------------------- shown, not sent
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://alice:S3cretPW@127.0.0.1:8080/page", "http://127.0.0.1:8080/page"),
+        ("https://alice@example.org/a", "https://example.org/a"),  # a user name goes too
+        ("https://ghp_token123@example.org/", "https://example.org/"),
+        ("http://:pw@example.org/", "http://example.org/"),
+        ("http://a%40b:p%3Aw@example.org/x?y#z", "http://example.org/x?y#z"),
+        ("http://a@b:c@example.org/", "http://example.org/"),  # the last @ ends it
+        ("http://example.org/a@b?c=d@e#f@g", "http://example.org/a@b?c=d@e#f@g"),
+        ("http://example.org/", "http://example.org/"),
+        ("mailto:someone@example.org", "mailto:someone@example.org"),
+    ],
+)
+def test_the_url_as_shown_has_no_user_name_or_password(url: str, shown: str) -> None:
+    assert urls.shown_url(url) == shown
+
+
+def test_credentials_are_redacted_in_the_headers_kept() -> None:
+    kept = urls.redacted_headers(
+        [
+            ("Host", "example.org"),
+            ("Authorization", "Basic YWxpY2U6UzNjcmV0UFc="),
+            ("proxy-authorization", "Bearer abc"),
+            ("Cookie", "a=b"),
+        ]
+    )
+    assert kept == (
+        ("Host", "example.org"),
+        ("Authorization", "Basic [redacted]"),
+        ("proxy-authorization", "Bearer [redacted]"),
+        ("Cookie", "a=b"),
+    )
+    assert urls.redacted_headers(kept) == kept  # redacting twice changes nothing
+
+
+def test_a_message_loses_the_user_name_and_password_of_its_url() -> None:
+    url = "http://alice:S3cretPW@host.test:99999/"
+    assert urls.scrubbed(f"malformed URL {url!r}: port out of range", url) == (
+        "malformed URL 'http://host.test:99999/': port out of range"
+    )
+    assert urls.scrubbed("nothing to take out", "http://host.test/") == "nothing to take out"
+
+
+def test_basic_authorization_undoes_percent_escapes() -> None:
+    assert urls.basic_authorization("us%40er:p%3Ass") == "Basic dXNAZXI6cDpzcw=="

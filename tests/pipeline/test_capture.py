@@ -43,7 +43,9 @@ def citeaudit(*args: str) -> subprocess.Popen[str]:
 
 
 def query(db: Path, sql: str) -> list[tuple[object, ...]]:
-    connection = sqlite3.connect(db, timeout=5)
+    # Read-only: connecting must never create the database (an empty file) before the run
+    # does, which the run rightly refuses to take for its store.
+    connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
     try:
         return connection.execute(sql).fetchall()
     finally:
@@ -299,3 +301,24 @@ def test_a_page_two_sources_reach_is_fetched_and_kept_once(tmp_path: Path) -> No
             record = next(iter(ArchiveIterator(fh)))
             assert record.rec_headers.get_header("WARC-Record-ID") == snapshot.record_id
             assert record.rec_headers.get_header("WARC-Target-URI") == report
+
+
+def test_the_run_keeps_no_body_once_it_is_archived(tmp_path: Path) -> None:
+    """Each body is written to the WARC as it comes and let go: what the run keeps of a
+    fetch has no body, and the quote is still found, in the copy read back from the WARC."""
+    with LocalSite(PAGES) as site:
+        sources = write_sources(
+            tmp_path / "sources.yaml",
+            site,
+            ["/page0", "/page1"],
+            "claims:\n  - id: c\n    text: t\n    evidence:\n      - source: p1\n"
+            "        quote: Text of page 1.",
+        )
+        result = audit(load_catalog(sources), sources, AuditOptions())
+    for source in result.sources:
+        assert source.fetch is not None and source.fetch.status is LinkStatus.OK
+        assert source.fetch.content == b""
+        assert all(exchange.body == b"" for exchange in source.fetch.exchanges)
+        assert source.snapshot is not None
+    (claim,) = result.claims
+    assert claim.evidence[0].verdict.value == "verified"

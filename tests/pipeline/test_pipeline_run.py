@@ -14,6 +14,7 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
+import hostile
 from citeaudit.commands.app import app
 from documents import html_page, make_docx
 from evidence_base import TWENTY, serve, write_sources
@@ -361,8 +362,7 @@ claims:
 
 
 MISSING_NOTE = (
-    "file minutes/missing.txt does not exist (paths are relative to the folder of the "
-    "sources file, {folder})"
+    "file minutes/missing.txt does not exist (paths are relative to the folder of the sources file)"
 )
 
 
@@ -375,7 +375,7 @@ def test_a_missing_local_file_leaves_the_rest_of_the_audit_alone(tmp_path: Path)
         result = CliRunner().invoke(
             app, ["audit", str(path), "--format", "json", "--archived", "never"]
         )
-    note = MISSING_NOTE.format(folder=tmp_path.resolve())
+    note = MISSING_NOTE
 
     # the rest is audited; the file that cannot be read is a finding, as a dead link is
     assert result.exit_code == 1, result.stderr
@@ -409,3 +409,138 @@ def test_archive_keeps_every_source_but_a_missing_local_file(tmp_path: Path) -> 
         ]
     assert ("response", site.url("/page")) in kinds
     assert not [uri for kind, uri in kinds if kind == "resource"]
+
+
+# --------------------------------------------------------------------------- hostile sources
+# Each audit runs in a process of its own, so its peak memory (and its document reader's)
+# is measured; the hostile documents are real, scaled down (with the limits, for the PDF).
+
+MIB = 1024 * 1024
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FINE = html("Minutes", "As agreed, the board met in March.")
+
+
+def hostile_sources(folder: Path, site: Any, hostile_paths: list[str]) -> Path:
+    """A sources file citing the fine page (``fine``) and each hostile path (``h0``...),
+    with a claim quoting each."""
+    lines = ["sources:", f"  - id: fine\n    url: {site.url('/fine')}"]
+    lines += [f"  - id: h{n}\n    url: {site.url(path)}" for n, path in enumerate(hostile_paths)]
+    lines.append("claims:")
+    for source in ["fine", *(f"h{n}" for n in range(len(hostile_paths)))]:
+        lines.append(
+            f"  - id: on-{source}\n    text: t\n    evidence:\n      - source: {source}\n"
+            "        quote: the board met in March"
+        )
+    path = folder / "sources.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def evidence_of(report: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
+    """Each source's (verdict, note), from its claim's one piece of evidence."""
+    found = {}
+    for claim in report["claims"]:
+        (evidence,) = claim["evidence"]
+        found[evidence["source"]] = (evidence["verdict"], evidence.get("note"))
+    return found
+
+
+def test_a_gzipped_page_of_nul_bytes_costs_only_its_source(tmp_path: Path) -> None:
+    """32 KB on the wire, 32 MB of NUL bytes inflated: lxml was handed all of it (and the
+    run took 0.7 GB); the page is now seen to be no text before it is parsed."""
+    nul = hostile.gzip_response(b"<html><body><p>" + b"\0" * (32 * MIB))
+    answers = {"/fine": hostile.response(FINE, "text/html"), "/nul": nul}
+    with hostile.serve(answers) as site:
+        run = hostile.measured_audit(
+            hostile_sources(tmp_path, site, ["/nul"]), "--archived", "never"
+        )
+    assert run.code in (0, 1), run.stderr
+    found = evidence_of(json.loads(run.stdout))
+    assert found["fine"][0] == "verified"
+    assert found["h0"] == (
+        "no_text",
+        "the page is mostly NUL or control characters, not text: not searched",
+    )
+    assert run.peak < 300 * MIB
+
+
+def test_a_pdf_that_inflates_past_the_memory_limit_costs_only_its_source(tmp_path: Path) -> None:
+    """300 KB that inflate to 300 MB: pdfium read it inside the run (0.6 GB); now its reader
+    is stopped at the limit, and the evidence says why."""
+    answers = {
+        "/fine": hostile.response(FINE, "text/html"),
+        "/bomb.pdf": hostile.response(hostile.inflating_pdf(300 * MIB), "application/pdf"),
+    }
+    with hostile.serve(answers) as site:
+        sources = hostile_sources(tmp_path, site, ["/bomb.pdf"])
+        run = hostile.measured_audit(sources, "--archived", "never", "--extract-memory", "200MiB")
+    assert run.code in (0, 1), run.stderr
+    found = evidence_of(json.loads(run.stdout))
+    assert found["fine"][0] == "verified"
+    assert found["h0"] == (
+        "no_text",
+        "the PDF could not be read within the limits (it needed more than 200 MiB of memory): "
+        "not searched",
+    )
+    assert run.peak < 300 * MIB
+
+
+def test_a_docx_zip_bomb_and_a_truncated_docx_cost_only_their_sources(tmp_path: Path) -> None:
+    """A .docx whose XML unpacks to 40 MB from 170 KB (python-docx and lxml took it whole),
+    and one whose document.xml is cut off (XMLSyntaxError ended the run with exit 3)."""
+    answers = {
+        "/fine": hostile.response(FINE, "text/html"),
+        "/bomb.docx": hostile.response(hostile.docx_bomb(40 * MIB), DOCX),
+        "/cut.docx": hostile.response(hostile.truncated_docx(["The board met."] * 40), DOCX),
+    }
+    with hostile.serve(answers) as site:
+        sources = hostile_sources(tmp_path, site, ["/bomb.docx", "/cut.docx"])
+        run = hostile.measured_audit(sources, "--archived", "never")
+    assert run.code in (0, 1), run.stderr
+    found = evidence_of(json.loads(run.stdout))
+    assert found["fine"][0] == "verified"
+    verdict, note = found["h0"]
+    assert verdict == "no_text" and note is not None
+    assert note.startswith("the .docx's XML unpacks to ") and "(a zip bomb" in note
+    verdict, note = found["h1"]
+    assert verdict == "no_text" and note is not None
+    assert note.startswith("cannot read the .docx file: ")
+    assert run.peak < 300 * MIB
+
+
+def test_a_failure_judging_one_claim_or_keeping_one_text_costs_only_that_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever raises for one source, after its document is read (keeping its text for
+    search, searching it for a quote), is said on that source; the run goes on."""
+    import citeaudit.pipeline.run as run_module
+
+    verify, keep = run_module.verify_claims, run_module.keep_text
+
+    def judging(catalog: Any, copies: Any) -> Any:
+        if any(e.source == "h0" for c in catalog.claims for e in c.evidence):
+            raise IndexError("out of range")
+        return verify(catalog, copies)
+
+    def keeping(store: Any, run: Any, source_id: str, extraction: Any) -> None:
+        if source_id == "h0":
+            raise ValueError("no such column")
+        keep(store, run, source_id, extraction)
+
+    monkeypatch.setattr(run_module, "verify_claims", judging)
+    monkeypatch.setattr(run_module, "keep_text", keeping)
+    answers = {"/fine": hostile.response(FINE, "text/html")}
+    answers["/also"] = answers["/fine"]
+    with hostile.serve(answers) as site:
+        sources = hostile_sources(tmp_path, site, ["/also"])
+        result = CliRunner().invoke(app, ["audit", str(sources), "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    found = evidence_of(json.loads(result.stdout))
+    assert found["fine"][0] == "verified"
+    assert found["h0"] == (
+        "no_text",
+        "the source's text could not be searched (IndexError: out of range)",
+    )
+    assert "source h0: its text was not kept for search (ValueError: no such column)" in (
+        result.stderr
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,6 +15,7 @@ from citeaudit.report.words import (
     day,
     moment,
     plain,
+    printable,
     quoted,
     source_counts,
     summary_line,
@@ -23,6 +26,15 @@ from report_fixture import fixed_report
 def test_plain_drops_control_and_bidi_characters() -> None:
     assert plain("a\x1b[2J\u202eb\n  c") == "a[2Jb c"
     assert plain("one\ntwo", one_line=False) == "one\ntwo"
+
+
+def test_printable_shows_what_would_act_on_a_terminal() -> None:
+    text = "a\x1b[2J\x1b[H\u202eb\x9b31m\r\x00\u2066c\u200f\u2028d"
+    assert printable(text) == ("a\\x1b[2J\\x1b[H\\u202eb\\x9b31m\\x0d\\x00\\u2066c\\u200f\\u2028d")
+    assert printable("one\n\ttwo, café, 中文 ‘quoted’ …") == "one\n\ttwo, café, 中文 ‘quoted’ …"
+    assert printable(printable(text)) == printable(text)
+    as_json = printable(json.dumps({"t": text}, ensure_ascii=False), json=True)
+    assert json.loads(as_json) == {"t": text} and not re.search("[\x1b\x9b\u202e]", as_json)
 
 
 def test_clip_cuts_at_a_word() -> None:

@@ -3,7 +3,12 @@ be used (busy, damaged, not a database), and what a run does with it end to end.
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -14,10 +19,14 @@ import pytest
 
 from citeaudit.archive import WarcArchive, read_payload
 from citeaudit.errors import StoreError
+from citeaudit.report import load_report
+from citeaudit.store import StoreLock, all_histories, database, export_wacz, search, verify_store
 from citeaudit.store.database import Store, default_store_dir
 from citeaudit.store.runlog import KeptRun
 from citeaudit.store.schema import MIGRATIONS
 from citeaudit.vocab import Network
+from damaged_store import files_of
+from history_store import three_runs
 from store_samples import RUN, T0, redirected, rows, snapshot, unreachable
 
 
@@ -285,3 +294,153 @@ def test_reading_a_store_that_does_not_exist_creates_nothing(tmp_path: Path) -> 
         Store.open(tmp_path / "nowhere", create=False)
     assert caught.value.hint and "citeaudit archive" in caught.value.hint
     assert not (tmp_path / "nowhere").exists()
+
+
+# -- reading only: a store on a CD or in a folder shared read-only ----------------------------
+
+AS_ROOT = os.geteuid() == 0
+needs_permissions = pytest.mark.skipif(
+    AS_ROOT, reason="run as root, where file permissions are not enforced"
+)
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return three_runs(tmp_path_factory.mktemp("three"))
+
+
+@pytest.fixture
+def kept_store(three: Path, tmp_path: Path) -> Path:
+    """A copy of a store made by three real runs (the last an audit), of this test's own."""
+    return Path(shutil.copytree(three, tmp_path / ".citeaudit"))
+
+
+def _read_everything(store: Path, out: Path) -> None:
+    """What report, history, search, export and verify-store read."""
+    with Store.read(store) as opened:
+        assert len(opened.kept_runs()) == 1
+        assert opened.search_pages('"teams"', 5)
+    assert load_report(store).claims == []
+    assert [h.source_id for h in all_histories(store)] == ["p0", "p1"]
+    assert search(store, "commissioned")[0].source_ids == ("p1",)
+    assert export_wacz(store, out).pages == 2
+    assert verify_store(store).ok
+
+
+def test_reading_writes_nothing(kept_store: Path, tmp_path: Path) -> None:
+    """No -wal or -shm file made, the lock file untouched (held shared, never written), no
+    change to any file, however it is read; and the connection cannot write."""
+    before = files_of(kept_store)
+    assert "lock" in before and not any(name.endswith(("-wal", "-shm")) for name in before)
+    _read_everything(kept_store, tmp_path / "out.wacz")
+    with Store.read(kept_store) as opened, pytest.raises(StoreError, match="cannot be used"):
+        opened.record_fetch("run", "p0", redirected())
+    assert files_of(kept_store) == before
+
+
+@needs_permissions
+def test_a_store_that_can_only_be_read(kept_store: Path, tmp_path: Path) -> None:
+    before = files_of(kept_store)
+    folders = [kept_store, kept_store / "archive"]
+    for path in [*folders, *kept_store.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        with pytest.raises(StoreError):  # as things were: a run cannot write it
+            Store.open(kept_store)
+        _read_everything(kept_store, tmp_path / "out.wacz")
+    finally:
+        for path in folders:
+            path.chmod(path.stat().st_mode | 0o200)
+    after = files_of(kept_store)
+    assert {name: seen[:2] for name, seen in after.items()} == {
+        name: seen[:2] for name, seen in before.items()
+    }
+
+
+def test_a_killed_runs_last_writes_are_read(kept_store: Path) -> None:
+    """A run killed before its writes reached the database file left them in the -wal
+    file: a reader reads them there (an immutable reader would not see them)."""
+    code = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from citeaudit.store.database import Store\n"
+        "store = Store.open(Path(sys.argv[1]))\n"
+        "store.save_report('killed-run', __import__('datetime').datetime(2024, 5, 1), '{}')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    db = sqlite3.connect(kept_store / "citeaudit.sqlite")
+    (started,) = db.execute("SELECT started FROM runs").fetchone()
+    db.execute(
+        "INSERT INTO runs (id, started, sources_file, sources_sha256, tool_version)"
+        " VALUES ('killed-run', ?, 'sources.yaml', 'ab', '0')",
+        (started,),
+    )
+    db.commit()
+    db.close()
+    done = subprocess.run([sys.executable, "-c", code, str(kept_store)], check=False)
+    assert done.returncode == -signal.SIGKILL
+    wal = kept_store / "citeaudit.sqlite-wal"
+    assert wal.stat().st_size > 0
+    with Store.read(kept_store) as opened:
+        assert "killed-run" in [run.id for run in opened.kept_runs()]
+    if AS_ROOT:
+        return  # where permissions are enforced: read there from a folder that cannot be written
+    for path in [kept_store, *kept_store.iterdir()]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        with Store.read(kept_store) as opened:
+            assert "killed-run" in [run.id for run in opened.kept_runs()]
+    finally:
+        kept_store.chmod(0o755)
+
+
+@pytest.fixture
+def older_store(tmp_path: Path) -> Path:
+    """A store of schema 4, as an older citeaudit left it."""
+    db = sqlite3.connect(tmp_path / "citeaudit.sqlite", isolation_level=None)
+    for number in range(4):
+        db.executescript(MIGRATIONS[number])
+    db.execute("PRAGMA user_version = 4")
+    db.close()
+    return tmp_path
+
+
+def test_an_older_store_is_upgraded_when_it_can_be_written(older_store: Path) -> None:
+    with Store.read(older_store) as opened:
+        assert opened.kept_runs() == []
+    (version,) = rows(older_store / "citeaudit.sqlite", "PRAGMA user_version")
+    assert version["user_version"] == len(MIGRATIONS)
+
+
+def test_an_older_store_that_cannot_be_written_is_refused(
+    older_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = older_store / "citeaudit.sqlite"
+    data = path.read_bytes()
+    if AS_ROOT:  # root may write anything: the folder is taken at its word instead
+        monkeypatch.setattr(database.os, "access", lambda *args, **kwargs: False)
+    else:
+        older_store.chmod(0o555)
+        path.chmod(0o444)
+    try:
+        with pytest.raises(StoreError) as caught:
+            Store.read(older_store)
+    finally:
+        older_store.chmod(0o755)
+        path.chmod(0o644)
+    assert caught.value.message == (
+        f"the store at {older_store} was made by an older citeaudit: open it once with write "
+        "access (any audit) to upgrade it"
+    )
+    assert caught.value.exit_code == 2
+    assert path.read_bytes() == data
+    assert sorted(p.name for p in older_store.iterdir()) == ["citeaudit.sqlite"]
+
+
+def test_reading_alongside_a_run(kept_store: Path) -> None:
+    """A run holds the store: history, search and report read alongside it, at once."""
+    with StoreLock(kept_store, "archive"):
+        started = time.monotonic()
+        with Store.read(kept_store) as opened:
+            assert len(opened.kept_runs()) == 1
+        assert time.monotonic() - started < 2

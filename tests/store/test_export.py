@@ -26,6 +26,8 @@ from citeaudit.errors import StoreError
 from citeaudit.pipeline import AuditOptions, archive
 from citeaudit.store import Store
 from citeaudit.store.export import evidence_pages, export_wacz
+from citeaudit.store.integrity import Damage
+from damaged_store import files_of, flip_bytes
 from documents import make_pdf
 from localsite import LOCALHOST, LocalSite, html, write_sources
 
@@ -135,7 +137,9 @@ def test_export_to_a_missing_folder(store: Path, tmp_path: Path) -> None:
         export_wacz(store, tmp_path / "no" / "such" / "x.wacz")
 
 
-def test_export_first_repairs_what_a_killed_run_left(store: Path, tmp_path: Path) -> None:
+def test_export_leaves_out_what_a_killed_run_left(store: Path, tmp_path: Path) -> None:
+    """The WACZ gets the file's whole records only; the store itself is not touched (an
+    export only reads), and the next run repairs it."""
     warc = sorted((store / "archive").glob("*.warc.gz"))[-1]
     whole = warc.read_bytes()
     with open(warc, "ab") as fh:
@@ -147,11 +151,102 @@ def test_export_first_repairs_what_a_killed_run_left(store: Path, tmp_path: Path
             (f"archive/{warc.name}",),
         )
     db.close()
+    before = warc.read_bytes()
     out = tmp_path / "evidence.wacz"
-    export_wacz(store, out)
+    notes: list[str] = []
+    export_wacz(store, out, on_note=notes.append)
     with zipfile.ZipFile(out) as zf:
         assert zf.read(f"archive/{warc.name}") == whole
-    assert (store / "repaired" / f"{warc.name}.{len(whole)}.partial").stat().st_size == 40
+    assert warc.read_bytes() == before and not (store / "repaired").exists()
+    assert notes == [
+        f"archive/{warc.name} ends in an unfinished record (40 bytes) that an interrupted "
+        "run left: it is left out of the export"
+    ]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".evidence")] == []
+
+
+def _snapshots(store: Path, source_id: str) -> list[tuple[str, int, int, str, str]]:
+    db = sqlite3.connect(store / "citeaudit.sqlite")
+    try:
+        return db.execute(
+            'SELECT warc, "offset", length, record_id, date FROM snapshots WHERE source_id = ?'
+            " ORDER BY date, id",
+            (source_id,),
+        ).fetchall()
+    finally:
+        db.close()
+
+
+def test_damaged_records_are_left_out_and_the_rest_exported(store: Path, tmp_path: Path) -> None:
+    """Bytes flipped in p0's first capture (the body its revisit refers to) and in p1's
+    second: both are left out, said so, and the WACZ from the rest is valid and replays.
+    p0 has no page left; p1 is listed at its first capture. The store is not changed."""
+    (p0_first, _p0_again) = _snapshots(store, "p0")
+    (p1_first, p1_again) = _snapshots(store, "p1")
+    for name, offset, length, _id, _date in (p0_first, p1_again):
+        flip_bytes(store / name, offset, length)
+    before = files_of(store)
+    damaged: list[Damage] = []
+    out = tmp_path / "evidence.wacz"
+    export = export_wacz(store, out, on_damage=damaged.append)
+    assert files_of(store) == before
+    assert sorted((d.warc, d.offset, d.record_id) for d in damaged) == sorted(
+        (warc, offset, record_id)
+        for warc, offset, _length, record_id, _date in (p0_first, p1_again)
+    )
+    assert all(d.problem == "its compressed bytes do not decode" for d in damaged)
+    with zipfile.ZipFile(out) as zf:
+        for path in (store / "archive").glob("*.warc.gz"):
+            kept = zf.read(f"archive/{path.name}")
+            whole = path.read_bytes()
+            gone = [(o, o + n) for w, o, n, _i, _d in (p0_first, p1_again) if w.endswith(path.name)]
+            expected = whole
+            for start, end in sorted(gone, reverse=True):
+                expected = expected[:start] + expected[end:]
+            assert kept == expected
+            with io.BytesIO(kept) as stream:  # every record left is whole, its digests hold
+                for record in ArchiveIterator(stream, check_digests=True):
+                    record.content_stream().read()
+                    assert record.digest_checker.passed is not False
+        package = json.loads(zf.read("datapackage.json"))
+        for resource in package["resources"]:
+            data = zf.read(resource["path"])
+            assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        ids = {
+            r.record_id
+            for w in zf.namelist()
+            if w.startswith("archive/")
+            for r in read_records(zf.read(w))
+        }
+        assert p0_first[3] not in ids and p1_again[3] not in ids
+        pages = [json.loads(line) for line in zf.read("pages/pages.jsonl").decode().splitlines()]
+    listed = {page["url"].rsplit("/", 1)[1]: page for page in pages[1:]}
+    assert "a" not in listed  # both of p0's captures need the damaged record
+    assert listed["b"]["id"] == p1_first[3].strip("<>").removeprefix("urn:uuid:")
+    assert export.pages == len(listed) == 2
+
+
+def test_the_export_command_names_damage_and_prints_no_bytes(store: Path, tmp_path: Path) -> None:
+    (first, _again) = _snapshots(store, "p0")
+    flip_bytes(store / first[0], first[1], first[2])
+    out = tmp_path / "evidence.wacz"
+    result = CliRunner().invoke(app, ["export", "--wacz", str(out), "--store", str(store)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f"citeaudit: damaged, left out of the export: {first[0]} at offset {first[1]} "
+        f"({first[3]}): its compressed bytes do not decode; it holds p0's snapshot of "
+        f"{first[4][:10]}, the body of p0's snapshot of {_snapshots(store, 'p0')[1][4][:10]} "
+        "(a revisit)"
+    )
+    assert lines[1].startswith(f"wrote {out}: 2 WARC files")
+    assert lines[2] == (
+        f"citeaudit: 1 damaged record was left out of {out}; run 'citeaudit verify-store' to "
+        "check the whole store"
+    )
+    assert all(line.isprintable() for line in lines) and len(lines) == 3
+    assert zipfile.is_zipfile(out)
 
 
 # --------------------------------------------------------------------------- the page list
@@ -310,7 +405,7 @@ def test_the_page_list_is_each_source_at_its_newest_good_capture(
         (record,) = [r for r in runs[run] if r.url == url]
         return record
 
-    letter_uri = (three_runs.sources.parent / "letter.txt").resolve().as_uri()
+    letter_uri = "urn:citeaudit:file:letter.txt"  # named in the sources file's folder
     # the soft 404 of the last run is in the WARC, and so are the 404, the home page and
     # the redirect hops; none of them is a page
     assert at(2, f"{base}/sim").kind == "response"

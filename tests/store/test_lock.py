@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from citeaudit.errors import StoreError
-from citeaudit.store.lock import LOCK_NAME, StoreLock
+from citeaudit.store.lock import LOCK_NAME, ReadLock, StoreLock
 
 
 def test_a_busy_store_names_its_holder(tmp_path: Path) -> None:
@@ -96,3 +96,45 @@ def test_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
             holder.kill()
     with StoreLock(tmp_path, "audit", wait=5):
         pass
+
+
+# -- readers: a shared hold that keeps runs out, and writes nothing ---------------------------
+
+
+def test_readers_share_the_lock_and_keep_runs_out(tmp_path: Path) -> None:
+    with StoreLock(tmp_path, "archive"):
+        pass  # a run has used the store: the lock file is there
+    first = ReadLock(tmp_path).acquire()
+    second = ReadLock(tmp_path).acquire()
+    try:
+        assert first.held and second.held and not first.busy
+        with pytest.raises(StoreError, match="is busy"):
+            StoreLock(tmp_path, "audit", wait=0.1).acquire()
+    finally:
+        first.release()
+        second.release()
+        second.release()  # twice is harmless
+    with StoreLock(tmp_path, "audit", wait=0):
+        pass
+
+
+def test_a_reader_sees_a_run_writing_and_can_wait_for_it(tmp_path: Path) -> None:
+    run = StoreLock(tmp_path, "archive")
+    run.acquire()
+    try:
+        reader = ReadLock(tmp_path).acquire()
+        assert (reader.held, reader.busy) == (False, True)
+        assert reader.holder.startswith(f" (archive, process {os.getpid()}, since ")
+        threading.Timer(0.2, run.release).start()
+        waited = ReadLock(tmp_path, wait=5).acquire()
+        assert waited.held and not waited.busy
+        waited.release()
+    finally:
+        run.release()
+
+
+def test_a_reader_never_creates_the_lock_file(tmp_path: Path) -> None:
+    reader = ReadLock(tmp_path / "store").acquire()
+    assert (reader.held, reader.busy) == (False, False)
+    assert not (tmp_path / "store").exists()
+    reader.release()

@@ -19,6 +19,16 @@ from werkzeug import Request, Response
 from citeaudit.fetch import FetchOptions
 from citeaudit.net import USER_AGENT
 from citeaudit.webarchive import Answer, ArchiveClient, ArchiveUnavailable
+from loopbacks import (
+    LINK_LOCAL_IP,
+    PRIVATE_IP,
+    PUBLIC_IP,
+    LoopbackServer,
+    page,
+    pretend,
+    response,
+    serve,
+)
 from servers import RawServer, SlowServer, answer, read_request, unused_port
 
 T = TypeVar("T")
@@ -271,3 +281,55 @@ def test_messages_name_the_archive_without_its_credentials(httpserver: HTTPServe
 
     assert reason == f"{httpserver.host}:{httpserver.port} answered 503 Service Unavailable"
     assert "s3cret" not in reason and "reader" not in reason
+
+
+# --------------------------------------------------------------------------- addresses
+# 127.0.0.1 stands for a public address, 127.0.0.2 for a private one, 127.0.0.3 for a
+# link-local one (see loopbacks.py).
+
+GUARDED = replace(QUICK, address_classifier=pretend)
+
+
+def test_an_archive_cannot_send_the_client_into_private_space() -> None:
+    """A URL a public archive's answer names (Location, Link) is a hop from a public
+    address; a private archive the user named is theirs to ask."""
+    with LoopbackServer(PRIVATE_IP, page()) as private:
+        inside = private.url("/web/2020/x")
+        links = f'<{private.url("/web/2019/x")}>; rel="memento"'
+        answers = {"/web/x": response("302 Found", {"Location": inside, "Link": links})}
+        with LoopbackServer(PUBLIC_IP, serve(answers)) as archive:
+
+            async def work(client: ArchiveClient) -> tuple[Answer, list[str]]:
+                first = await client.request("GET", archive.url("/web/x"))
+                reasons = []
+                for url in (first.location or "", private.url("/web/2019/x")):
+                    with pytest.raises(ArchiveUnavailable) as caught:
+                        await client.request("GET", url)
+                    reasons.append(caught.value.reason)
+                return first, reasons
+
+            first, reasons = with_client(GUARDED, work)
+        assert private.accepted() == 0
+        assert get(private.url("/web/own"), GUARDED).status == 200  # asked for directly
+    assert first.status == 302
+    assert (
+        reasons
+        == [f"redirected from a public address to a private one ({PRIVATE_IP}): not followed"] * 2
+    )
+
+
+def test_a_link_local_archive_is_never_asked() -> None:
+    with LoopbackServer(LINK_LOCAL_IP, page()) as metadata:
+        reason = failure(metadata.url("/web/x"), GUARDED)
+        assert metadata.accepted() == 0
+    assert reason.startswith(f"{LINK_LOCAL_IP} is a link-local address")
+
+
+def test_an_archive_url_s_credentials_are_sent_but_not_kept() -> None:
+    with LoopbackServer(PUBLIC_IP, page()) as archive:
+        url = f"http://user:S3cretPW@{PUBLIC_IP}:{archive.port}/web/x"
+        got = get(url, GUARDED)
+    (request,) = archive.requests
+    assert b"Authorization: Basic dXNlcjpTM2NyZXRQVw==" in request
+    assert got.url == archive.url("/web/x")
+    assert ("Authorization", "Basic [redacted]") in got.exchange.request_headers

@@ -9,6 +9,10 @@ from citeaudit._lazy import exports
 
 if TYPE_CHECKING:
     from citeaudit.archive.readback import DEFAULT_PAYLOAD_LIMIT as DEFAULT_PAYLOAD_LIMIT
+    from citeaudit.archive.readback import RecordCheck as RecordCheck
+    from citeaudit.archive.readback import WarcCheck as WarcCheck
+    from citeaudit.archive.readback import check_snapshot as check_snapshot
+    from citeaudit.archive.readback import check_warc as check_warc
     from citeaudit.archive.readback import read_exchange as read_exchange
     from citeaudit.archive.readback import read_payload as read_payload
     from citeaudit.archive.recovery import Repair as Repair
@@ -32,7 +36,15 @@ if TYPE_CHECKING:
 exports(
     globals(),
     {
-        "readback": ("DEFAULT_PAYLOAD_LIMIT", "read_exchange", "read_payload"),
+        "readback": (
+            "DEFAULT_PAYLOAD_LIMIT",
+            "RecordCheck",
+            "WarcCheck",
+            "check_snapshot",
+            "check_warc",
+            "read_exchange",
+            "read_payload",
+        ),
         "recovery": ("Repair", "WarcScan", "repair_warc", "scan_warc"),
         "snapshot": (
             "ARCHIVE_DIR",

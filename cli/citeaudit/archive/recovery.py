@@ -7,7 +7,9 @@ may then fail on the file. Before the next run writes anything (under the store 
 WARC file that was not closed cleanly is scanned, and a partial last member is cut off the
 end. The cut bytes are not thrown away: they are kept in ``<store>/repaired/`` and the
 repair is recorded in the ``warc_repairs`` table. No database row ever points past the
-last whole record, so nothing the store refers to is touched.
+last whole record, so nothing the store refers to is touched. A record damaged later (a
+member that no longer decodes, with whole ones after it) is not an unfinished end: it is
+left where it is, so the records after it are kept, and ``verify-store`` reports it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from citeaudit.archive.readback import check_warc
 from citeaudit.errors import StoreError
 
 REPAIRED_DIR = "repaired"
@@ -107,25 +110,33 @@ def repair_warc(store_dir: Path, name: str) -> Repair | None:
         return None
     if scan.size == 0:
         return None  # an empty file: nothing to cut; it is removed by the caller's check
+    # Something other than whole members: an unfinished end, or damage inside the file (a
+    # member that does not decode, whole ones after it). Only an unfinished end is cut:
+    # cutting at damage would cut every whole record after it too. Damage is left as it
+    # is, for verify-store to report.
+    cut = check_warc(path).unfinished
+    if cut == 0:
+        return None
+    complete = scan.size - cut
     aside_dir = Path(store_dir) / REPAIRED_DIR
-    aside = aside_dir / f"{path.name}.{scan.complete}.partial"
+    aside = aside_dir / f"{path.name}.{complete}.partial"
     try:
         aside_dir.mkdir(parents=True, exist_ok=True)
         with open(path, "rb") as src, open(aside, "wb") as dst:
-            src.seek(scan.complete)
+            src.seek(complete)
             while chunk := src.read(_CHUNK):
                 dst.write(chunk)
             dst.flush()
-        if scan.complete == 0:
+        if complete == 0:
             path.unlink()
         else:
             with open(path, "r+b") as fh:
-                fh.truncate(scan.complete)
+                fh.truncate(complete)
     except OSError as exc:
         raise StoreError(f"cannot repair the archive file {path}: {exc.strerror}") from exc
     return Repair(
         warc=name,
-        kept=scan.complete,
-        cut=scan.partial,
+        kept=complete,
+        cut=cut,
         moved_to=f"{REPAIRED_DIR}/{aside.name}",
     )

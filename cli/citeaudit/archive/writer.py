@@ -28,10 +28,10 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import TracebackType
 from typing import TYPE_CHECKING, BinaryIO
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import quote, urldefrag, urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -48,7 +48,7 @@ from citeaudit.archive.snapshot import (
     warc_date,
 )
 from citeaudit.errors import StoreError
-from citeaudit.net import header
+from citeaudit.net import header, redacted_headers, shown_url
 
 if TYPE_CHECKING:
     from citeaudit.fetch import FetchResult
@@ -62,6 +62,9 @@ REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-dig
 GZIP_LEVEL = 6
 #: Metadata records are filed under this URI prefix and the capture's record UUID.
 CAPTURE_URN = "urn:citeaudit:capture:"
+#: A local file is filed under this URI prefix and its name relative to the sources file's
+#: folder (:func:`file_uri`): an absolute path would tell where the user keeps their files.
+FILE_URN = "urn:citeaudit:file:"
 
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # Headers that describe the wire framing of a body we no longer hold in that framing.
@@ -138,9 +141,31 @@ def _request_target(url: str) -> str:
     return target
 
 
+def file_uri(name: str | PurePath) -> str:
+    """The URI a local file is filed under: :data:`FILE_URN` and its name relative to the
+    sources file's folder, percent-encoded (``urn:citeaudit:file:minutes/notes.txt``).
+
+    A ``urn:`` because pywb replays such a URI as written, where it takes a relative
+    ``file:`` URI for a host name. The slash after each leading ``..`` (a file outside the
+    folder, when allowed) is encoded: a browser would otherwise fold those segments away in
+    the replay address. An absolute name is refused.
+    """
+    text = PurePath(name).as_posix() if isinstance(name, PurePath) else name
+    if not text or text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[/\\]", text):
+        raise ValueError(
+            "a local file is archived under its name relative to the sources file's "
+            f"folder, not {text!r}"
+        )
+    quoted = quote(text, safe="/")
+    up = re.match(r"(?:\.\./)*", quoted)
+    ups = up.group(0) if up else ""
+    return FILE_URN + ups.replace("/", "%2F") + quoted[len(ups) :]
+
+
 def _target_uri(url: str) -> str:
-    """The URI a record is filed under: a #fragment is never sent, so it is not part of it."""
-    return urldefrag(url).url
+    """The URI a record is filed under: a #fragment is never sent, so it is not part of it;
+    nor is a user name or password kept, though they were sent."""
+    return shown_url(urldefrag(url).url)
 
 
 class WarcArchive:
@@ -390,7 +415,10 @@ class WarcArchive:
 
         request_line = f"{exchange.method} {_request_target(exchange.url)} HTTP/1.1"
         request_http = _HttpHeaders(
-            request_line, _header_list(exchange.request_headers), is_http_request=True
+            request_line,
+            # Credentials as kept: redacted (the block digest is of these very bytes).
+            _header_list(redacted_headers(exchange.request_headers)),
+            is_http_request=True,
         )
         request_warc = self._warc_headers("request", request_id, date)
         request_warc.add_header("WARC-Target-URI", uri)
@@ -472,7 +500,7 @@ class WarcArchive:
         )
         headers = self._warc_headers("response", record_id, warc_date(archived))
         headers.add_header("WARC-Target-URI", uri)
-        headers.add_header("WARC-Source-URI", _clean(exchange.url))
+        headers.add_header("WARC-Source-URI", _clean(shown_url(exchange.url)))
         headers.add_header("WARC-Creation-Date", warc_date(created))
         if exchange.truncated:
             headers.add_header("WARC-Truncated", "length")
@@ -502,13 +530,15 @@ class WarcArchive:
         )
 
     def write_file(
-        self, path: Path, data: bytes, content_type: str, *, facts: Facts | None = None
+        self, name: str | PurePath, data: bytes, content_type: str, *, facts: Facts | None = None
     ) -> Snapshot:
-        """Archive a local file source as a ``resource`` record with a ``file://`` URI.
+        """Archive a local file source as a ``resource`` record filed under :func:`file_uri`.
 
-        ``facts`` are written after it in a metadata record, as for :meth:`write_fetch`.
+        ``name``: the file's name relative to the sources file's folder, never an absolute
+        path (the WARC is shared). ``facts`` are written after it in a metadata record, as
+        for :meth:`write_fetch`.
         """
-        uri = Path(path).resolve().as_uri()
+        uri = file_uri(name)
         captured = utc(self._now())
         record_id = self._record_id()
         headers = self._warc_headers("resource", record_id, warc_date(captured))

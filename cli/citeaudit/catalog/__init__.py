@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from citeaudit.catalog.entries import Span as Span
     from citeaudit.catalog.entries import check_url as check_url
     from citeaudit.catalog.localfiles import MAX_LOCAL_FILE as MAX_LOCAL_FILE
+    from citeaudit.catalog.localfiles import local_file_name as local_file_name
     from citeaudit.catalog.localfiles import local_file_problem as local_file_problem
+    from citeaudit.catalog.localfiles import read_local_file as read_local_file
     from citeaudit.catalog.reader import MAX_BYTES as MAX_BYTES
     from citeaudit.catalog.reader import load_catalog as load_catalog
     from citeaudit.catalog.reader import parse_catalog as parse_catalog
@@ -38,7 +40,12 @@ exports(
             "Span",
             "check_url",
         ),
-        "localfiles": ("MAX_LOCAL_FILE", "local_file_problem"),
+        "localfiles": (
+            "MAX_LOCAL_FILE",
+            "local_file_name",
+            "local_file_problem",
+            "read_local_file",
+        ),
         "reader": ("MAX_BYTES", "load_catalog", "parse_catalog"),
     },
 )

@@ -8,8 +8,9 @@ rather than changing the catalog.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -48,6 +49,10 @@ _KIND_WORDS: dict[str, LocatorKind] = {
     "¶": "paragraph",
 }
 _PART = re.compile(r"^(?P<word>§§|§|¶|[A-Za-z]+)\.?\s*(?P<rest>.*)$")
+MAX_NUMBER: Final = 100_000
+"""The highest page, slide, paragraph or section number a locator may cite: no document has
+more pages, and every number up to it fits every integer type used downstream."""
+
 _RANGE = re.compile(
     r"^(?P<first>[0-9]+|[ivxlcdm]+)(?:\s*[-‐-―−]\s*(?P<last>[0-9]+|[ivxlcdm]+))?$", re.IGNORECASE
 )
@@ -62,20 +67,47 @@ class Span(_Frozen):
     first: str
     last: str
 
+    @field_validator("first", "last")
+    @classmethod
+    def _within_a_document(cls, label: str) -> str:
+        check_number("number", label)
+        return label
+
     def __str__(self) -> str:
         return self.first if self.first == self.last else f"{self.first}-{self.last}"
 
     def contains(self, label: str) -> bool:
-        """Whether ``label`` falls in this span (numerically when all are numbers)."""
-        if self.first.isdigit() and self.last.isdigit() and label.isdigit():
-            return int(self.first) <= int(label) <= int(self.last)
+        """Whether ``label`` (as printed on a page, which may be anything) falls in this span:
+        numerically when all three are numbers a document can have."""
+        first, last, number = _number(self.first), _number(self.last), _number(label)
+        if first is not None and last is not None and number is not None:
+            return first <= number <= last
         return label.lower() in (self.first.lower(), self.last.lower())
 
     def numbers(self) -> range | None:
         """The span as a range of numbers, or None when a label is not a number."""
-        if self.first.isdigit() and self.last.isdigit():
-            return range(int(self.first), int(self.last) + 1)
+        first, last = _number(self.first), _number(self.last)
+        if first is not None and last is not None:
+            return range(first, last + 1)
         return None
+
+
+def _number(label: str) -> int | None:
+    """The number a label is, when it is one a document can have (up to MAX_NUMBER)."""
+    if not (label.isascii() and label.isdigit()):
+        return None
+    digits = label.lstrip("0")
+    if len(digits) > len(str(MAX_NUMBER)):  # int() of thousands of digits is refused
+        return None
+    number = int(digits or "0")
+    return number if number <= MAX_NUMBER else None
+
+
+def check_number(kind: str, label: str) -> None:
+    """Raise ValueError when ``label`` is a number (ASCII digits) beyond any document."""
+    if label.isascii() and label.isdigit() and _number(label) is None:
+        shown = label if len(label) <= 30 else label[:27] + "..."
+        raise ValueError(f"{kind} {shown} is beyond any document: check the locator")
 
 
 class Locator(_Frozen):
@@ -89,6 +121,11 @@ class Locator(_Frozen):
 
     def __str__(self) -> str:
         return self.text
+
+    @model_validator(mode="after")
+    def _within_a_document(self) -> Locator:
+        _check_total(self.text, (*self.pages, *self.slides, *self.paragraphs))
+        return self
 
     @classmethod
     def parse(cls, text: str) -> Locator:
@@ -116,6 +153,9 @@ class Locator(_Frozen):
                     "para (for example 'p. 3', 'pp. 7-8', 'Slide 15', 'Section 1, p. 5')"
                 )
             if kind == "section":
+                if re.fullmatch(r"[0-9]+(?:\.[0-9]+)*", value):
+                    for number in value.split("."):
+                        check_number("section", number)
                 sections.append(value)
                 continue
             span = _RANGE.match(value)
@@ -124,15 +164,31 @@ class Locator(_Frozen):
                     f"cannot read locator {printed!r}: {value!r} is not a number or range"
                 )
             first, last = span.group("first"), span.group("last") or span.group("first")
-            if first.isdigit() and last.isdigit() and int(last) < int(first):
+            check_number(kind, first)
+            check_number(kind, last)
+            low, high = _number(first), _number(last)
+            if low is not None and high is not None and high < low:
                 raise ValueError(f"locator {printed!r}: range {value!r} runs backwards")
             found[kind].append(Span(first=first, last=last))
+        _check_total(printed, [span for spans in found.values() for span in spans])
         return cls(
             text=printed,
             pages=tuple(found["page"]),
             slides=tuple(found["slide"]),
             sections=tuple(sections),
             paragraphs=tuple(found["paragraph"]),
+        )
+
+
+def _check_total(printed: str, spans: Sequence[Span]) -> None:
+    """Raise ValueError when ``spans`` together cite more than a document can have: what
+    they cite is listed, page by page, when a passage's place is checked."""
+    cited = sum(len(r) if (r := span.numbers()) is not None else 1 for span in spans)
+    if cited > MAX_NUMBER:
+        shown = printed if len(printed) <= 40 else printed[:37] + "..."
+        raise ValueError(
+            f"locator {shown!r} cites {cited:,} pages, slides or paragraphs in all, more than "
+            "any document has: check the locator"
         )
 
 

@@ -10,6 +10,7 @@ not report them again in other words.
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final, TypeAlias
@@ -34,19 +35,64 @@ class _Invalid:
 INVALID: Final = _Invalid()
 
 
+_LINE: Final = 1 << 32
+
+
+def pack(line: int, column: int) -> int:
+    """A line and column as one number (a file is far shorter than 2**32 characters)."""
+    return line * _LINE + column
+
+
+def unpack(packed: int) -> Pos:
+    return divmod(packed, _LINE)
+
+
+class Marks:
+    """Where each value (or key) was written, by its path: a dict of paths to positions,
+    each kept as one number (:func:`pack`) rather than a pair of them, which halves what a
+    file of a million values keeps. Read like a dict; written through :attr:`packed`."""
+
+    __slots__ = ("packed",)
+
+    def __init__(self) -> None:
+        self.packed: dict[Path_, int] = {}
+
+    def __setitem__(self, path: Path_, at: Pos) -> None:
+        self.packed[path] = pack(*at)
+
+    def __getitem__(self, path: Path_) -> Pos:
+        return unpack(self.packed[path])
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.packed
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    @typing.overload
+    def get(self, path: Path_) -> Pos | None: ...
+    @typing.overload
+    def get(self, path: Path_, default: Pos) -> Pos: ...
+    def get(self, path: Path_, default: Pos | None = None) -> Pos | None:
+        packed = self.packed.get(path)
+        return default if packed is None else unpack(packed)
+
+
 @dataclass
 class Located:
     """One reading of one file: the problems found and where each value was written."""
 
     filename: str
     problems: list[Problem] = field(default_factory=list)
-    marks: dict[Path_, Pos] = field(default_factory=dict)
-    key_marks: dict[Path_, Pos] = field(default_factory=dict)
+    marks: Marks = field(default_factory=lambda: Marks())
+    key_marks: Marks = field(default_factory=lambda: Marks())
     raw: dict[Path_, str] = field(default_factory=dict)
     reported: set[Path_] = field(default_factory=set)
 
     def add(self, pos: Pos, message: str) -> None:
-        self.problems.append(Problem(self.filename, max(pos[0], 1), max(pos[1], 1), message))
+        """Report ``message`` at ``pos``; what it quotes from the file is made :func:`shown`."""
+        line, column = max(pos[0], 1), max(pos[1], 1)
+        self.problems.append(Problem(self.filename, line, column, shown(message)))
 
     def fail(self) -> CatalogError:
         """Every problem found, once each, in file order."""
@@ -55,7 +101,10 @@ class Located:
 
 
 def pos(mark: object) -> Pos:
-    """A PyYAML mark (0-based) as a 1-based line and column."""
+    """A PyYAML mark (0-based) as a 1-based line and column; a position already made into
+    one and packed (as the nodes of a read file keep them) unpacked."""
+    if isinstance(mark, int):
+        return unpack(mark)
     line = getattr(mark, "line", 0)
     column = getattr(mark, "column", 0)
     return (line + 1 if isinstance(line, int) else 1, column + 1 if isinstance(column, int) else 1)
@@ -68,6 +117,13 @@ def line_col(text: str, index: int) -> Pos:
         line += 1
         start = match.end()
     return line, index - start + 1
+
+
+def shown(text: str) -> str:
+    """Text from the file as a message may quote it: a character that would act on a
+    terminal or reorder the line (a control character, a bidi override) written as Python
+    writes it in a string, ``\\x1b``, ``\\u202e``; other text as it is."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def short(value: object, limit: int = 40) -> str:
@@ -223,7 +279,7 @@ def _no_space(lines: list[str], number: int) -> tuple[Pos, str] | None:
     match = _NO_SPACE.match(_line(lines, number))
     if match is None:
         return None
-    key, value = match.group(1), match.group(2)
+    key, value = shown(match.group(1)), shown(match.group(2))
     return (number, match.end(1) + 1), (
         f"there is no space after the colon in '{key}:{value}': write '{key}: {value}' "
         "(without the space YAML reads it as text, not as a key and its value)"

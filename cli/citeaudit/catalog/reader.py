@@ -27,8 +27,10 @@ from citeaudit.catalog.validation import Validation
 from citeaudit.catalog.yamltree import NULL_TAG, Alias, Stop, YamlTree
 from citeaudit.errors import CatalogError, Problem
 
-MAX_BYTES: Final = 10 * 1024 * 1024
-"""Larger files are refused: a sources file is a few hundred kilobytes at most."""
+MAX_BYTES: Final = 32 * 1024 * 1024
+"""Larger files are refused. A link list of 100,000 sources with titles is some 15 MB and
+reads in about 500 MB of memory; this leaves it twice that, and keeps a run within about
+1 GB (``bench/bench_yaml.py`` measures it)."""
 
 _EXAMPLE: Final = (
     "sources: [{id: smith-2020, url: 'https://example.org/report'}] and "
@@ -36,11 +38,14 @@ _EXAMPLE: Final = (
 )
 
 
-def load_catalog(path: Path, *, check_files: bool = False) -> Catalog:
+def load_catalog(
+    path: Path, *, check_files: bool = False, allow_outside_files: bool = False
+) -> Catalog:
     """Read and check the sources file at ``path``; raise CatalogError listing every problem.
 
     ``check_files``: also report each local file that cannot be read, at its ``file:``
-    (``validate`` does; a run instead judges that source unavailable and goes on).
+    (``validate`` does; a run instead judges that source unavailable and goes on);
+    ``allow_outside_files``: files outside the sources file's folder may be read.
     """
     name = str(path)
     try:
@@ -57,16 +62,28 @@ def load_catalog(path: Path, *, check_files: bool = False) -> Catalog:
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return _fail(name, f"cannot read the file: {reason}")
-    return parse_catalog(data, name, files_in=path.parent if check_files else None)
+    return parse_catalog(
+        data,
+        name,
+        files_in=path.parent if check_files else None,
+        allow_outside_files=allow_outside_files,
+    )
 
 
-def parse_catalog(data: str | bytes, filename: str, *, files_in: Path | None = None) -> Catalog:
+def parse_catalog(
+    data: str | bytes,
+    filename: str,
+    *,
+    files_in: Path | None = None,
+    allow_outside_files: bool = False,
+) -> Catalog:
     """Check a sources file's contents; raise CatalogError listing every problem found.
 
     ``filename`` is only used to label the problems. ``files_in``: the folder local files
-    are relative to, to report each one that cannot be read (None: they are not looked at).
+    are relative to, to report each one that cannot be read (None: they are not looked at);
+    ``allow_outside_files``: files outside that folder may be read.
     """
-    reader = _Reader(filename, files_in=files_in)
+    reader = _Reader(filename, files_in=files_in, allow_outside_files=allow_outside_files)
     try:
         return reader.read(data)
     except CatalogError:
@@ -86,6 +103,7 @@ class _Reader(YamlTree, Validation, LocalFiles):
     """One reading of one file, from bytes to the checked catalog."""
 
     files_in: Path | None = None
+    allow_outside_files: bool = False
 
     def read(self, data: str | bytes) -> Catalog:
         text = self.decode(data)
@@ -121,7 +139,7 @@ class _Reader(YamlTree, Validation, LocalFiles):
         if isinstance(value, dict):
             self.cross_check(value)
             if self.files_in is not None:
-                self.check_files(value, self.files_in)
+                self.check_files(value, self.files_in, self.allow_outside_files)
         if self.problems or catalog is None:
             raise self.fail()
         return catalog

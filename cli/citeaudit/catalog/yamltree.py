@@ -1,16 +1,23 @@
 """YAML text to plain data, remembering where each value was written.
 
 A sources file is read from the parser's events rather than with ``yaml.compose``, which
-recurses once per nesting level (a file of 1000 ``[`` would crash it) and has no size limit:
-here nesting and the number of values (aliases counted each time they are used, which stops
-alias bombs early) are capped. Then the nodes become plain data, each value's line and
-column recorded, and what YAML would hide (duplicate keys, loops through aliases, tags a
-sources file has no use for) is reported.
+recurses once per nesting level (a file of 1000 ``[`` would crash it) and has no size limit.
+What is capped is what can grow beyond the file itself: nesting, the length of one value,
+and aliases (how often they are used, and how many values they repeat in all, which stops a
+"billion laughs" file before it is expanded). What is written out plainly is limited only by
+the file's size (:data:`~citeaudit.catalog.reader.MAX_BYTES`): a link list of 100,000 sources
+is honest work. Then the nodes become plain data, each value's line and column recorded, and
+what YAML would hide (duplicate keys, loops through aliases, tags a sources file has no use
+for) is reported.
 """
 
 from __future__ import annotations
 
+import gc
+import operator
 import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -19,9 +26,10 @@ from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.events import (
     AliasEvent,
-    CollectionEndEvent,
+    MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
+    SequenceEndEvent,
     SequenceStartEvent,
     StreamEndEvent,
 )
@@ -33,23 +41,32 @@ from citeaudit.catalog.problems import (
     Path_,
     Pos,
     line_col,
+    pack,
     pos,
     short,
+    shown,
+    unpack,
     yaml_syntax,
 )
 
-MAX_NODES: Final = 200_000
-"""Values read (aliases counted each time they are used): stops alias bombs early."""
-
 MAX_DEPTH: Final = 64
 """Nesting deeper than this is refused: the catalog itself is six levels deep."""
+
+MAX_ALIASES: Final = 200_000
+"""Aliases (``*name``) a file may use: two for each of 100,000 sources."""
+
+MAX_EXPANDED: Final = 1_000_000
+"""Values aliases may repeat in all, counted before any is expanded: a "billion laughs"
+file (aliases of aliases, each ten times the last) is stopped while it is read."""
+
+MAX_SCALAR: Final = 100_000
+"""Characters one value may hold: a long quote is a few thousand."""
 
 _YAML = "tag:yaml.org,2002:"
 _STR, NULL_TAG, _BOOL = _YAML + "str", _YAML + "null", _YAML + "bool"
 _INT, _FLOAT, _TIMESTAMP = _YAML + "int", _YAML + "float", _YAML + "timestamp"
 _SEQ, _MAP, _MERGE, _VALUE = _YAML + "seq", _YAML + "map", _YAML + "merge", _YAML + "value"
 _SCALAR_TAGS: Final = {_STR, NULL_TAG, _BOOL, _INT, _FLOAT, _TIMESTAMP, _VALUE}
-_OPENS: Final = (SequenceStartEvent, MappingStartEvent)
 
 
 class Alias(Node):
@@ -59,8 +76,8 @@ class Alias(Node):
     it was written.
     """
 
-    def __init__(self, target: Node | None, mark: Mark | None) -> None:
-        super().__init__(target.tag if target else NULL_TAG, None, mark, None)
+    def __init__(self, target: Node | None, at: int) -> None:
+        super().__init__(target.tag if target else NULL_TAG, None, _as_mark(at), None)
         self.target = target
 
 
@@ -68,12 +85,29 @@ class Stop(Exception):
     """Reading cannot go on (YAML syntax error, alias bomb): report what was found so far."""
 
 
+class _Open:
+    """A list or mapping being read: its node, a key waiting for its value, and how many
+    values it holds so far with its aliases expanded."""
+
+    __slots__ = ("key", "node", "size")
+
+    def __init__(self, node: CollectionNode) -> None:
+        self.node = node
+        self.key: Node | None = None
+        self.size = 1
+
+
 @dataclass
 class YamlTree(Located):
-    """Reads one file's YAML into nodes, then into plain data with every value located."""
+    """Reads one file's YAML into nodes, then into plain data with every value located.
 
-    walked: int = 0
+    Each node keeps its position packed in one number (:func:`~citeaudit.catalog.problems.pack`)
+    where PyYAML keeps a mark (an object of six fields), shared with :attr:`marks`.
+    """
+
     constructor: SafeConstructor = field(default_factory=SafeConstructor)
+    anchored: set[int] = field(default_factory=set)
+    """The nodes an anchor names (by id): kept whole while walking, aliases repeat them."""
 
     # -----------------------------------------------------------------------------------------
     # YAML text to nodes
@@ -97,6 +131,7 @@ class YamlTree(Located):
                 return self._compose(fast(text))
             except yaml.YAMLError:
                 del self.problems[known:]
+                self.anchored.clear()
         try:
             loader = yaml.SafeLoader(text)
         except yaml.reader.ReaderError as exc:
@@ -121,7 +156,8 @@ class YamlTree(Located):
             if loader.check_event(StreamEndEvent):
                 return None
             loader.get_event()  # document start
-            root = self.compose_document(loader)
+            with _collector_paused():
+                root = self.compose_document(loader)
             loader.get_event()  # document end
             if not loader.check_event(StreamEndEvent):
                 second = loader.get_event()
@@ -137,78 +173,123 @@ class YamlTree(Located):
             loader.dispose()
 
     def compose_document(self, loader: yaml.SafeLoader) -> Node:
-        """Build the node tree of one document without recursion, with caps on size and depth."""
+        """Build the node tree of one document without recursion, with caps on what expands:
+        nesting, one value's length, and aliases. Run once per event of the file (a million
+        for 100,000 sources), so the common case comes first and nothing is done twice."""
         anchors: dict[str, Node] = {}
-        stack: list[tuple[CollectionNode, list[Node]]] = []  # open collections, pending key
-        count = 0
+        sizes: dict[int, int] = {}  # values each anchored node holds, aliases expanded
+        stack: list[_Open] = []
+        parent: _Open | None = None  # stack[-1]
+        aliases = expanded = 0
         # Most scalars (ids, URLs, titles) are quoted, or start with a character that no
         # implicit resolver looks at: the resolver would call them text, which is known here
-        # without asking it, at a sixth of the cost.
+        # without asking it, at a sixth of the cost. Plain ones it is asked about are mostly
+        # keys, asked about again and again: its answers are kept.
         resolvers = loader.yaml_implicit_resolvers
         plain_text = None not in resolvers and not loader.yaml_path_resolvers
+        text_tag = loader.DEFAULT_SCALAR_TAG
+        resolved: dict[str, str] = {}
+        node: Node
         while True:
             event = loader.get_event()
-            if isinstance(event, CollectionEndEvent):
-                closed, _ = stack.pop()
-                closed.end_mark = _mark(event.end_mark)
+            kind = type(event)
+            if kind is SequenceEndEvent or kind is MappingEndEvent:
+                closed = stack.pop()
+                if id(closed.node) in self.anchored:
+                    sizes[id(closed.node)] = closed.size
                 if not stack:
-                    return closed
-                continue
-            count += 1
-            if count > MAX_NODES:
-                self.add(pos(event.start_mark), f"the file holds more than {MAX_NODES} values")
-                raise Stop
-            node: Node
-            if isinstance(event, AliasEvent):
-                target = anchors.get(event.anchor or "")
-                if target is None:
-                    self.add(
-                        pos(event.start_mark),
-                        f"alias *{event.anchor} names no anchor: define &{event.anchor} before "
-                        "using it",
-                    )
-                node = Alias(target, _mark(event.start_mark))
-            elif isinstance(event, ScalarEvent):
-                tag, value, implicit = event.tag, event.value, event.implicit
-                if tag is None or tag == "!":
-                    if plain_text and (not implicit[0] or (value and value[0] not in resolvers)):
-                        tag = loader.DEFAULT_SCALAR_TAG
-                    else:
-                        tag = loader.resolve(ScalarNode, value, implicit)
-                node = ScalarNode(tag, value, _mark(event.start_mark), style=event.style)
-            elif isinstance(event, _OPENS):
-                kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = loader.resolve(kind, None, event.implicit)
-                node = kind(tag, [], _mark(event.start_mark), flow_style=event.flow_style)
-            else:  # the parser never sends anything else inside a document
-                raise yaml.YAMLError(f"unexpected {type(event).__name__}")
-            if not isinstance(event, AliasEvent) and event.anchor is not None:
-                if event.anchor in anchors:
-                    line, column = pos(anchors[event.anchor].start_mark)
-                    self.add(
-                        pos(event.start_mark),
-                        f"anchor &{event.anchor} is already defined at line {line}, column "
-                        f"{column}: give this one another name",
-                    )
-                anchors[event.anchor] = node
-            if stack:
-                parent, pending = stack[-1]
-                if isinstance(parent, SequenceNode):
-                    parent.value.append(node)
-                elif pending:
-                    parent.value.append((pending.pop(), node))
-                else:
-                    pending.append(node)
-            if isinstance(event, _OPENS):
-                if len(stack) >= MAX_DEPTH:
-                    self.add(pos(event.start_mark), f"nested more than {MAX_DEPTH} levels deep")
-                    raise Stop
-                assert isinstance(node, CollectionNode)
-                stack.append((node, []))
-            elif not stack:
-                return node
+                    return closed.node
+                node, size = closed.node, closed.size
+                parent = stack[-1]
+            else:
+                start = event.start_mark
+                at = pack(start.line + 1, start.column + 1)
+                size = 1
+                if kind is ScalarEvent:
+                    assert isinstance(event, ScalarEvent)
+                    tag, value, implicit = event.tag, event.value, event.implicit
+                    if len(value) > MAX_SCALAR:
+                        self.add(
+                            unpack(at),
+                            f"this value is {len(value):,} characters long: a value in a "
+                            f"sources file holds at most {MAX_SCALAR:,} (is this really a "
+                            "sources file?)",
+                        )
+                        raise Stop
+                    if tag is None or tag == "!":
+                        if not implicit[0] or (value and value[0] not in resolvers):
+                            tag = text_tag if plain_text else None
+                        elif plain_text and implicit == (True, False) and len(value) < 40:
+                            tag = resolved.get(value)
+                            if tag is None and len(resolved) < 10_000:
+                                tag = resolved[value] = loader.resolve(ScalarNode, value, implicit)
+                        else:
+                            tag = None
+                        if tag is None:
+                            tag = loader.resolve(ScalarNode, value, implicit)
+                    node = _new_scalar(tag, value, at, None, event.style)
+                elif kind is AliasEvent:
+                    assert isinstance(event, AliasEvent)
+                    aliases += 1
+                    target = anchors.get(event.anchor or "")
+                    if target is None:
+                        self.add(
+                            unpack(at),
+                            f"alias *{_name(event.anchor)} names no anchor: define "
+                            f"&{_name(event.anchor)} before using it",
+                        )
+                    else:  # an alias of a list or mapping still open loops: said when walked
+                        size = sizes.get(id(target), 1)
+                        expanded += size
+                    if aliases > MAX_ALIASES or expanded > MAX_EXPANDED:
+                        self.add(unpack(at), _too_many_aliases(aliases > MAX_ALIASES))
+                        raise Stop
+                    node = Alias(target, at)
+                elif kind is SequenceStartEvent or kind is MappingStartEvent:
+                    assert isinstance(event, SequenceStartEvent | MappingStartEvent)
+                    if len(stack) >= MAX_DEPTH:
+                        self.add(unpack(at), f"nested more than {MAX_DEPTH} levels deep")
+                        raise Stop
+                    made = _new_sequence if kind is SequenceStartEvent else _new_mapping
+                    tag = event.tag
+                    if tag is None or tag == "!":
+                        which = SequenceNode if kind is SequenceStartEvent else MappingNode
+                        tag = loader.resolve(which, None, event.implicit)
+                    node = made(tag, [], at, None, event.flow_style)
+                else:  # the parser never sends anything else inside a document
+                    raise yaml.YAMLError(f"unexpected {kind.__name__}")
+                if kind is not AliasEvent and event.anchor is not None:
+                    self.anchor(anchors, event.anchor, node, at)
+                    sizes[id(node)] = 1  # a list or mapping's size is known when it closes
+                if kind is SequenceStartEvent or kind is MappingStartEvent:
+                    assert isinstance(node, CollectionNode)
+                    parent = _Open(node)
+                    stack.append(parent)
+                    continue
+                if parent is None:
+                    return node
+            # A finished value (a scalar, an alias, a closed list or mapping) into its parent.
+            assert parent is not None
+            parent.size += size
+            if parent.key is not None:
+                parent.node.value.append((parent.key, node))
+                parent.key = None
+            elif isinstance(parent.node, SequenceNode):
+                parent.node.value.append(node)
+            else:
+                parent.key = node
+
+    def anchor(self, anchors: dict[str, Node], name: str, node: Node, at: int) -> None:
+        """Record that ``name`` names ``node``; a name used twice is reported."""
+        if name in anchors:
+            line, column = _at(anchors[name])
+            self.add(
+                unpack(at),
+                f"anchor &{_name(name)} is already defined at line {line}, column {column}: "
+                "give this one another name",
+            )
+        anchors[name] = node
+        self.anchored.add(id(node))
 
     def yaml_error(self, exc: yaml.MarkedYAMLError, text: str = "") -> None:
         """A YAML syntax error in plain words where it is recognised (see
@@ -243,75 +324,82 @@ class YamlTree(Located):
     # -----------------------------------------------------------------------------------------
     # Nodes to plain data, remembering where each value was written
 
-    def walk(self, node: Node, path: Path_, depth: int, active: set[int]) -> object:
-        """Turn ``node`` into plain data, recording marks and reporting what YAML hides."""
-        self.walked += 1
-        if self.walked > MAX_NODES:
-            self.add(
-                pos(node.start_mark),
-                f"the file expands to more than {MAX_NODES} values (through aliases?): "
-                "write it out plainly",
-            )
-            raise Stop
-        self.marks[path] = pos(node.start_mark)
+    def walk(
+        self, node: Node, path: Path_, depth: int, active: set[int], keep: bool = False
+    ) -> object:
+        """Turn ``node`` into plain data, recording marks and reporting what YAML hides.
+
+        A list or mapping no anchor names (``keep`` false) lets go of each item once it is
+        read, so that the nodes of a large file are freed as its plain data is made rather
+        than both being held at once.
+        """
+        self.marks.packed[path] = _packed(node)
         if depth > MAX_DEPTH:
-            self.add(pos(node.start_mark), f"nested more than {MAX_DEPTH} levels deep")
+            self.add(_at(node), f"nested more than {MAX_DEPTH} levels deep")
             raise Stop
         if isinstance(node, Alias):
             if node.target is None:  # reported where it was composed
                 self.reported.add(path)
                 return INVALID
             if id(node.target) in active:
-                self.add(
-                    pos(node.start_mark),
-                    "this alias repeats the list or mapping it is in, forever",
-                )
+                self.add(_at(node), "this alias repeats the list or mapping it is in, forever")
                 self.reported.add(path)
                 return INVALID
-            node = node.target
+            node, keep = node.target, True
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         if node.tag not in (_SEQ, _MAP):
             return self.bad_tag(node, path)
+        keep = keep or id(node) in self.anchored
         active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
-                return [
-                    self.walk(child, (*path, index), depth + 1, active)
-                    for index, child in enumerate(node.value)
-                ]
+                items: list[Node | None] = node.value
+                if not keep:
+                    node.value = []
+                result = []
+                for index, child in enumerate(items):
+                    if not keep:
+                        items[index] = None
+                    assert child is not None
+                    result.append(self.walk(child, (*path, index), depth + 1, active, keep))
+                return result
             assert isinstance(node, MappingNode)
-            return self.mapping(node, path, depth, active)
+            return self.mapping(node, path, depth, active, keep)
         finally:
             active.discard(id(node))
 
-    def mapping(self, node: MappingNode, path: Path_, depth: int, active: set[int]) -> object:
+    def mapping(
+        self, node: MappingNode, path: Path_, depth: int, active: set[int], keep: bool
+    ) -> object:
         """A mapping's keys and values; duplicate keys are reported, ``<<`` merges honoured."""
         result: dict[str, object] = {}
-        first_seen: dict[str, Pos] = {}
+        first_seen: dict[str, Node] = {}
         merges: list[Node] = []
-        pairs: list[tuple[str, Pos, Node]] = []
+        pairs: list[tuple[str, Node, Node]] = []
         for written_key, value_node in node.value:
             key_node = _deref(written_key)
-            if key_node is None:
+            if type(key_node) is ScalarNode and key_node.tag == _STR:
+                key = key_node.value  # nearly every key: text, known without asking
+            elif key_node is None:
                 continue
-            if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE:
+            elif isinstance(key_node, ScalarNode) and key_node.tag == _MERGE:
                 merges.append(value_node)
                 continue
-            key = self.key(key_node)
-            if key is None:
+            elif (key := self.key(key_node)) is None:
                 continue
-            where = pos(key_node.start_mark)
             if key in first_seen:
-                line, column = first_seen[key]
+                line, column = _at(first_seen[key])
                 self.add(
-                    where,
+                    _at(key_node),
                     f"duplicate key {key!r}: it is already given at line {line}, column "
                     f"{column} (YAML would silently keep only the last): remove one",
                 )
                 continue
-            first_seen[key] = where
-            pairs.append((key, where, value_node))
+            first_seen[key] = key_node
+            pairs.append((key, key_node, value_node))
+        if not keep:
+            node.value = []
         for merge in merges:
             target = _deref(merge)
             sources = target.value if isinstance(target, SequenceNode) else [merge]
@@ -321,35 +409,45 @@ class YamlTree(Located):
                     continue
                 if not isinstance(found, MappingNode):
                     self.add(
-                        pos(source.start_mark),
+                        _at(source),
                         "'<<' must be followed by an alias to a mapping (or a list of them)",
                     )
                     continue
-                merged = self.walk(source, path, depth, active)
+                merged = self.walk(source, path, depth, active, keep)
                 if isinstance(merged, dict):
                     result.update(merged)
-        self.marks[path] = pos(node.start_mark)
-        for key, where, value_node in pairs:
-            self.key_marks[(*path, key)] = where
-            result[key] = self.walk(value_node, (*path, key), depth + 1, active)
+        self.marks.packed[path] = _packed(node)
+        marks, key_marks = self.marks.packed, self.key_marks.packed
+        for key, key_node, value_node in pairs:
+            here = (*path, key)
+            key_marks[here] = _packed(key_node)
+            if type(value_node) is ScalarNode and value_node.tag == _STR and depth < MAX_DEPTH:
+                marks[here] = _packed(value_node)  # text, as :meth:`walk` would make it
+                result[key] = value_node.value
+            else:
+                result[key] = self.walk(value_node, here, depth + 1, active, keep)
         return result
 
     def key(self, node: Node) -> str | None:
         """A mapping key as written (``5:`` is the key '5'); None, reported, when unusable."""
         if not isinstance(node, ScalarNode):
-            self.add(pos(node.start_mark), "a key must be plain text, not a list or mapping")
+            self.add(_at(node), "a key must be plain text, not a list or mapping")
             return None
         if node.tag not in _SCALAR_TAGS:
-            self.add(pos(node.start_mark), tag_message(node.tag))
+            self.add(_at(node), tag_message(node.tag))
             return None
         return str(node.value)
 
     def scalar(self, node: ScalarNode, path: Path_) -> object:
-        """A scalar's value as YAML reads it; unreadable tagged values are reported."""
-        self.raw[path] = str(node.value)
+        """A scalar's value as YAML reads it; unreadable tagged values are reported.
+
+        What was written is kept (in :attr:`raw`) for values YAML does not read as text, for
+        messages that show them as written: for text it is the value itself.
+        """
         tag = node.tag
         if tag in (_STR, _VALUE):
             return str(node.value)
+        self.raw[path] = str(node.value)
         if tag == NULL_TAG:
             return None
         if tag not in _SCALAR_TAGS:
@@ -369,14 +467,28 @@ class YamlTree(Located):
                 "a whole number" if tag == _INT else "a number" if tag == _FLOAT else "true/false"
             )
             why = ": it has too many digits" if "digits" in str(exc) else ""
-            self.add(pos(node.start_mark), f"cannot read {short(node.value)} as {kind}{why}")
+            self.add(_at(node), f"cannot read {short(node.value)} as {kind}{why}")
             self.reported.add(path)
             return INVALID
 
     def bad_tag(self, node: Node, path: Path_) -> object:
-        self.add(pos(node.start_mark), tag_message(node.tag))
+        self.add(_at(node), tag_message(node.tag))
         self.reported.add(path)
         return INVALID
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic collector off while nodes are made: it would walk the growing tree over
+    and over (a million nodes for 100,000 sources) to find nothing, three times the work of
+    making them. The command line keeps it off anyway; a library caller may not."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _deref(node: Node) -> Node | None:
@@ -384,9 +496,40 @@ def _deref(node: Node) -> Node | None:
     return node.target if isinstance(node, Alias) else node
 
 
-def _mark(mark: object) -> Mark | None:
-    """The parser's mark, typed as the pure-Python one it always is here."""
-    return typing.cast("Mark | None", mark)
+def _as_mark(packed: int) -> Mark:
+    """A packed position kept where a node keeps its mark (see :class:`YamlTree`)."""
+    return typing.cast("Mark", packed)
+
+
+#: Where a node was written, as :meth:`YamlTree.compose_document` kept it (in its mark).
+_packed: Callable[[Node], int] = operator.attrgetter("start_mark")
+#: PyYAML's nodes, made with a packed position where they take a mark.
+_new_scalar = typing.cast("Callable[[str, str, int, None, str | None], ScalarNode]", ScalarNode)
+_new_sequence = typing.cast(
+    "Callable[[str, list[Node], int, None, bool | None], SequenceNode]", SequenceNode
+)
+_new_mapping = typing.cast(
+    "Callable[[str, list[tuple[Node, Node]], int, None, bool | None], MappingNode]", MappingNode
+)
+
+
+def _at(node: Node) -> Pos:
+    """Where ``node`` was written, as a line and column."""
+    return unpack(_packed(node))
+
+
+def _name(anchor: str | None) -> str:
+    """An anchor's name as a message may show it (libyaml allows more than letters)."""
+    return shown(anchor or "")
+
+
+def _too_many_aliases(uses: bool) -> str:
+    if uses:
+        return f"the file uses more than {MAX_ALIASES:,} aliases (*name): write it out plainly"
+    return (
+        f"the file expands to more than {MAX_EXPANDED:,} values through its aliases (each "
+        "*name repeats all that its &name holds, aliases included): write it out plainly"
+    )
 
 
 def tag_message(tag: str) -> str:

@@ -2,8 +2,8 @@
 
 This module makes the Typer app and registers the commands, which live one module per
 group: :mod:`~citeaudit.commands.links` (validate, check), :mod:`~citeaudit.commands.runs`
-(audit, archive, report) and :mod:`~citeaudit.commands.evidence` (history, search, export).
-Each imports the core inside the command, so ``--help`` loads no engine.
+(audit, archive, report) and :mod:`~citeaudit.commands.evidence` (history, search, export,
+verify-store). Each imports the core inside the command, so ``--help`` loads no engine.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 
 from citeaudit import __version__
 from citeaudit.commands import evidence, links, runs
-from citeaudit.commands.console import err
+from citeaudit.commands.console import err, inert
 from citeaudit.errors import CiteauditError
 
 gc.freeze()
@@ -34,15 +34,17 @@ gc.enable()
 
 
 class _Group(TyperGroup):
-    """Prints a CiteauditError once, well, and exits with its code: no traceback."""
+    """Prints a CiteauditError once, well, and exits with its code: no traceback. Its
+    message and hint may quote a sources file or a page: they are printed :func:`inert`."""
 
     def invoke(self, ctx: Any) -> Any:  # typer.Context, as the base class types it
         try:
             return super().invoke(ctx)
         except CiteauditError as exc:
-            err().print(exc.message if "\n" in exc.message else f"citeaudit: {exc.message}")
+            message = inert(exc.message)
+            err().print(message if "\n" in message else f"citeaudit: {message}")
             if exc.hint:
-                err().print(f"hint: {exc.hint}")
+                err().print(f"hint: {inert(exc.hint)}")
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -69,6 +71,7 @@ app.command(name="report")(runs.report_command)
 app.command(name="history")(evidence.history_command)
 app.command(name="search")(evidence.search_command)
 app.command(name="export")(evidence.export_command)
+app.command(name="verify-store")(evidence.verify_store_command)
 
 
 def _version(value: bool) -> None:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from citeaudit.errors import CiteauditError
 from citeaudit.result import findings, parse_fail_on
@@ -25,13 +25,38 @@ if TYPE_CHECKING:
     from citeaudit.result import AuditResult, Outcome
 
 
+def inert(text: str, *, json: bool = False) -> str:
+    """``text`` as it may be printed: a character that would act on a terminal (an escape
+    sequence or a bidi override, from a sources file or a page) shown escaped, so that no
+    message can clear the screen or fake a line (``json``: escaped as JSON writes it).
+    Text with none is left as it is without loading the report layer."""
+    if text.replace("\n", " ").isprintable():
+        return text
+    from citeaudit.report import printable
+
+    return printable(text, json=json)
+
+
+@functools.cache
+def _console_class() -> type[Console]:
+    """rich's Console, printing every string it is given :func:`inert` (rich itself lets
+    ESC through); rich's own objects (Text, tables) are left to those who make them."""
+    from rich.console import Console
+
+    class InertConsole(Console):
+        def print(self, *objects: Any, **options: Any) -> None:
+            shown = [inert(o) if isinstance(o, str) else o for o in objects]
+            super().print(*shown, **options)
+
+    return InertConsole
+
+
 @functools.cache
 def err() -> Console:
     """The console for messages and the progress bar (stderr), made when first needed: rich
     takes some 15 ms to import, which a script reading `check --format json` need not wait."""
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+    console = _console_class()
+    return console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 def err_is_terminal() -> bool:
@@ -48,8 +73,10 @@ def err_is_terminal() -> bool:
 
 
 def say(line: str) -> None:
-    """A line on stderr as the console prints it (once no progress bar is shown): text it
-    would not change, with no tab or control character, goes out without importing rich."""
+    """A line on stderr as the console prints it (once no progress bar is shown), made
+    :func:`inert`: text it would not change, with no tab or control character, goes out
+    without importing rich."""
+    line = inert(line)
     if line.isprintable():
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
@@ -59,13 +86,12 @@ def say(line: str) -> None:
 
 def out() -> Console:
     """The console for a command's output (stdout): text from pages goes in as Text only."""
-    from rich.console import Console
-
-    return Console(highlight=False, markup=False, emoji=False, soft_wrap=False)
+    console = _console_class()
+    return console(highlight=False, markup=False, emoji=False, soft_wrap=False)
 
 
 def note(text: str) -> None:
-    err().print(f"citeaudit: {text}")
+    err().print(f"citeaudit: {inert(text)}")
 
 
 @contextmanager
@@ -106,7 +132,7 @@ def emit(
     store_dir: Path | None = None,
 ) -> None:
     """Write the report to --output (atomically) or stdout; the summary to stderr."""
-    from citeaudit.report import RenderOptions, renderer, summary_line
+    from citeaudit.report import Format, RenderOptions, renderer, summary_line
 
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
@@ -121,6 +147,8 @@ def emit(
         store_dir=store_dir,
     )
     text = renderer(fmt, options).render(report)
+    if to_terminal and fmt != Format.TERMINAL:  # JSON, CSV or Markdown read on a terminal
+        text = inert(text, json=fmt in (Format.JSON, Format.CLAIMREVIEW))
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()

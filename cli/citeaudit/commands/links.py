@@ -10,6 +10,7 @@ from citeaudit.commands.console import emit, exit_code, long_lived, progress, re
 from citeaudit.commands.options import (
     DEFAULTS,
     AcceptOpt,
+    AllowOutsideFilesOpt,
     CaBundleOpt,
     ConcurrencyOpt,
     FailOnOpt,
@@ -31,18 +32,28 @@ from citeaudit.commands.options import (
 from citeaudit.report import Format
 
 
-def validate(file: FileArg = Path("sources.yaml")) -> None:
+def validate(
+    file: FileArg = Path("sources.yaml"), allow_outside_files: AllowOutsideFilesOpt = False
+) -> None:
     """Check a sources file, and that its local files can be read; list every problem in it
     as FILE:LINE:COL: message."""
     from citeaudit.catalog import load_catalog
 
     with long_lived():
-        catalog = load_catalog(file, check_files=True)
+        catalog = load_catalog(file, check_files=True, allow_outside_files=allow_outside_files)
     evidence = sum(len(c.evidence) for c in catalog.claims)
     typer.echo(
         f"{file}: valid: {len(catalog.sources)} sources, {len(catalog.claims)} claims, "
         f"{evidence} pieces of evidence"
     )
+    from citeaudit.net import written_address_note
+
+    # A URL written to this machine or a private network is the user's to fetch (a
+    # link-local one never is): said, so a file from a stranger cannot hide it.
+    for source in catalog.sources:
+        said = written_address_note(source.url) if source.url else None
+        if said:
+            say(f"note: source {source.id}: {said}")
 
 
 def check(
@@ -63,6 +74,7 @@ def check(
     ca_bundle: CaBundleOpt = None,
     fail_on: FailOnOpt = None,
     reviewer: ReviewerOpt = None,
+    allow_outside_files: AllowOutsideFilesOpt = False,
 ) -> None:
     """Check every source's link (and that each local file can be read), and keep nothing.
     Fast; no quotes are verified."""
@@ -85,7 +97,9 @@ def check(
         workers=workers,
     )
     with progress("checking links") as (on_start, on_fetch):
-        result = check_links(catalog, file, options, on_start, on_fetch)
+        result = check_links(
+            catalog, file, options, on_start, on_fetch, allow_outside_files=allow_outside_files
+        )
     from citeaudit.report import build_report
 
     with long_lived():
@@ -94,4 +108,6 @@ def check(
     for item in result.sources:
         if item.problem:
             say(f"citeaudit: source {item.source.id}: {item.problem}")
+        elif item.fetch is not None and item.note:  # where a URL the user wrote leads
+            say(f"note: source {item.source.id}: {item.note}")
     raise typer.Exit(exit_code(result, fail_on))

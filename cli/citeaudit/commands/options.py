@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from citeaudit.errors import UsageError
+from citeaudit.extract.limits import DEFAULT_MEMORY, ExtractLimits
 from citeaudit.fetch import FetchOptions, parse_size, parse_status_codes
 from citeaudit.report import Format
 from citeaudit.result import FAIL_ON_VALUES, parse_fail_on
@@ -125,6 +126,47 @@ RetriesOpt = Annotated[
 CaBundleOpt = Annotated[
     Path | None,
     typer.Option("--ca-bundle", metavar="PATH", help="Trust the CA certificates in this PEM file."),
+]
+ExtractMemoryOpt = Annotated[
+    int,
+    typer.Option(
+        "--extract-memory",
+        parser=_size,
+        metavar="SIZE",
+        show_default=f"{DEFAULT_MEMORY // 2**20}MiB",
+        help="Memory the process reading one document may use, e.g. 1GiB; a document that "
+        "needs more is not searched, and says why.",
+    ),
+]
+ExtractTimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--extract-timeout",
+        min=1.0,
+        metavar="SECONDS",
+        help="Time one document may take to read; a document that takes longer is not "
+        "searched, and says why.",
+    ),
+]
+
+
+def extract_limits(memory: int, timeout: float) -> ExtractLimits:
+    """The limits of reading one document; each is read in a process of its own."""
+    try:
+        return ExtractLimits(memory=memory, timeout=timeout)
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+AllowOutsideFilesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside-files",
+        help="Also read local files outside the folder of the sources file (by default a "
+        "sources file can only cite files in its folder and below, so one received from "
+        "someone else cannot make citeaudit archive and share your other files). Devices, "
+        "pipes, sockets and anything under /proc, /sys or /dev are never read.",
+    ),
 ]
 
 

@@ -13,6 +13,7 @@ import typer
 from citeaudit.commands.console import (
     emit,
     exit_code,
+    inert,
     long_lived,
     note,
     progress,
@@ -23,9 +24,12 @@ from citeaudit.commands.console import (
 from citeaudit.commands.options import (
     DEFAULTS,
     AcceptOpt,
+    AllowOutsideFilesOpt,
     ArchivedOpt,
     CaBundleOpt,
     ConcurrencyOpt,
+    ExtractMemoryOpt,
+    ExtractTimeoutOpt,
     FailOnOpt,
     FileArg,
     FormatOpt,
@@ -45,8 +49,10 @@ from citeaudit.commands.options import (
     UserAgentOpt,
     WorkersOpt,
     archive_options,
+    extract_limits,
     fetch_options,
 )
+from citeaudit.extract.limits import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 from citeaudit.report import Format
 from citeaudit.vocab import ArchivedMode
 
@@ -77,6 +83,9 @@ def audit_command(
     archived: ArchivedOpt = ArchivedMode.MISSING,
     save: SaveOpt = False,
     save_endpoint: SaveEndpointOpt = None,
+    allow_outside_files: AllowOutsideFilesOpt = False,
+    extract_memory: ExtractMemoryOpt = DEFAULT_MEMORY,
+    extract_timeout: ExtractTimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
     """Fetch and archive every source, find every quote, and report on every claim."""
     with long_lived():
@@ -99,6 +108,8 @@ def audit_command(
     options = AuditOptions(
         fetch=fetch,
         store_dir=store,
+        allow_outside_files=allow_outside_files,
+        extract=extract_limits(extract_memory, extract_timeout),
         **archive_options(timegate, archived, save, save_endpoint),
     )
     with progress("fetching sources") as (on_start, on_fetch):
@@ -141,6 +152,9 @@ def archive_command(
     archived: ArchivedOpt = ArchivedMode.MISSING,
     save: SaveOpt = False,
     save_endpoint: SaveEndpointOpt = None,
+    allow_outside_files: AllowOutsideFilesOpt = False,
+    extract_memory: ExtractMemoryOpt = DEFAULT_MEMORY,
+    extract_timeout: ExtractTimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
     """Fetch and keep every source in the store (WARC and page text); verify nothing."""
     with long_lived():
@@ -152,6 +166,8 @@ def archive_command(
         store_dir=store,
         resume=not refetch,
         lock_wait=wait,
+        allow_outside_files=allow_outside_files,
+        extract=extract_limits(extract_memory, extract_timeout),
         **archive_options(timegate, archived, save, save_endpoint),
     )
     with progress("archiving sources") as (on_start, on_fetch):
@@ -242,7 +258,7 @@ def _warn_if_changed(file: Path, report: ReportModel, where: Path, store: Path |
 def _recorded_sha256(where: Path, run_id: str) -> str | None:
     from citeaudit.store import Store
 
-    with Store.open(where, create=False) as opened:
+    with Store.read(where) as opened:
         return opened.sources_sha256(run_id)
 
 
@@ -256,11 +272,11 @@ def _list_runs(where: Path, run: str | None) -> None:
             "--list-runs cannot be combined with --run",
             hint="run 'citeaudit report --list-runs' first, then --run with one of its ids",
         )
-    with Store.open(where, create=False) as opened:
+    with Store.read(where) as opened:
         kept = opened.kept_runs()
     if not kept:
         note(f"no report is kept in the store at {where} yet: run 'citeaudit audit' first")
         return
     for item in kept:
         started = f"{item.started:%Y-%m-%dT%H:%M:%SZ}"
-        typer.echo(f"{item.id}  {started}  {item.command:<7}  {item.sources_file}")
+        typer.echo(inert(f"{item.id}  {started}  {item.command:<7}  {item.sources_file}"))

@@ -1,8 +1,10 @@
 """Text of a snapshot, page by page, whatever its format; and the one reading of an HTML page.
 
 The extractor works on bytes already fetched (and archived), never on a URL, so a verdict
-is always reached on the same bytes that were kept as evidence. Naming the data types
-(:mod:`~citeaudit.extract.base`) loads no extractor.
+is always reached on the same bytes that were kept as evidence. A run reads each document
+in a worker process within limits (:class:`Extractor`, :class:`ExtractLimits`), so a
+hostile document costs only itself. Naming the data types (:mod:`~citeaudit.extract.base`,
+:mod:`~citeaudit.extract.limits`) loads no extractor.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
     from citeaudit.extract.html import Blocks as Blocks
     from citeaudit.extract.html import HtmlPage as HtmlPage
     from citeaudit.extract.html import read_html as read_html
+    from citeaudit.extract.isolated import Extractor as Extractor
+    from citeaudit.extract.isolated import Reading as Reading
+    from citeaudit.extract.limits import ExtractLimits as ExtractLimits
     from citeaudit.extract.sniff import detect_kind as detect_kind
     from citeaudit.extract.sniff import extract as extract
 
@@ -29,6 +34,8 @@ exports(
     {
         "base": ("Anchor", "Extraction", "Heading", "Layout", "Page", "PageBasis"),
         "html": ("Blocks", "HtmlPage", "read_html"),
+        "isolated": ("Extractor", "Reading"),
+        "limits": ("ExtractLimits",),
         "sniff": ("detect_kind", "extract"),
     },
 )

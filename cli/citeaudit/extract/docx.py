@@ -22,12 +22,19 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree  # type: ignore[import-untyped]
 
 from citeaudit.extract.base import Extraction, Heading, Page, PageBasis
+from citeaudit.extract.html import out_of_memory
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _HEADING_NAME = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
-#: Largest total uncompressed size of the parts of a .docx we open (a zip bomb guard).
+#: Largest total uncompressed size of the parts of a .docx we open (a zip bomb guard):
+#: python-docx reads every part into memory.
 MAX_UNPACKED = 256 * 1024 * 1024
+#: Largest total uncompressed size of its XML parts, which lxml parses into a tree of up to
+#: eighteen times their size: a book of a thousand pages has a few megabytes of XML.
+MAX_XML = 16 * 1024 * 1024
+#: Most parts in one package.
+MAX_PARTS = 10_000
 
 NOTE_NO_PAGES = (
     "the .docx records no page breaks: page locators in a .docx are approximate, so they "
@@ -180,13 +187,24 @@ def _furniture(doc: DocxDocument, styles: dict[str, int]) -> str:
 
 
 def _too_big(content: bytes) -> str | None:
+    """Why the package is not opened, read from its central directory alone (the sizes
+    each part declares, which bound what unpacking it yields), or None."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
+            parts = package.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         return f"cannot read the .docx file: {exc}"
+    if len(parts) > MAX_PARTS:
+        return f"the .docx holds {len(parts):,} parts, over the {MAX_PARTS:,} part limit"
+    unpacked = sum(info.file_size for info in parts)
     if unpacked > MAX_UNPACKED:
-        return f"the .docx unpacks to {unpacked} bytes, over the {MAX_UNPACKED} byte limit"
+        return f"the .docx unpacks to {unpacked:,} bytes, over the {MAX_UNPACKED:,} byte limit"
+    xml = sum(info.file_size for info in parts if info.filename.lower().endswith((".xml", ".rels")))
+    if xml > MAX_XML:
+        return (
+            f"the .docx's XML unpacks to {xml:,} bytes, over the {MAX_XML:,} byte limit "
+            "(a zip bomb, or a document too large to read)"
+        )
     return None
 
 
@@ -197,7 +215,15 @@ def extract_docx(content: bytes) -> Extraction:
         return Extraction(kind="docx", pages=(), note=problem)
     try:
         doc = Document(io.BytesIO(content))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+    ) as exc:
+        if isinstance(exc, etree.XMLSyntaxError) and out_of_memory(exc):
+            raise MemoryError from exc
         return Extraction(kind="docx", pages=(), note=f"cannot read the .docx file: {exc}")
     styles = _heading_styles(doc)
     out = _Pages()

@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
-from typing import Any
+from typing import Any, AnyStr
 
 from lxml import etree  # type: ignore[import-untyped]
 
@@ -260,13 +260,22 @@ class Blocks:
     anchors: tuple[Anchor, ...]
 
 
+def out_of_memory(exc: Exception) -> bool:
+    """Whether libxml2 failed for want of memory: it says so, or it says "unknown error"
+    when even its error record could not be made."""
+    message = str(getattr(exc, "msg", None) or exc).strip().lower()
+    return "memory allocation failed" in message or message.startswith("unknown error")
+
+
 def _parse(text: str) -> Any:
     """The page's tree, or None when it has no element at all."""
     parser = etree.HTMLParser(recover=True, huge_tree=True)
     try:
         parser.feed(text)
         return parser.close()
-    except etree.Error:
+    except etree.Error as exc:
+        if out_of_memory(exc):
+            raise MemoryError from exc
         return None
 
 
@@ -383,13 +392,50 @@ def _visible_text(root: Any, words: int | None, links: bool = True) -> str:
     return " ".join("".join(parts).split())
 
 
+# Characters no page shows as text: C0 controls but tab, newline, form feed and carriage
+# return; DEL; and U+FFFD, which NUL bytes and undecodable bytes become.
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+#: A page is sampled in this many windows of this many characters to tell junk from text.
+_SAMPLES, _WINDOW = 32, 2048
+#: A page with more than this share of junk in its samples is not parsed.
+JUNK_SHARE = 0.5
+# The same, in the bytes of a page before they are decoded: a page in UTF-16 is half NUL
+# bytes, so only a page that is nearly all control bytes is turned away undecoded.
+_JUNK_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_RAW_JUNK_SHARE = 0.9
+
+
+def _sample(text: AnyStr) -> AnyStr:
+    """Windows spread over ``text``: a few thousand characters, however long the page."""
+    if len(text) <= _SAMPLES * _WINDOW:
+        return text
+    step = (len(text) - _WINDOW) // (_SAMPLES - 1)
+    return text[:0].join(text[i * step : i * step + _WINDOW] for i in range(_SAMPLES))
+
+
+def junk_share(text: str) -> float:
+    """The share of control characters and U+FFFD in samples spread over ``text`` (lxml
+    spends tens of bytes on each NUL of a gzipped page of nothing but NULs)."""
+    sample = _sample(text)
+    return len(_JUNK.findall(sample)) / len(sample) if sample else 0.0
+
+
+def _junk_bytes(content: bytes) -> bool:
+    """Whether a page's bytes are nearly all control bytes: not worth decoding at all."""
+    sample = _sample(content)
+    junk = len(sample) - len(sample.translate(None, _JUNK_BYTES))
+    return bool(sample) and junk / len(sample) > _RAW_JUNK_SHARE
+
+
 class HtmlPage:
     """An HTML page parsed once, and what each stage reads of it (each read when first
-    asked for)."""
+    asked for). A page that is mostly control characters (``junk``) is not parsed: it
+    reads as an empty page."""
 
     def __init__(self, text: str) -> None:
         self.source = text  # the decoded page, as parsed
-        self._root = _parse(text)
+        self.junk = junk_share(text) > JUNK_SHARE
+        self._root = None if self.junk else _parse(text)
 
     @cached_property
     def title(self) -> str | None:
@@ -472,7 +518,13 @@ def main_content(content: bytes | str) -> str | None:
 def extract_html(content: bytes, charset: str | None = None) -> Extraction:
     """Extract the visible text of a page, one line per block element. ``charset`` is the
     Content-Type's label, if any."""
-    page = read_html(content, charset=charset)
+    page = None if _junk_bytes(content) else read_html(content, charset=charset)
+    if page is None or page.junk:
+        return Extraction(
+            kind="html",
+            pages=(),
+            note="the page is mostly NUL or control characters, not text: not searched",
+        )
     blocks = page.blocks
     return Extraction(
         kind="html",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pypdfium2 as pdfium
 
@@ -26,6 +27,8 @@ _EDGE_LINES = 3
 #: A line is running when it recurs at a page's edge on at least this share of pages.
 _RUNNING_SHARE = 0.3
 _RUNNING_MIN_PAGES = 3
+#: Most pages read of one PDF: a page tree can claim millions of pages for a few bytes.
+MAX_PAGES = 20_000
 
 
 def _clean(text: str) -> str:
@@ -93,22 +96,49 @@ def _label(pdf: pdfium.PdfDocument, index: int) -> str:
     return " ".join(str(label).split()) or str(index + 1)
 
 
-def extract_pdf(content: bytes) -> Extraction:
-    """Extract each page's text; a PDF with no text layer yields pages with empty text."""
+def _page_text(pdf: pdfium.PdfDocument, index: int) -> str:
+    """One page's text; a page pdfium cannot load (a damaged page tree) has none."""
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError:
+        return ""
+    try:
+        textpage = page.get_textpage()
+        try:
+            return _clean(textpage.get_text_bounded())
+        finally:
+            textpage.close()
+    except pdfium.PdfiumError:
+        return ""
+    finally:
+        page.close()
+
+
+def extract_pdf(content: bytes, *, max_chars: int | None = None) -> Extraction:
+    """Extract each page's text; a PDF with no text layer yields pages with empty text.
+
+    At most :data:`MAX_PAGES` pages are read, and none after the page on which the text
+    reaches ``max_chars`` characters (the caller keeps no more), saying so in the note."""
     try:
         pdf = pdfium.PdfDocument(content)
     except pdfium.PdfiumError as exc:
         return Extraction(kind="pdf", pages=(), paged=True, note=f"cannot read the PDF: {exc}")
+    stopped: str | None = None
     try:
+        count = len(pdf)
         texts: list[str] = []
         labels: list[str] = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            texts.append(_clean(textpage.get_text_bounded()))
-            textpage.close()
-            page.close()
+        size = 0
+        for index in range(count):
+            if index == MAX_PAGES:
+                stopped = f"only its first {MAX_PAGES:,} pages of {count:,} were read"
+                break
+            if max_chars is not None and size >= max_chars:
+                stopped = f"only its first {index:,} pages of {count:,} were read"
+                break
+            texts.append(_page_text(pdf, index))
             labels.append(_label(pdf, index))
+            size += len(texts[-1])
         title = pdf.get_metadata_dict().get("Title") or None
     finally:
         pdf.close()
@@ -117,14 +147,10 @@ def extract_pdf(content: bytes) -> Extraction:
         Page(number=i + 1, label=labels[i], text=texts[i], margins=margins[i])
         for i in range(len(texts))
     )
-    extraction = Extraction(kind="pdf", pages=pages, title=title, paged=True, page_basis="printed")
+    extraction = Extraction(
+        kind="pdf", pages=pages, title=title, paged=True, page_basis="printed", note=stopped
+    )
     if pages and not extraction.has_text:
-        return Extraction(
-            kind="pdf",
-            pages=pages,
-            title=title,
-            paged=True,
-            page_basis="printed",
-            note="the PDF has no text layer (a scan or images)",
-        )
+        note = "the PDF has no text layer (a scan or images)"
+        return replace(extraction, note=f"{note}; {stopped}" if stopped else note)
     return extraction

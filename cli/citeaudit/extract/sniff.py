@@ -6,6 +6,7 @@ from email.message import Message
 from urllib.parse import urlsplit
 
 from citeaudit.extract.base import Extraction, Page
+from citeaudit.extract.limits import cut_text, describe, unread
 from citeaudit.text import decode_text
 
 
@@ -44,8 +45,32 @@ def detect_kind(content: bytes, content_type: str | None, url: str | None = None
     return "unknown"
 
 
-def extract(content: bytes, content_type: str | None, url: str | None = None) -> Extraction:
-    """Extract text from a snapshot's decoded payload."""
+def extract(
+    content: bytes,
+    content_type: str | None,
+    url: str | None = None,
+    *,
+    text_limit: int | None = None,
+) -> Extraction:
+    """Extract text from a snapshot's decoded payload, in this process (see
+    :mod:`citeaudit.extract.isolated` for reading within limits). ``text_limit``: the most
+    characters of text kept (a PDF's later pages are then not even read).
+
+    A document a reader fails on (a damaged zip, a truncated XML part) comes back with no
+    text and a note saying why: it never raises, but for MemoryError, which the caller
+    tells apart."""
+    try:
+        extraction = _extract(content, content_type, url, text_limit)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        return unread(detect_kind(content, content_type, url), f"({describe(exc)})")
+    return extraction if text_limit is None else cut_text(extraction, text_limit)
+
+
+def _extract(
+    content: bytes, content_type: str | None, url: str | None, text_limit: int | None
+) -> Extraction:
     kind = detect_kind(content, content_type, url)
     _, charset = _media_type(content_type)
     # Each extractor is imported when first needed: pypdfium2, python-docx and lxml take a
@@ -53,7 +78,7 @@ def extract(content: bytes, content_type: str | None, url: str | None = None) ->
     if kind == "pdf":
         from citeaudit.extract.pdf import extract_pdf
 
-        return extract_pdf(content)
+        return extract_pdf(content, max_chars=text_limit)
     if kind == "docx":
         from citeaudit.extract.docx import extract_docx
 

@@ -20,7 +20,7 @@ from citeaudit.fetch import soft404
 from citeaudit.fetch.options import FetchOptions
 from citeaudit.fetch.result import Failure
 from citeaudit.fetch.soft404 import SoftKind
-from citeaudit.net import Exchange, Hop, header, host_key, host_name
+from citeaudit.net import AddressRefused, Exchange, Hop, header, host_key, host_name
 from citeaudit.vocab import LinkStatus
 
 
@@ -221,6 +221,8 @@ def _timeout_error(exc: httpx.TimeoutException, url: str, options: FetchOptions)
 def classify_error(exc: Exception, url: str, options: FetchOptions) -> Classification:
     """Turn an httpx exception raised while fetching ``url`` into a status."""
     where = host_key(url)
+    if isinstance(exc, AddressRefused):  # before any connection: not the host's doing
+        return Classification(LinkStatus.BLOCKED, exc.reason, Failure.ADDRESS)
     if isinstance(exc, httpx.TimeoutException):
         return _timeout_error(exc, url, options)
     if isinstance(exc, httpx.ProxyError):

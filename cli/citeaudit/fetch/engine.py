@@ -28,11 +28,17 @@ async def fetch_all(
     urls: Sequence[str],
     options: FetchOptions | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
+    *,
+    bodies: bool = True,
 ) -> dict[str, FetchResult]:
     """Check every URL, each distinct fragment-free URL (and each redirect target) fetched once.
 
     Results are keyed by each URL exactly as given (fragment included), in input order;
     ``on_result`` is called once per distinct given URL as soon as its fetch finishes.
+    With ``bodies`` False, the results returned keep no body (``content`` and each
+    exchange's body are empty, so their ``sha256`` is not the body's): only ``on_result``
+    sees each body, so a caller that keeps each as it comes (the archive) never holds them
+    all at once.
     """
     options = options or FetchOptions()
     given = list(dict.fromkeys(urls))
@@ -50,14 +56,18 @@ async def fetch_all(
     ]
     workers = worker_count(options, len(targets))
     pool: Workers | None = None
-    tasks: list[asyncio.Task[FetchResult]] = []
+    # Tasks not yet done: a done task (holding its result, body and all) is let go at once.
+    tasks: set[asyncio.Task[FetchResult]] = set()
     try:
         if workers > 1:
             shares = plan_shares(targets, workers, options.concurrency, options.per_host)
             pool = await Workers.start(fetcher, shares)
             stream = pool.results()
         else:
-            tasks = [asyncio.create_task(fetcher.check(t, head_first=h)) for t, h in targets]
+            for target, head in targets:
+                task = asyncio.create_task(fetcher.check(target, head_first=head))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
             stream = _as_they_come(tasks)
         async for done in stream:
             page: PageAnchors | None = None
@@ -75,19 +85,29 @@ async def fetch_all(
                 )
                 if on_result is not None:
                     on_result(results[url])
+                if not bodies:
+                    results[url] = _without_body(results[url])
+            del done, page
     finally:
-        for task in tasks:
+        left = list(tasks)
+        for task in left:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*left, return_exceptions=True)
         if pool is not None:
             await pool.aclose()
         await fetcher.aclose()
     return {url: results[url] for url in given}
 
 
-async def _as_they_come(tasks: list[asyncio.Task[FetchResult]]) -> AsyncIterator[FetchResult]:
+async def _as_they_come(tasks: set[asyncio.Task[FetchResult]]) -> AsyncIterator[FetchResult]:
     for next_done in asyncio.as_completed(tasks):
         yield await next_done
+
+
+def _without_body(result: FetchResult) -> FetchResult:
+    """The result with its body let go: the exchanges keep their heads only."""
+    exchanges = tuple(replace(exchange, body=b"") for exchange in result.exchanges)
+    return replace(result, content=b"", exchanges=exchanges)
 
 
 def _any_fragment(urls: Iterable[str]) -> bool:
@@ -112,6 +132,8 @@ def fetch_all_sync(
     urls: Sequence[str],
     options: FetchOptions | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
+    *,
+    bodies: bool = True,
 ) -> dict[str, FetchResult]:
     """:func:`fetch_all` for callers without an event loop (the CLI)."""
-    return asyncio.run(fetch_all(urls, options, on_result))
+    return asyncio.run(fetch_all(urls, options, on_result, bodies=bodies))

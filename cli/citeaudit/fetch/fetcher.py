@@ -14,6 +14,12 @@ A request is sent once per run: a chain that reaches a URL another chain has ask
 answer, or takes the one already in, instead of asking the host again. Only requests that
 carry no cookie are shared (a cookie makes a request the chain's own), and an answer that
 a retry might change (408, 429, 5xx, a network error) is not kept for later chains.
+
+Each hop goes only where the address policy lets it (:mod:`citeaudit.net.addresses`): the
+URL the user wrote anywhere but a link-local address, a redirect from a public address
+nowhere private; the connection layer checks the address it is about to connect to, and an
+answer shared from another chain is checked against this chain's rule before it is taken.
+What is kept and shown of a URL never has its user name or password (they are sent).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from citeaudit.fetch.answers import Abandoned, SharedAnswers
 from citeaudit.fetch.classify import (
     PERMANENT_CODES,
     REDIRECT_CODES,
@@ -42,10 +49,13 @@ from citeaudit.fetch.options import FetchOptions
 from citeaudit.fetch.result import Failure, FetchResult
 from citeaudit.fetch.soft404 import SoftKind
 from citeaudit.net import (
+    AddressRefused,
+    AddressRule,
     Exchange,
     Hop,
     HostSlots,
     RetryPolicy,
+    address_note,
     check_ca_variables,
     decode_body,
     header,
@@ -56,7 +66,9 @@ from citeaudit.net import (
     recorded,
     request_headers,
     retry_after_seconds,
+    scrubbed,
     send,
+    shown_url,
     tls_context,
 )
 from citeaudit.net import strip_fragment as strip_fragment
@@ -162,17 +174,6 @@ _HOST_FAILURES = frozenset(
 )
 
 
-class _Abandoned(Exception):
-    """The request another chain was waiting for was given up (its own time ran out): the
-    waiter sends it itself."""
-
-
-def _kept_for_others(exchange: Exchange) -> bool:
-    """Whether a later chain may take this answer as its own: not one a retry might change."""
-    code = exchange.status
-    return code not in (408, 429) and not 500 <= code < 600
-
-
 def _raw_headers(exchange: Exchange) -> list[tuple[bytes, bytes]]:
     """An exchange's response headers as received (they were decoded as Latin-1)."""
     return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in exchange.response_headers]
@@ -195,9 +196,8 @@ class Fetcher:
         self._hosts = HostSlots(options.per_host, options.min_interval, host_limits)
         self._retries = RetryPolicy.of(options)
         self._failing: dict[str, tuple[int, Classification]] = {}
-        # Each cookie-free request of the run, by method and URL: its answer, or the
-        # future answer while it is in flight (so two chains never send it twice).
-        self._answers: dict[tuple[str, str], asyncio.Future[Exchange]] = {}
+        # Answers shared between the run's redirect chains (one request per URL).
+        self._answers = SharedAnswers()
         self._client: httpx.AsyncClient | None = None
         self._wire: http1.Client | None = None
         if parent is not None:
@@ -206,7 +206,12 @@ class Fetcher:
             # Through a proxy every request goes to one host, the proxy, and httpx knows
             # how to talk to proxies; otherwise our own lean client does the requests.
             self._client = make_client(
-                options, keepalive=options.concurrency, http2=True, cookies=_NoCookies()
+                options,
+                keepalive=options.concurrency,
+                http2=True,
+                cookies=_NoCookies(),
+                classify=options.address_classifier,
+                resolve=options.resolver,
             )
         else:
             # One TLS context for every connection, made when the first HTTPS URL comes
@@ -222,6 +227,7 @@ class Fetcher:
                 read_timeout=options.read_timeout,
                 keep_per_origin=options.per_host,
                 keep_origins=options.concurrency,
+                resolve=options.resolver,
             )
 
     async def aclose(self) -> None:
@@ -241,7 +247,7 @@ class Fetcher:
             return FetchResult(
                 url=url,
                 status=LinkStatus.INVALID_URL,
-                reason=problem,
+                reason=scrubbed(problem, url),
                 started=started,
                 failure=Failure.INVALID_URL,
             )
@@ -372,7 +378,7 @@ class Fetcher:
         try:
             stop = await self._follow(chain, cookies, progress)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            verdict = classify_error(exc, chain.current, self.options)
+            verdict = classify_error(exc, shown_url(chain.current), self.options)
             return _Attempt(verdict, chain, error=describe(exc))
         if stop is not None:
             return _Attempt(stop, chain)
@@ -390,7 +396,9 @@ class Fetcher:
                 final.body, header(final, "content-encoding"), self.options.max_bytes
             )
             truncated = truncated or cut
-        verdict, kind = judge_page(url, final, classify_response(final, chain.hops), content)
+        verdict, kind = judge_page(
+            shown_url(url), final, classify_response(final, chain.hops), content
+        )
         return _Attempt(
             verdict,
             chain,
@@ -406,27 +414,30 @@ class Fetcher:
         self, chain: _Chain, cookies: httpx.Cookies, progress: _Progress
     ) -> Classification | None:
         """Send, and follow redirects by hand so each hop is recorded; returns a verdict
-        only when the chain has to stop at a redirect (bad target, loop, too many)."""
-        path = [chain.current]
+        only when the chain has to stop at a redirect (bad target, loop, too many). Each
+        hop's address rule follows from the address of the answer that redirected to it."""
+        path = [shown_url(chain.current)]
         seen = {(chain.current, _cookie_state(cookies))}
+        rule = AddressRule(self.options.address_classifier)
         while True:
             exchange, location = await self._exchange(
-                chain.method, chain.current, cookies, progress
+                chain.method, chain.current, cookies, progress, rule
             )
             chain.exchanges.append(exchange)
             if exchange.status not in REDIRECT_CODES or not location:
                 return None
-            chain.hops.append(Hop(chain.current, exchange.status))
+            rule = rule.after(exchange.address)
+            chain.hops.append(Hop(exchange.url, exchange.status))
             target = strip_fragment(urljoin(chain.current, location.strip()))
-            path.append(target)
-            problem = url_problem(target)
-            if problem is not None:
-                reason = f"redirect from {chain.current} to {target} refused: {problem}"
+            path.append(shown_url(target))
+            if (problem := url_problem(target)) is not None:
+                reason = f"redirect from {exchange.url} to {target} refused: {problem}"
+                reason = scrubbed(reason, target)
                 return Classification(LinkStatus.INVALID_URL, reason, Failure.BAD_REDIRECT)
             if len(chain.hops) > self.options.max_redirects:
                 reason = (
                     f"too many redirects: more than {self.options.max_redirects}, "
-                    f"the last from {chain.current} to {target}"
+                    f"the last from {exchange.url} to {shown_url(target)}"
                 )
                 return Classification(LinkStatus.SERVER_ERROR, reason, Failure.TOO_MANY_REDIRECTS)
             state = (target, _cookie_state(cookies))
@@ -437,14 +448,19 @@ class Fetcher:
             chain.current = target
 
     async def _exchange(
-        self, method: str, url: str, cookies: httpx.Cookies, progress: _Progress
+        self,
+        method: str,
+        url: str,
+        cookies: httpx.Cookies,
+        progress: _Progress,
+        rule: AddressRule,
     ) -> tuple[Exchange, str | None]:
         """One request and its response, body read raw up to the cap; the chain's cookie
         jar takes what the response sets, whether this chain sent it or another."""
         if cookies.jar:  # the request carries the chain's cookies: it is the chain's own
-            exchange, raw = await self._send(method, url, cookies, progress)
+            exchange, raw = await self._send(method, url, cookies, progress, rule)
         else:
-            exchange, raw = await self._shared(method, url, cookies, progress)
+            exchange, raw = await self._shared(method, url, cookies, progress, rule)
         if _sets_cookies(raw):
             cookies.extract_cookies(
                 httpx.Response(exchange.status, headers=raw, request=httpx.Request(method, url))
@@ -452,42 +468,51 @@ class Fetcher:
         return exchange, _location(raw)
 
     async def _shared(
-        self, method: str, url: str, cookies: httpx.Cookies, progress: _Progress
+        self,
+        method: str,
+        url: str,
+        cookies: httpx.Cookies,
+        progress: _Progress,
+        rule: AddressRule,
     ) -> tuple[Exchange, list[tuple[bytes, bytes]]]:
         """A cookie-free request, sent only if no other chain of the run has sent it.
 
         A retry sends again (the answer it retries may have been shared) and its answer
-        replaces the one kept. A failure reaches the chains waiting for it; later chains
-        send the request again.
+        replaces the one kept. A failure reaches the chains waiting for it (but a refused
+        address, which is the refusing chain's own); later chains send the request again.
+        An answer from another chain is taken only if this chain's rule allows its address.
         """
         key = (method, url)
         if progress.attempts <= 1:
-            while (pending := self._answers.get(key)) is not None:
+            while (pending := self._answers.pending(key)) is not None:
                 try:
                     # Shielded: a waiter whose own time runs out must not cancel the request.
                     exchange = await asyncio.shield(pending)
-                except _Abandoned:
+                except Abandoned:
                     continue
+                if exchange.address and (refusal := rule.refusal(exchange.address)):
+                    raise AddressRefused(refusal, exchange.address)
                 progress.paced = False  # nothing was sent, so the turn waited for is unused
                 return exchange, _raw_headers(exchange)
-        future: asyncio.Future[Exchange] = asyncio.get_running_loop().create_future()
-        self._answers[key] = future
+        future = self._answers.start(key)
         try:
-            exchange, raw = await self._send(method, url, cookies, progress)
+            exchange, raw = await self._send(method, url, cookies, progress, rule)
         except BaseException as exc:
-            if self._answers.get(key) is future:
-                del self._answers[key]
             shared = exc if isinstance(exc, (httpx.HTTPError, httpx.InvalidURL)) else None
-            future.set_exception(shared or _Abandoned())
-            future.exception()  # no chain may be waiting: nothing to report unretrieved
+            if isinstance(exc, AddressRefused):
+                shared = None  # this chain's rule: a waiter with its own may be allowed
+            self._answers.failed(key, future, shared)
             raise
-        if not _kept_for_others(exchange) and self._answers.get(key) is future:
-            del self._answers[key]
-        future.set_result(exchange)
+        self._answers.answered(key, future, exchange)
         return exchange, raw
 
     async def _send(
-        self, method: str, url: str, cookies: httpx.Cookies, progress: _Progress
+        self,
+        method: str,
+        url: str,
+        cookies: httpx.Cookies,
+        progress: _Progress,
+        rule: AddressRule,
     ) -> tuple[Exchange, list[tuple[bytes, bytes]]]:
         """Send one request in the host's turn; the exchange and its raw response headers."""
         if progress.paced:
@@ -502,10 +527,10 @@ class Fetcher:
             extra = [("Cookie", v) for v in probe.headers.get_list("cookie")]
         if self._client is not None:  # through a proxy
             request = self._client.build_request(method, url, headers=extra)
-            reply, sent = await send(self._client, request, self.options.max_bytes)
+            reply, sent = await send(self._client, request, self.options.max_bytes, rule)
         else:
             assert self._wire is not None
-            reply, sent = await self._wire.request(method, url, self.options.max_bytes, extra)
+            reply, sent = await self._wire.request(method, url, self.options.max_bytes, extra, rule)
         return recorded(method, url, sent, reply, date), reply.headers
 
     def _out_of_time(self, url: str, progress: _Progress) -> _Attempt:
@@ -521,20 +546,24 @@ class Fetcher:
     ) -> FetchResult:
         """Assemble the result; the body is decoded only for a final GET answer."""
         chain, verdict = outcome.chain, outcome.verdict
-        reason = verdict.reason
+        reason = scrubbed(scrubbed(verdict.reason, url), chain.current)
         if progress.attempts > 1:
             reason += f" (after {progress.attempts} attempts)"
         exchanges = tuple(chain.exchanges)
         last = exchanges[-1] if exchanges else None
         hops = tuple(chain.hops)
         visited = (url, chain.current, *(h.url for h in hops))
+        notes = dict(progress.notes)
+        first = exchanges[0].address if exchanges else None
+        if first and (note := address_note(url, first, self.options.address_classifier)):
+            notes["address"] = note  # what check says of a URL to a private address
         return FetchResult(
             url=url,
             status=verdict.status,
             reason=reason,
             started=started,
             http_status=last.status if last is not None else None,
-            final_url=chain.current,
+            final_url=shown_url(chain.current),
             redirects=hops,
             permanent=bool(hops) and all(h.status in PERMANENT_CODES for h in hops),
             content_type=header(last, "content-type") if last is not None else None,
@@ -542,8 +571,8 @@ class Fetcher:
             truncated=outcome.truncated or (last is not None and last.truncated),
             exchanges=exchanges,
             elapsed=elapsed,
-            error=outcome.error,
-            extra=dict(progress.notes),
+            error=outcome.error and scrubbed(scrubbed(outcome.error, url), chain.current),
+            extra=notes,
             failure=verdict.failure,
             attempts=progress.attempts,
             soft_kind=outcome.soft_kind,

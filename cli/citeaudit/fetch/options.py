@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from citeaudit.errors import UsageError
-from citeaudit.net import USER_AGENT
+from citeaudit.net import USER_AGENT, Classifier, Resolver, classify_address
 
 MIB = 1024 * 1024
 
@@ -25,7 +25,9 @@ class FetchOptions:
     that make the requests (see :func:`~citeaudit.fetch.workers.worker_count`): 0 chooses
     (one per core, up to 4, for runs of 100 URLs or more, on Linux), 1 uses none.
     ``accept``: HTTP codes the user counts as fine (``--accept``): each link keeps its
-    real status, but is no finding.
+    real status, but is no finding. ``address_classifier`` says which addresses are
+    public, private or link-local (see :mod:`citeaudit.net.addresses`), ``resolver`` looks
+    host names up (None: the system's resolver): both there for tests to inject.
     """
 
     concurrency: int = 128
@@ -46,6 +48,8 @@ class FetchOptions:
     host_failures: int = 3
     workers: int = 0
     accept: frozenset[int] = frozenset()
+    address_classifier: Classifier = classify_address
+    resolver: Resolver | None = None
 
     def __post_init__(self) -> None:
         """Reject limits that cannot work, before any connection is made."""

@@ -35,6 +35,9 @@ class Failure(StrEnum):
     BAD_REDIRECT = "bad_redirect"
     REDIRECT_LOOP = "redirect_loop"
     TOO_MANY_REDIRECTS = "too_many_redirects"
+    # Refused by the address policy: a redirect from a public address into a private one,
+    # or a link-local address (see citeaudit.net.addresses). Nothing was sent there.
+    ADDRESS = "address"
     RETRY_AFTER_TOO_LONG = "retry_after_too_long"
     DNS = "dns"
     NO_ROUTE = "no_route"
@@ -60,6 +63,10 @@ class FetchResult:
     ``soft_kind`` says which page rule made the status ``soft_404`` or a bot-wall
     ``blocked``. ``insecure`` is True when an HTTPS URL was fetched without verifying its
     certificate.
+
+    ``url`` is the URL as given (the key callers look results up by, with any password in
+    it); every other URL here (``final_url``, the hops, the exchanges) and every reason is
+    as stored and shown, without user name or password (:func:`citeaudit.net.shown_url`).
     """
 
     url: str

@@ -1,8 +1,9 @@
 """The network layer, below every stage that talks HTTP: exchanges as plain data, the
 URL rules and the one host key, Content-Encoding decoding, the run's request and TLS
 settings, and the one politeness policy (per-host slots, pacing, back-off, Retry-After,
-capped reads) shared by the link checker and the web-archive client. The link checker's own
-HTTP client is :mod:`citeaudit.net.http1`."""
+capped reads) shared by the link checker and the web-archive client, and the one address
+policy (which addresses a request may connect to). The link checker's own HTTP client is
+:mod:`citeaudit.net.http1`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ from typing import TYPE_CHECKING
 from citeaudit._lazy import exports
 
 if TYPE_CHECKING:
+    from citeaudit.net.addresses import AddressKind as AddressKind
+    from citeaudit.net.addresses import AddressRule as AddressRule
+    from citeaudit.net.addresses import Classifier as Classifier
+    from citeaudit.net.addresses import Resolver as Resolver
+    from citeaudit.net.addresses import address_note as address_note
+    from citeaudit.net.addresses import classify_address as classify_address
+    from citeaudit.net.addresses import written_address_note as written_address_note
+    from citeaudit.net.connect import AddressRefused as AddressRefused
     from citeaudit.net.decoding import ACCEPT_ENCODING as ACCEPT_ENCODING
     from citeaudit.net.decoding import BROTLI as BROTLI
     from citeaudit.net.decoding import ContentDecodingError as ContentDecodingError
@@ -23,6 +32,7 @@ if TYPE_CHECKING:
     from citeaudit.net.exchange import header as header
     from citeaudit.net.exchange import recorded as recorded
     from citeaudit.net.exchange import text_headers as text_headers
+    from citeaudit.net.httpx_client import GuardedClient as GuardedClient
     from citeaudit.net.httpx_client import make_client as make_client
     from citeaudit.net.httpx_client import send as send
     from citeaudit.net.httpx_client import timeouts as timeouts
@@ -44,11 +54,15 @@ if TYPE_CHECKING:
     from citeaudit.net.tls import check_ca_variables as check_ca_variables
     from citeaudit.net.tls import proxied as proxied
     from citeaudit.net.tls import tls_context as tls_context
+    from citeaudit.net.urls import REDACTED as REDACTED
     from citeaudit.net.urls import Target as Target
     from citeaudit.net.urls import host_key as host_key
     from citeaudit.net.urls import host_label as host_label
     from citeaudit.net.urls import host_name as host_name
     from citeaudit.net.urls import plain_url as plain_url
+    from citeaudit.net.urls import redacted_headers as redacted_headers
+    from citeaudit.net.urls import scrubbed as scrubbed
+    from citeaudit.net.urls import shown_url as shown_url
     from citeaudit.net.urls import strip_fragment as strip_fragment
     from citeaudit.net.urls import target as target
     from citeaudit.net.urls import url_problem as url_problem
@@ -56,6 +70,16 @@ if TYPE_CHECKING:
 exports(
     globals(),
     {
+        "addresses": (
+            "AddressKind",
+            "AddressRule",
+            "Classifier",
+            "Resolver",
+            "address_note",
+            "classify_address",
+            "written_address_note",
+        ),
+        "connect": ("AddressRefused",),
         "decoding": (
             "ACCEPT_ENCODING",
             "BROTLI",
@@ -73,6 +97,7 @@ exports(
             "text_headers",
         ),
         "httpx_client": (
+            "GuardedClient",
             "make_client",
             "send",
             "timeouts",
@@ -104,11 +129,15 @@ exports(
             "tls_context",
         ),
         "urls": (
+            "REDACTED",
             "Target",
             "host_key",
             "host_label",
             "host_name",
             "plain_url",
+            "redacted_headers",
+            "scrubbed",
+            "shown_url",
             "strip_fragment",
             "target",
             "url_problem",

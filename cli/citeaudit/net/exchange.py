@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from citeaudit.net.urls import redacted_headers, shown_url
+
 Headers = tuple[tuple[str, str], ...]
 
 
@@ -34,6 +36,9 @@ class Exchange:
     body: bytes = field(repr=False)
     date: datetime
     truncated: bool = False
+    # The server's address (behind a proxy: what our own lookup of the name gave, if
+    # anything): what the next hop's address rule is decided on. Never stored.
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,8 @@ class Hop:
 @dataclass(slots=True)
 class Reply:
     """One HTTP response as a client read it: its head as received and its body raw
-    (content-coding kept), cut at the reader's cap (``truncated`` then)."""
+    (content-coding kept), cut at the reader's cap (``truncated`` then); ``address`` is
+    the server's, when known."""
 
     http_version: str
     status: int
@@ -55,6 +61,7 @@ class Reply:
     headers: list[tuple[bytes, bytes]]
     body: bytes = field(repr=False)
     truncated: bool
+    address: str | None = None
 
 
 def header(exchange: Exchange, name: str) -> str | None:
@@ -72,11 +79,13 @@ def text_headers(pairs: Iterable[tuple[bytes, bytes]]) -> Headers:
 def recorded(
     method: str, url: str, sent: Sequence[tuple[str, str]], reply: Reply, date: datetime
 ) -> Exchange:
-    """The exchange to keep of a request sent at ``date`` with headers ``sent``."""
+    """The exchange to keep of a request sent at ``date`` with headers ``sent``: as it
+    will be stored and shown, the URL without its user name and password and the
+    credentials sent redacted (what was sent is not what is kept, there alone)."""
     return Exchange(
         method=method,
-        url=url,
-        request_headers=tuple(sent),
+        url=shown_url(url),
+        request_headers=redacted_headers(sent),
         http_version=reply.http_version,
         status=reply.status,
         reason=reply.reason,
@@ -84,4 +93,5 @@ def recorded(
         body=reply.body,
         date=date,
         truncated=reply.truncated,
+        address=reply.address,
     )

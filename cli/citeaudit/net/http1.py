@@ -19,8 +19,6 @@ whichever path it came from.
 from __future__ import annotations
 
 import asyncio
-import base64
-import re
 import socket
 import ssl
 import time
@@ -28,13 +26,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
-from urllib.parse import unquote
 
 import httptools
 import httpx
 
+from citeaudit.net.addresses import AddressRule, Resolver
+from citeaudit.net.connect import AddressRefused, open_connection
 from citeaudit.net.exchange import Reply
-from citeaudit.net.urls import Target, target
+from citeaudit.net.urls import Target, basic_authorization, target
 
 if TYPE_CHECKING:
     import httpcore
@@ -44,9 +43,6 @@ KEEPALIVE_EXPIRY = 5.0
 # An answer's status line and headers (and any informational answers before them) may
 # not take more than this: a server sending headers without end cannot exhaust memory.
 MAX_HEAD_BYTES = 256 * 1024
-
-_IP_ADDRESS = re.compile(r"[\d.]+|[0-9a-f:.]*:[0-9a-f:.]*", re.IGNORECASE)
-
 
 _NO_BODY_CODES = frozenset({204, 304})
 
@@ -67,6 +63,7 @@ class _Connection(asyncio.Protocol):
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.transport: asyncio.Transport | None = None
+        self.address = ""  # the server's address, connected to under the hop's rule
         self.closed = False
         self.early = bytearray()  # bytes that came while no request was waiting
         self.idle_since = 0.0
@@ -254,7 +251,9 @@ class _Connection(asyncio.Protocol):
             headers=self._headers,
             body=b"".join(self._body),
             truncated=self._truncated,
+            address=self.address,
         )
+        self._body = []  # a kept-alive connection must not hold its last body
         self.reusable = keep and not self.closed
         if not self.reusable:
             self.close()
@@ -286,6 +285,7 @@ class _Origin:
 
     idle: list[_Connection] = field(default_factory=list)
     h2: httpcore.AsyncHTTP2Connection | None = None
+    h2_address: str = ""
     # While the first TLS connection finds out whether the server speaks HTTP/2, the
     # origin's other requests wait on this rather than open connections they may not need.
     h2_opening: asyncio.Future[None] | None = None
@@ -304,7 +304,9 @@ class Client:
     ALPN, so it must be the client's own. ``headers`` go with every
     request after ``Host``; ``keep_per_origin`` idle
     connections are kept per origin and idle connections of at most ``keep_origins``
-    origins (least recently used beyond that are closed).
+    origins (least recently used beyond that are closed). ``resolve`` looks names up
+    (None: the system's resolver); every request's :class:`AddressRule` is applied to the
+    address it would go to, new connection or kept one, before a byte is sent.
     """
 
     def __init__(
@@ -316,8 +318,10 @@ class Client:
         read_timeout: float,
         keep_per_origin: int,
         keep_origins: int,
+        resolve: Resolver | None = None,
     ) -> None:
         self._make_context = context
+        self._resolve = resolve
         self._context: ssl.SSLContext | None = None
         self._headers = list(headers)
         self._fixed = "".join(f"{name}: {value}\r\n" for name, value in headers)
@@ -328,15 +332,20 @@ class Client:
         self._origins: OrderedDict[Key, _Origin] = OrderedDict()
 
     async def request(
-        self, method: str, url: str, cap: int, extra: Sequence[tuple[str, str]] = ()
+        self,
+        method: str,
+        url: str,
+        cap: int,
+        extra: Sequence[tuple[str, str]] = (),
+        rule: AddressRule | None = None,
     ) -> tuple[Reply, list[tuple[str, str]]]:
-        """Send ``method url`` and return the answer and the headers that were sent."""
+        """Send ``method url`` and return the answer and the headers that were sent (a
+        URL's user name and password as Basic credentials); ``rule`` says which addresses
+        it may go to (None: the rule of a URL the user wrote)."""
         where = target(url)
         sent = [("Host", where.authority), *self._headers, *extra]
         if where.userinfo:
-            user, _, password = where.userinfo.partition(":")
-            token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
-            sent.append(("Authorization", f"Basic {token}"))
+            sent.append(("Authorization", basic_authorization(where.userinfo)))
         key = (where.scheme, where.host, where.port)
         origin = self._origins.get(key)
         if origin is None:
@@ -345,7 +354,7 @@ class Client:
             self._origins.move_to_end(key)
         origin.busy += 1
         try:
-            return await self._send(key, origin, where, method, sent, cap), sent
+            return await self._send(key, origin, where, method, sent, cap, rule or _FIRST), sent
         finally:
             origin.busy -= 1
             if len(self._origins) > self._keep_origins:
@@ -359,16 +368,17 @@ class Client:
         method: str,
         sent: list[tuple[str, str]],
         cap: int,
+        rule: AddressRule,
     ) -> Reply:
         if origin.h2 is not None:
-            answer = await self._over_h2(origin, where, method, sent, cap)
+            answer = await self._over_h2(origin, where, method, sent, cap, rule)
             if answer is not None:
                 return answer
         data = self._request_bytes(method, where, sent)
         for _ in range(2):
-            connection, reused = await self._connection(origin, where)
+            connection, reused = await self._connection(origin, where, rule)
             if connection is None:  # the server chose HTTP/2
-                answer = await self._over_h2(origin, where, method, sent, cap)
+                answer = await self._over_h2(origin, where, method, sent, cap, rule)
                 if answer is not None:
                     return answer
                 continue
@@ -401,9 +411,12 @@ class Client:
         except UnicodeEncodeError as exc:
             raise httpx.LocalProtocolError(f"a header cannot be sent as it is: {exc}") from exc
 
-    async def _connection(self, origin: _Origin, where: Target) -> tuple[_Connection | None, bool]:
+    async def _connection(
+        self, origin: _Origin, where: Target, rule: AddressRule
+    ) -> tuple[_Connection | None, bool]:
         """An idle connection still fit for use, or a new one (None: it speaks HTTP/2,
-        and ``origin.h2`` holds it)."""
+        and ``origin.h2`` holds it). A kept connection to an address the rule refuses is
+        left idle, and the request refused."""
         now = time.monotonic()
         while origin.idle:
             connection = origin.idle.pop()
@@ -412,22 +425,23 @@ class Client:
                 and not connection.early
                 and now - connection.idle_since < KEEPALIVE_EXPIRY
             ):
+                _check(rule, connection.address, origin.idle, connection)
                 return connection, True
             connection.close()
         if origin.h2_opening is not None:  # another request is finding out: wait for it
             await asyncio.shield(origin.h2_opening)
             if origin.h2 is not None:
                 return None, False
-        return await self._open(origin, where), False
+        return await self._open(origin, where, rule), False
 
-    async def _open(self, origin: _Origin, where: Target) -> _Connection | None:
+    async def _open(self, origin: _Origin, where: Target, rule: AddressRule) -> _Connection | None:
         loop = asyncio.get_running_loop()
         tls = where.scheme == "https"
         opening = None
         if tls and not origin.alpn_known and origin.h2_opening is None:
             opening = origin.h2_opening = loop.create_future()
         try:
-            transport, connection = await self._connect(loop, where, tls)
+            transport, connection = await self._connect(loop, where, tls, rule)
             origin.alpn_known = True
             ssl_object = transport.get_extra_info("ssl_object") if tls else None
             if ssl_object is not None and ssl_object.selected_alpn_protocol() == "h2":
@@ -440,19 +454,20 @@ class Client:
                 opening.set_result(None)
 
     async def _connect(
-        self, loop: asyncio.AbstractEventLoop, where: Target, tls: bool
+        self, loop: asyncio.AbstractEventLoop, where: Target, tls: bool, rule: AddressRule
     ) -> tuple[asyncio.Transport, _Connection]:
         try:
             async with asyncio.timeout(self._connect_timeout):
-                transport, connection = await loop.create_connection(
+                transport, connection, address = await open_connection(
                     lambda: _Connection(loop),
                     where.host,
                     where.port,
-                    ssl=self._tls() if tls else None,
-                    server_hostname=where.host if tls else None,
-                    # Racing addresses only helps a name with several; not an IP address.
-                    happy_eyeballs_delay=None if _IP_ADDRESS.fullmatch(where.host) else 0.25,
+                    rule,
+                    resolve=self._resolve,
+                    tls=self._tls() if tls else None,
+                    server_hostname=where.host,
                 )
+                connection.address = address
         except TimeoutError as exc:
             raise httpx.ConnectTimeout(f"no connection within {self._connect_timeout:g}s") from exc
         except socket.gaierror as exc:
@@ -487,7 +502,7 @@ class Client:
         if origin.h2 is not None:
             transport.close()  # another request got there first: share its connection
             return
-        origin.h2 = shared
+        origin.h2, origin.h2_address = shared, connection.address
 
     async def _over_h2(
         self,
@@ -496,6 +511,7 @@ class Client:
         method: str,
         sent: list[tuple[str, str]],
         cap: int,
+        rule: AddressRule,
     ) -> Reply | None:
         """Send over the origin's HTTP/2 connection; None when it can take no more
         requests (closed, expired, or told to go away): a new connection is opened."""
@@ -507,6 +523,7 @@ class Client:
             if connection is not None:
                 await connection.aclose()
             return None
+        _check(rule, origin.h2_address)
         try:
             return await http2.request(
                 connection,
@@ -516,6 +533,7 @@ class Client:
                 cap,
                 connect_timeout=self._connect_timeout,
                 read_timeout=self._read_timeout,
+                address=origin.h2_address,
             )
         except http2.Unavailable:
             if origin.h2 is connection:  # (another request may have replaced it already)
@@ -558,3 +576,21 @@ class Client:
             if origin.h2 is not None:
                 await origin.h2.aclose()
         self._origins.clear()
+
+
+_FIRST = AddressRule()
+
+
+def _check(
+    rule: AddressRule,
+    address: str,
+    idle: list[_Connection] | None = None,
+    connection: _Connection | None = None,
+) -> None:
+    """Refuse a request on a kept connection whose address the rule refuses (the
+    connection is put back among the idle ones: another chain may use it)."""
+    reason = rule.refusal(address)
+    if reason is not None:
+        if idle is not None and connection is not None:
+            idle.append(connection)
+        raise AddressRefused(reason, address)

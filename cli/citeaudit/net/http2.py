@@ -49,9 +49,10 @@ async def request(
     *,
     connect_timeout: float,
     read_timeout: float,
+    address: str | None = None,
 ) -> Reply:
-    """One request on an HTTP/2 connection, its body read up to ``cap`` bytes; raises
-    :class:`Unavailable` when the connection can take no more."""
+    """One request on an HTTP/2 connection (to ``address``), its body read up to ``cap``
+    bytes; raises :class:`Unavailable` when the connection can take no more."""
     message = httpcore.Request(
         method.encode(),
         httpcore.URL(
@@ -96,4 +97,5 @@ async def request(
         headers=list(response.headers),
         body=body,
         truncated=truncated,
+        address=address,
     )

@@ -5,16 +5,22 @@ of a small request. :class:`AsyncioStream` does what it does (same timeouts, sam
 exceptions, the OS error kept as the cause) directly on an asyncio protocol. The link
 checker's own client (:mod:`citeaudit.net.http1`) hands a TLS connection here when the
 server chose HTTP/2 (:mod:`citeaudit.net.http2`), for httpcore's HTTP/2 implementation to
-drive.
+drive; and httpx's connections are opened here (:class:`GuardedBackend`), so that they too
+go only to addresses the request's rule allows (:mod:`citeaudit.net.addresses`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
+from collections.abc import Iterable
 from typing import Any, NoReturn, cast
 
 import httpcore
+
+from citeaudit.net.addresses import CURRENT_RULE, AddressRule, Classifier, Resolver
+from citeaudit.net.connect import AddressRefused, open_connection
 
 # A connection stops reading from the network when this much is waiting to be read.
 READ_HIGH_WATER = 1024 * 1024
@@ -81,11 +87,16 @@ def _raise_from(error: BaseException, kind: type[Exception]) -> NoReturn:
 
 
 class AsyncioStream(httpcore.AsyncNetworkStream):
-    """httpcore's view of one connection whose bytes arrive in a :class:`StreamProtocol`."""
+    """httpcore's view of one connection whose bytes arrive in a :class:`StreamProtocol`;
+    ``address`` is the server's. A request written on it (a kept connection httpx reuses)
+    is checked first against the rule of the request being sent, when there is one."""
 
-    def __init__(self, transport: asyncio.Transport, protocol: StreamProtocol) -> None:
+    def __init__(
+        self, transport: asyncio.Transport, protocol: StreamProtocol, address: str = ""
+    ) -> None:
         self._transport = transport
         self._protocol = protocol
+        self.address = address
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         protocol = self._protocol
@@ -110,6 +121,11 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return
+        rule = CURRENT_RULE.get()
+        if rule is not None and self.address:
+            reason = rule.refusal(self.address)
+            if reason is not None:
+                raise AddressRefused(reason, self.address)
         protocol = self._protocol
         if protocol.error is not None:
             _raise_from(protocol.error, httpcore.WriteError)
@@ -133,7 +149,21 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("TLS is set up when the connection is opened")
+        """TLS over this connection (httpx's HTTPS connections are opened plain first)."""
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                transport = await loop.start_tls(
+                    self._transport, self._protocol, ssl_context, server_hostname=server_hostname
+                )
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(exc) from exc
+        except (OSError, ssl.SSLError) as exc:
+            raise httpcore.ConnectError(exc) from exc
+        if transport is None:  # pragma: no cover - only for a transport already closing
+            raise httpcore.ConnectError("the connection closed before TLS")
+        self._protocol.transport = transport
+        return AsyncioStream(transport, self._protocol, self.address)
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":  # an idle connection the server closed (or wrote to)
@@ -145,3 +175,45 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             "socket": "socket",
         }
         return self._transport.get_extra_info(names[info]) if info in names else None
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's connections opened by :func:`~citeaudit.net.connect.open_connection`:
+    names resolved once (by ``resolve``, None: the system), and only addresses allowed by
+    the rule of the request being sent (``CURRENT_RULE``; a URL the user wrote when none
+    is set) connected to."""
+
+    def __init__(self, classify: Classifier, resolve: Resolver | None = None) -> None:
+        self._first = AddressRule(classify)
+        self._resolve = resolve
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        rule = CURRENT_RULE.get() or self._first
+        try:
+            async with asyncio.timeout(timeout):
+                transport, protocol, address = await open_connection(
+                    StreamProtocol, host, port, rule, resolve=self._resolve
+                )
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(exc) from exc
+        except OSError as exc:  # socket.gaierror among them: the classifier reads the cause
+            raise httpcore.ConnectError(exc) from exc
+        return AsyncioStream(transport, protocol, address)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - never asked: no uds is set
+        raise httpcore.ConnectError(socket.gaierror(f"no Unix sockets here: {path}"))
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)

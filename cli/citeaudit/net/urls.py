@@ -1,5 +1,6 @@
 """URL rules every HTTP client of citeaudit follows: which URLs may be fetched, what goes on
-the wire, and the one host key that per-host limits, pacing and failure counts are about.
+the wire, what is stored and shown (never a password), and the one host key that per-host
+limits, pacing and failure counts are about.
 
 Most URLs are plain (``https://example.org/a/b?c``) and are settled here with one regular
 expression; anything else goes through httpx's URL parser, imported only then, so naming
@@ -8,11 +9,13 @@ these rules loads no HTTP client.
 
 from __future__ import annotations
 
+import base64
 import functools
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -91,6 +94,61 @@ def target(url: str) -> Target:
     authority = shown if parsed.port is None else f"{shown}:{number}"
     userinfo = parsed.userinfo.decode("ascii")
     return Target(scheme, host, number, authority, parsed.raw_path.decode("ascii"), userinfo)
+
+
+# Where a URL's authority (``user:password@host:port``) ends: ``\`` too, as browsers read it.
+_AUTHORITY_END = re.compile(r"[/?#\\]")
+#: What stands for the credentials of an Authorization header that is kept.
+REDACTED = "[redacted]"
+_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
+
+
+def shown_url(url: str) -> str:
+    """The URL as stored and shown: without its user name and password (the user name
+    goes too, since a token is often written there, ``https://TOKEN@host/``). Everything
+    else is kept as written; what is sent is the URL itself."""
+    if "@" not in url:
+        return url  # nearly every URL: nothing to take out
+    start = url.find("://")
+    if start < 0:
+        return url
+    start += 3
+    match = _AUTHORITY_END.search(url, start)
+    end = match.start() if match else len(url)
+    at = url.rfind("@", start, end)
+    return url if at < 0 else url[:start] + url[at + 1 :]
+
+
+def scrubbed(text: str, url: str) -> str:
+    """``text`` (a message about ``url``) with the URL's user name and password taken out
+    wherever they appear, as :func:`shown_url` takes them out of the URL."""
+    shown = shown_url(url)
+    if shown == url:
+        return text
+    start = url.find("://") + 3
+    userinfo = url[start : start + len(url) - len(shown)]  # "user:password@"
+    return text.replace(userinfo, "")
+
+
+def basic_authorization(userinfo: str) -> str:
+    """The Authorization header of a URL's ``user:password`` (percent-escapes undone)."""
+    user, _, password = userinfo.partition(":")
+    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
+    return f"Basic {token}"
+
+
+def redacted_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Request headers as kept: credentials replaced by :data:`REDACTED`, their scheme
+    kept (``Basic [redacted]``), so a record says credentials were sent but not which."""
+    return tuple(
+        (name, _redacted(value)) if name.lower() in _CREDENTIAL_HEADERS else (name, value)
+        for name, value in headers
+    )
+
+
+def _redacted(value: str) -> str:
+    scheme, _, credentials = value.strip().partition(" ")
+    return f"{scheme} {REDACTED}" if credentials else REDACTED
 
 
 def url_problem(url: str) -> str | None:

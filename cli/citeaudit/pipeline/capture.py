@@ -17,13 +17,12 @@ from citeaudit.archive import (
     WarcArchive,
     capture_facts,
     read_exchange,
-    read_payload,
 )
-from citeaudit.catalog import MAX_LOCAL_FILE, Catalog, Source, local_file_problem
+from citeaudit.catalog import Catalog, Source, local_file_name, read_local_file
 from citeaudit.errors import CiteauditError, StoreError
 from citeaudit.extract import Extraction
 from citeaudit.fetch import FetchResult, fetch_all_sync, network_state
-from citeaudit.net import format_http_date, host_label, strip_fragment
+from citeaudit.net import format_http_date, host_label, shown_url, strip_fragment
 from citeaudit.pipeline.linkcheck import OnFetch, OnStart, source_urls
 from citeaudit.pipeline.options import AuditOptions, OnNote
 from citeaudit.result import new_run_id
@@ -42,31 +41,23 @@ from citeaudit.webarchive import (
 )
 
 
+def _private(url: str) -> bool:
+    """A URL with a user name or password is a private page: it is never named to a public
+    web archive (a look-up would send the password; Save Page Now would publish the page)."""
+    return shown_url(url) != url
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _read_local(source: Source, base: Path) -> bytes:
+def _read_local(source: Source, base: Path, allow_outside: bool = False) -> bytes:
     """A local file's bytes; CiteauditError says what stops them being read (as ``validate``
-    and ``check`` say it), for the run to go on without that source."""
+    and ``check`` say it), for the run to go on without that source. Read by
+    :func:`citeaudit.catalog.read_local_file`: never a pipe or device, even one swapped in
+    after the look, and never more than the size limit."""
     assert source.file is not None
-    problem = local_file_problem(source.file, base)
-    if problem is not None:
-        raise CiteauditError(problem)
-    try:
-        with (base / source.file).resolve().open("rb") as stream:
-            data = stream.read(MAX_LOCAL_FILE + 1)
-    except OSError as exc:  # changed since it was looked at
-        raise CiteauditError(
-            local_file_problem(source.file, base)
-            or f"file {source.file} cannot be read: {exc.strerror or exc}"
-        ) from None
-    if len(data) > MAX_LOCAL_FILE:  # grown since it was looked at
-        raise CiteauditError(
-            local_file_problem(source.file, base)
-            or f"file {source.file} is over the size limit for a local file: cite a smaller copy"
-        )
-    return data
+    return read_local_file(source.file, base, allow_outside=allow_outside)
 
 
 @dataclass
@@ -76,16 +67,15 @@ class Run:
     id: str
     started: datetime
     store_dir: Path
-    fetched: dict[str, FetchResult]
-    local: dict[str, bytes]
+    fetched: dict[str, FetchResult]  # without their bodies, which are in the WARC
+    local: dict[str, bytes]  # the local files until they are archived
     snapshots: dict[str, Snapshot | None]
     snapshot_ids: dict[str, int]
     earlier: dict[str, list[Snapshot]]  # good snapshots from before this run, newest first
     network: Network
     # Public web archives: the copy found near each source's accessed date (its memento
-    # kept in this run's WARC), the memento's decoded body, and what Save Page Now made.
+    # kept in this run's WARC, read back from there), and what Save Page Now made.
     archived: dict[str, ArchivedCopy] = field(default_factory=dict)
-    archived_content: dict[str, bytes] = field(default_factory=dict)
     saved: dict[str, ArchivedCopy] = field(default_factory=dict)
 
 
@@ -118,7 +108,7 @@ class Session:
             if not source.file:
                 continue
             try:
-                self.local[source.id] = _read_local(source, base)
+                self.local[source.id] = _read_local(source, base, options.allow_outside_files)
             except CiteauditError as exc:
                 self.unreadable[source.id] = exc.message
                 self.note(f"source {source.id}: {exc.message}; the run goes on without it")
@@ -256,7 +246,9 @@ class Session:
                 for result in reused.values():
                     on_fetch(result)
             todo = [url for url in urls if url not in reused]
-            fresh = fetch_all_sync(todo, self.options.fetch, keep) if todo else {}
+            # Each body is archived as it comes (keep), then let go: the run reads it back
+            # from the WARC when its text is wanted, and never holds every body at once.
+            fresh = fetch_all_sync(todo, self.options.fetch, keep, bodies=False) if todo else {}
             run.fetched.update({url: reused.get(url) or fresh[url] for url in urls})
             for source_id, data in self.local.items():
                 previous = done.get(source_id)
@@ -267,10 +259,13 @@ class Session:
                 source = catalog.source(source_id)
                 assert source.file is not None
                 path = (self.sources_file.parent / source.file).resolve()
+                # Filed under its name in the sources file's folder: the WARC is shared.
+                name = local_file_name(source.file, self.sources_file.parent)
                 snapshot = warc.write_file(
-                    path, data, _guess_type(path), facts=facts([source], None)
+                    name, data, _guess_type(path), facts=facts([source], None)
                 )
                 keep_snapshot(source_id, snapshot)
+            self.local.clear()  # archived: read back from the WARC when wanted
             self._look_up(run, warc, facts)
         store.record_warc_closed(warc.relative_path, _now(), warc.size)
         fetched = run.fetched
@@ -296,7 +291,7 @@ class Session:
         options = self.options.memento or MementoOptions.from_env()
         wanted: dict[tuple[str, datetime], list[Source]] = {}
         for source in self.catalog.sources:
-            if not source.url:
+            if not source.url or _private(source.url):
                 continue
             if mode is ArchivedMode.MISSING and run.fetched[source.url].status.alive:
                 continue
@@ -330,7 +325,6 @@ class Session:
                 store.record_archived_copy(run.id, source.id, source.url, "lookup", copy)
                 if memento is not None:
                     run.archived[source.id] = copy
-                    run.archived_content[source.id] = memento.content
                 else:
                     run.archived[source.id] = kept_instead(store, source.id, key[1], copy) or copy
 
@@ -353,7 +347,10 @@ class Session:
         live = [
             s
             for s in self.catalog.sources
-            if s.url and run.fetched.get(s.url) and run.fetched[s.url].status.alive
+            if s.url
+            and not _private(s.url)
+            and run.fetched.get(s.url)
+            and run.fetched[s.url].status.alive
         ]
         if not live:
             return
@@ -375,7 +372,8 @@ class Session:
         done: dict[str, tuple[FetchResult | None, Snapshot]],
         keep_snapshot: Callable[[str, Snapshot | None], None],
     ) -> dict[str, FetchResult]:
-        """The fetches an interrupted run already captured, read back from its WARC files."""
+        """The fetches an interrupted run already captured, read back from its WARC files
+        (their heads: a body is read again only when its text is wanted)."""
         reused: dict[str, FetchResult] = {}
         for url in urls:
             captures = [done.get(s.id) for s in by_url[url]]
@@ -387,10 +385,10 @@ class Session:
                 continue
             try:
                 exchange = read_exchange(self.store_dir, snapshot)
-                content = read_payload(self.store_dir, snapshot)
             except StoreError:
                 continue  # unreadable after all: fetch it again
-            reused[url] = replace(fetch, url=url, content=content, exchanges=(exchange,))
+            head = replace(exchange, body=b"")
+            reused[url] = replace(fetch, url=url, content=b"", exchanges=(head,))
             for source, capture in zip(by_url[url], captures, strict=True):
                 assert capture is not None
                 keep_snapshot(source.id, capture[1])

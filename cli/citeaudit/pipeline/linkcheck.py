@@ -30,12 +30,12 @@ def no_copy_note(source: Source) -> str:
     return f"no public copy{kind}: the source has no url or file"
 
 
-def _unfetched(source: Source, folder: Path) -> SourceResult:
+def _unfetched(source: Source, folder: Path, allow_outside: bool) -> SourceResult:
     """A source with no URL: a local file is looked at (not read) for what would stop a run
     reading it, as ``validate`` does; a source with neither URL nor file has no copy."""
     if not source.file:
         return SourceResult(source, note=no_copy_note(source))
-    problem = local_file_problem(source.file, folder)
+    problem = local_file_problem(source.file, folder, allow_outside=allow_outside)
     return SourceResult(source, note=problem or "local file: not checked", problem=problem)
 
 
@@ -45,15 +45,23 @@ def check_links(
     options: FetchOptions,
     on_start: OnStart | None = None,
     on_fetch: OnFetch | None = None,
+    *,
+    allow_outside_files: bool = False,
 ) -> AuditResult:
-    """Check every source's link; keep nothing. Claims are left empty."""
+    """Check every source's link; keep nothing. Claims are left empty.
+
+    ``allow_outside_files``: local files outside the sources file's folder would be read
+    (as ``AuditOptions.allow_outside_files`` says), so are not shown as refused."""
     started = datetime.now(UTC)
     urls = source_urls(catalog)
     if on_start:
         on_start(len(urls))
     fetched = fetch_all_sync(urls, options, on_fetch)
     sources = tuple(
-        SourceResult(s, fetch=fetched[s.url]) if s.url else _unfetched(s, sources_file.parent)
+        # The note says when a URL the user wrote reached a private or loopback address.
+        SourceResult(s, fetch=fetched[s.url], note=fetched[s.url].extra.get("address"))
+        if s.url
+        else _unfetched(s, sources_file.parent, allow_outside_files)
         for s in catalog.sources
     )
     run = RunInfo(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from citeaudit.extract import ExtractLimits
 from citeaudit.fetch import FetchOptions
 from citeaudit.store import DEFAULT_LOCK_WAIT
 from citeaudit.vocab import ArchivedMode
@@ -28,6 +29,11 @@ class AuditOptions:
     whose live copy is not ok or redirected); ``memento``: which archives (None: the
     TimeGates in ``CITEAUDIT_TIMEGATE``, else the Wayback Machine's); ``save``: ask Save
     Page Now to capture every live source (None, the default: never).
+    ``allow_outside_files``: read local files outside the sources file's folder too (never
+    a device, pipe or system file); by default a received sources file cannot make a run
+    archive, and so share, the user's other files.
+    ``extract``: what reading one document may take (memory, time, text kept); each is
+    read in a worker process within it, so a hostile document costs only its own source.
     """
 
     fetch: FetchOptions = field(default_factory=FetchOptions)
@@ -38,3 +44,5 @@ class AuditOptions:
     archived: ArchivedMode = ArchivedMode.MISSING
     memento: MementoOptions | None = None
     save: SaveOptions | None = None
+    allow_outside_files: bool = False
+    extract: ExtractLimits = field(default_factory=ExtractLimits)

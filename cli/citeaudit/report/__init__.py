@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from citeaudit.report.saved import load_report as load_report
     from citeaudit.report.terminal import STATUS_STYLE as STATUS_STYLE
     from citeaudit.report.words import plain as plain
+    from citeaudit.report.words import printable as printable
     from citeaudit.report.words import summary_line as summary_line
 
 exports(
@@ -33,6 +34,6 @@ exports(
         "model": ("ReportModel",),
         "saved": ("keep_report", "load_report"),
         "terminal": ("STATUS_STYLE",),
-        "words": ("plain", "summary_line"),
+        "words": ("plain", "printable", "summary_line"),
     },
 )

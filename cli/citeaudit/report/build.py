@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from citeaudit.net import shown_url
 from citeaudit.report.differences import compare_words
 from citeaudit.report.model import (
     HISTORY_LIMIT,
@@ -128,7 +129,7 @@ def _source(
         id=source.id,
         title=source.title,
         kind=source.kind,
-        url=source.url,
+        url=shown_url(source.url) if source.url else None,  # never a user name or password
         file=source.file,
         accessed=source.accessed,
         status=fetch.status if fetch else None,
@@ -206,6 +207,11 @@ def _link(store_name: str | None, snapshot: SnapshotModel | None) -> str | None:
     return f"{store_name.rstrip('/')}/{snapshot.warc}"
 
 
+def _shown(url: str | None) -> str | None:
+    """A link as reports show it: never with a user name or password."""
+    return shown_url(url) if url else None
+
+
 def _difference(item: Difference) -> DifferenceModel:
     return DifferenceModel(op=item.op, quote=item.quote, source=item.source, kind=item.kind)
 
@@ -225,12 +231,12 @@ def _evidence(item: EvidenceResult, copies: _Copies) -> EvidenceModel:
         passage=item.passage,
         differences=[_difference(d) for d in item.differences],
         similarity=item.similarity,
-        link=item.link,
+        link=_shown(item.link),
         note=item.note,
         suggested_passage=SuggestionModel(
             text=item.suggestion.passage,
             found_at=item.suggestion.found_at,
-            link=item.suggestion.link,
+            link=_shown(item.suggestion.link),
         )
         if item.suggestion
         else None,
@@ -270,7 +276,7 @@ def _drift(drift: Drift, quote: str | None) -> DriftModel:
         comparison=_as_change(compare_words(quote, drift.passage, drift.differences))
         if drift.differences and quote and drift.passage
         else [],
-        link=drift.link,
+        link=_shown(drift.link),
     )
 
 

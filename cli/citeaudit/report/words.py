@@ -70,6 +70,35 @@ def plain(value: object, *, one_line: bool = True) -> str:
     return " ".join(text.split()) if one_line else text
 
 
+#: What acts on a terminal rather than showing: C0 controls but tab and line feed (ESC
+#: starts the sequences that move the cursor, clear the screen, recolour, retitle), DEL, C1
+#: controls (0x9b is ESC [ on its own), and the bidirectional marks and overrides that
+#: reorder what follows them, and the line and paragraph separators.
+_ACTS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(value: object, *, json: bool = False) -> str:
+    """Text safe to print on a terminal, with each character that would act on it shown
+    escaped (ESC as ``\\x1b``, a right-to-left override as ``\\u202e``) rather than
+    dropped as :func:`plain` does: a message about a value must still name it.
+
+    ``json``: the text is JSON, where such characters can only be inside strings; each is
+    written ``\\u001b``, so the document still reads as the same data."""
+    text = str(value)
+    if not _ACTS.search(text):
+        return text
+    return _ACTS.sub(_json_escaped if json else _escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _json_escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def clip(text: str, limit: int = 160) -> str:
     """At most ``limit`` characters, cut at a word with an ellipsis."""
     if len(text) <= limit:

@@ -1,7 +1,7 @@
 """The evidence store: one SQLite database of what each run found, beside its WARC files,
-with the history of every source, full-text search, WACZ export, the lock that lets one run
-write at a time, and the repair of what a killed run left. Importing it loads no HTTP
-client and no warcio writer."""
+with the history of every source, full-text search, WACZ export, a check of every record
+it points at, the lock that lets one run write at a time, and the repair of what a killed
+run left. Importing it loads no HTTP client and no warcio writer."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from citeaudit.store.histories import all_histories as all_histories
     from citeaudit.store.histories import history as history
     from citeaudit.store.histories import source_histories as source_histories
+    from citeaudit.store.integrity import Damage as Damage
+    from citeaudit.store.integrity import StoreCheck as StoreCheck
+    from citeaudit.store.integrity import verify_store as verify_store
     from citeaudit.store.lock import DEFAULT_LOCK_WAIT as DEFAULT_LOCK_WAIT
     from citeaudit.store.lock import StoreLock as StoreLock
     from citeaudit.store.repair import recover as recover
@@ -36,6 +39,7 @@ exports(
         "export": ("export_wacz",),
         "fulltext": ("Hit", "fts_query", "search"),
         "histories": ("SourceHistory", "all_histories", "history", "source_histories"),
+        "integrity": ("Damage", "StoreCheck", "verify_store"),
         "lock": ("DEFAULT_LOCK_WAIT", "StoreLock"),
         "repair": ("recover",),
         "runlog": ("RESUME_WINDOW",),

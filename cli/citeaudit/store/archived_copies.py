@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from citeaudit.archive import Snapshot
+from citeaudit.net import shown_url
 from citeaudit.store.connection import StoreConnection, parse_time, time_text
 from citeaudit.webarchive import ArchivedCopy
 
@@ -23,7 +24,7 @@ class ArchivedCopyRecords(StoreConnection):
         row = (
             run_id,
             source_id,
-            url,
+            shown_url(url),  # no user name or password is kept
             kind,
             time_text(copy.sought) if copy.sought else None,
             copy.timegate,
@@ -55,6 +56,35 @@ class ArchivedCopyRecords(StoreConnection):
                 f" ON CONFLICT (run_id, source_id, kind) DO UPDATE SET {updates}",
                 row,
             )
+
+    def every_kept_memento(self) -> list[tuple[str, Snapshot]]:
+        """Where every public archive's copy kept in our WARC files is, with the id of the
+        source it is a copy of, in the order recorded."""
+        with self._errors():
+            rows = self._db.execute(
+                'SELECT source_id, url, warc, "offset", length, record_id,'
+                " coalesce(memento_date, recorded),"
+                " sha256, content_type, http_status, metadata_record_id FROM archived_copies"
+                " WHERE record_id IS NOT NULL ORDER BY id"
+            ).fetchall()
+        kept = []
+        for row in rows:
+            (source_id, url, warc, offset, length, record_id, date, sha256) = row[:8]
+            (content_type, status, metadata_id) = row[8:]
+            snapshot = Snapshot(
+                url=str(url),
+                warc=str(warc),
+                offset=int(offset),
+                length=int(length),
+                record_id=str(record_id),
+                date=parse_time(str(date)),
+                sha256=str(sha256),
+                content_type=content_type,
+                http_status=status,
+                metadata_id=metadata_id,
+            )
+            kept.append((str(source_id), snapshot))
+        return kept
 
     def kept_mementos(self, source_id: str) -> list[ArchivedCopy]:
         """The public archives' copies of a source kept in our WARC files by earlier

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from citeaudit.archive import RecordRef, Snapshot
 from citeaudit.fetch import FetchResult, Hop
+from citeaudit.net import shown_url
 from citeaudit.store.connection import StoreConnection, parse_time, time_text
 from citeaudit.vocab import LinkStatus
 
@@ -53,16 +54,19 @@ class CaptureRecords(StoreConnection):
     """The store's fetches and snapshots."""
 
     def record_fetch(self, run_id: str, source_id: str, result: FetchResult) -> None:
-        """Record what checking a source's URL came to (replacing an earlier try in the run)."""
-        redirects = json.dumps([{"url": hop.url, "status": hop.status} for hop in result.redirects])
+        """Record what checking a source's URL came to (replacing an earlier try in the run).
+        URLs are kept without a user name or password (:func:`citeaudit.net.shown_url`)."""
+        redirects = json.dumps(
+            [{"url": shown_url(hop.url), "status": hop.status} for hop in result.redirects]
+        )
         row = (
             run_id,
             source_id,
-            result.url,
+            shown_url(result.url),
             str(result.status),
             result.reason,
             result.http_status,
-            result.final_url,
+            shown_url(result.final_url) if result.final_url else None,
             redirects,
             int(result.permanent),
             result.content_type,
@@ -188,6 +192,14 @@ class CaptureRecords(StoreConnection):
                 (source_id,),
             ).fetchall()
         return [_snapshot(row) for row in rows]
+
+    def every_snapshot(self) -> list[tuple[str, Snapshot]]:
+        """Every snapshot of every source, with its source's id, in the order recorded."""
+        with self._errors():
+            rows = self._db.execute(
+                f"SELECT source_id, {_SNAPSHOT_COLUMNS} FROM snapshots ORDER BY id"
+            ).fetchall()
+        return [(str(row[0]), _snapshot(row[1:])) for row in rows]
 
     def good_snapshots(self, source_id: str) -> list[Snapshot]:
         """Copies of a source worth judging on, newest first: captures whose fetch came back

@@ -1,5 +1,12 @@
-"""Export the store as one WACZ file: under the store lock, after repairing what a killed run
-left, every WARC file with its index, and one page per source: its newest good capture.
+"""Export the store as one WACZ file: every WARC file with its index, and one page per
+source: its newest good capture. The store is only read (a CD or a folder shared read-only
+exports as well), and no run writes it meanwhile.
+
+Every WARC record is checked as it goes into the export. A damaged one (its gzip data does
+not decode, or a digest does not match) is left out, and so is an unfinished record a
+killed run left at the end of a file: the WACZ gets a copy of that file without them, so it
+stays valid and replays, and each record left out is reported, by file, offset and the
+copies it held. The store's own files are never changed.
 
 A replay tool shows the page list as the document's evidence, so it holds only captures that
 are the page cited: fetched ``ok`` or ``redirected`` (never a soft 404, an error page or the
@@ -9,7 +16,8 @@ files, where it can still be looked up; nothing stored is left out of the export
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,17 +27,21 @@ from citeaudit.archive import (
     ReplayPage,
     Snapshot,
     WaczExport,
+    WarcCheck,
+    check_warc,
     read_payload,
     write_wacz,
 )
 from citeaudit.catalog import Catalog
 from citeaudit.errors import StoreError
 from citeaudit.extract import extract
-from citeaudit.store.connection import DATABASE_NAME
 from citeaudit.store.database import Store
 from citeaudit.store.histories import SourceHistory, source_histories
-from citeaudit.store.lock import DEFAULT_LOCK_WAIT, StoreLock
-from citeaudit.store.repair import recover
+from citeaudit.store.integrity import Damage, holdings
+from citeaudit.store.lock import DEFAULT_LOCK_WAIT
+
+#: Byte ranges of damaged records, by WARC file (relative to the store).
+Damaged = Mapping[str, Sequence[tuple[int, int]]]
 
 
 def export_wacz(
@@ -39,32 +51,89 @@ def export_wacz(
     catalog: Catalog | None = None,
     lock_wait: float = DEFAULT_LOCK_WAIT,
     now: Callable[[], datetime] | None = None,
+    on_damage: Callable[[Damage], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> WaczExport:
     """Write every WARC file of the store, indexed, into the WACZ file ``out``, listing one
     page per source of ``catalog`` (without one, per source the store has seen).
 
-    Holds the store lock (no run may write meanwhile) and first repairs what a killed run
-    left. ``out`` is whole or absent.
+    Reads the store only, keeping runs out meanwhile (waiting up to ``lock_wait`` seconds
+    for one to finish). A damaged record is left out and told to ``on_damage``; an
+    unfinished record a killed run left is left out and told to ``on_note``. A source whose
+    newest good capture is damaged is listed at the one before. ``out`` is whole or absent.
     """
     store_dir = Path(store_dir)
     out = Path(out)
-    if not (store_dir / DATABASE_NAME).is_file():
-        Store.open(store_dir, create=False)  # raises the usual "no evidence store" error
     if not out.parent.is_dir():
+        Store.read(store_dir).close()  # no store at all is said first, as it always was
         raise StoreError(
             f"cannot write {out}: the folder {out.parent} does not exist",
             hint="create it first, or give another path to --wacz",
         )
     created = (now or (lambda: datetime.now(UTC)))()
-    with StoreLock(store_dir, "export", wait=lock_wait), Store.open(store_dir) as store:
-        recover(store)
+    with Store.read(store_dir, lock_wait=lock_wait) as store:
         warcs = sorted((store_dir / ARCHIVE_DIR).glob("*.warc.gz"))
         if not warcs:
             raise StoreError(
                 f"the store at {store_dir} holds no WARC files yet",
                 hint="run 'citeaudit archive' first",
             )
-        return write_wacz(out, warcs, evidence_pages(store, warcs, catalog), created)
+        checks = [check_warc(path) for path in warcs]
+        damaged = _report(store, checks, on_damage, on_note)
+        pages = evidence_pages(store, warcs, catalog, damaged)
+        if all(check.whole for check in checks):
+            return write_wacz(out, warcs, pages, created)
+        try:
+            scratch = tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent)
+        except OSError as exc:
+            raise StoreError(f"cannot write {out}: {exc.strerror}") from exc
+        with scratch as folder:
+            whole = [_whole_copy(check, Path(folder)) for check in checks]
+            return write_wacz(out, whole, pages, created)
+
+
+def _report(
+    store: Store,
+    checks: Sequence[WarcCheck],
+    on_damage: Callable[[Damage], None] | None,
+    on_note: Callable[[str], None] | None,
+) -> dict[str, list[tuple[int, int]]]:
+    """Tell what is left out of each file; the byte ranges of its damaged records."""
+    if not any(not check.whole for check in checks):
+        return {}
+    held = holdings(store.every_snapshot(), store.every_kept_memento())
+    damaged: dict[str, list[tuple[int, int]]] = {}
+    for check in checks:
+        name = f"{ARCHIVE_DIR}/{check.path.name}"
+        for record in check.damaged:
+            damaged.setdefault(name, []).append((record.offset, record.offset + record.length))
+            if on_damage is not None:
+                assert record.problem is not None
+                copies = held.get(record.record_id or "", ())
+                on_damage(Damage(name, record.offset, record.problem, record.record_id, copies))
+        if check.unfinished and on_note is not None:
+            on_note(
+                f"{name} ends in an unfinished record ({check.unfinished} bytes) that an "
+                "interrupted run left: it is left out of the export"
+            )
+    return damaged
+
+
+def _whole_copy(check: WarcCheck, scratch: Path) -> Path:
+    """The WARC file itself when every record in it is whole, else a copy of it in
+    ``scratch`` with only its whole records (same name, so the WACZ names it alike)."""
+    if check.whole:
+        return check.path
+    copy = scratch / check.path.name
+    try:
+        with open(check.path, "rb") as src, open(copy, "wb") as dst:
+            for record in check.records:
+                if record.problem is None:
+                    src.seek(record.offset)
+                    dst.write(src.read(record.length))
+    except OSError as exc:
+        raise StoreError(f"cannot copy {check.path} for the export: {exc.strerror}") from exc
+    return copy
 
 
 @dataclass
@@ -76,14 +145,18 @@ class _Page:
 
 
 def evidence_pages(
-    store: Store, warcs: Iterable[Path], catalog: Catalog | None = None
+    store: Store,
+    warcs: Iterable[Path],
+    catalog: Catalog | None = None,
+    damaged: Damaged | None = None,
 ) -> list[ReplayPage]:
     """The page list of a WACZ holding ``warcs``: each source's newest good capture that
     replays from them, one page per URL, in the order of the sources file.
 
     A good capture was fetched ``ok`` or ``redirected`` (a revisit of an unchanged body
     too), or is a local file. Its page is titled by the sources file, else by the page.
-    Without ``catalog``, every source the store has seen is listed, by id.
+    Without ``catalog``, every source the store has seen is listed, by id. A capture in
+    ``damaged`` (byte ranges left out of each file) does not replay.
     """
     held = {f"{ARCHIVE_DIR}/{path.name}": path.stat().st_size for path in warcs}
     histories = {h.source_id: h for h in source_histories(store)}
@@ -94,7 +167,7 @@ def evidence_pages(
     pages: dict[str, _Page] = {}
     for source_id, title in wanted:
         history = histories.get(source_id)
-        snapshot = None if history is None else _newest_good(store, history, held)
+        snapshot = None if history is None else _newest_good(store, history, held, damaged)
         if snapshot is None:
             continue  # never a good capture: its records are in the WARC files all the same
         page = pages.setdefault(snapshot.url, _Page(snapshot))
@@ -112,7 +185,9 @@ def evidence_pages(
     ]
 
 
-def _newest_good(store: Store, history: SourceHistory, held: Mapping[str, int]) -> Snapshot | None:
+def _newest_good(
+    store: Store, history: SourceHistory, held: Mapping[str, int], damaged: Damaged | None
+) -> Snapshot | None:
     """The newest capture of a source that answered, kept a copy, and replays from ``held``."""
     good = [c.record_id for c in reversed(history.captures) if c.answered and c.record_id]
     if not good:
@@ -120,19 +195,26 @@ def _newest_good(store: Store, history: SourceHistory, held: Mapping[str, int]) 
     kept = {s.record_id: s for s in store.snapshots_for(history.source_id)}
     for record_id in good:
         snapshot = kept.get(record_id)
-        if snapshot is not None and _replays(snapshot, held):
+        if snapshot is not None and _replays(snapshot, held, damaged or {}):
             return snapshot
     return None
 
 
-def _replays(snapshot: Snapshot, held: Mapping[str, int]) -> bool:
+def _replays(snapshot: Snapshot, held: Mapping[str, int], damaged: Damaged) -> bool:
     """Whether the record, and for a revisit the record holding its body, are in ``held``
-    (WARC file -> size) whole, so a replay tool can show it rather than an error."""
-    records = [(snapshot.warc, snapshot.offset + snapshot.length)]
+    (WARC file -> size) whole and undamaged, so a replay tool can show it rather than an
+    error."""
+    records = [(snapshot.warc, snapshot.offset, snapshot.offset + snapshot.length)]
     if snapshot.refers_to is not None:
         ref = snapshot.refers_to
-        records.append((ref.warc, ref.offset + ref.length))
-    return all(held.get(warc, -1) >= end for warc, end in records)
+        records.append((ref.warc, ref.offset, ref.offset + ref.length))
+    return all(
+        held.get(warc, -1) >= end
+        and not any(
+            start < bad_end and bad_start < end for bad_start, bad_end in damaged.get(warc, ())
+        )
+        for warc, start, end in records
+    )
 
 
 def _title(store_dir: Path, page: _Page) -> str:

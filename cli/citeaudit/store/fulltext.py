@@ -69,7 +69,7 @@ def _pieces(snippet: str) -> tuple[tuple[str, bool], ...]:
 def search(store_dir: Path, words: str, *, limit: int = DEFAULT_LIMIT) -> list[Hit]:
     """The pages that best match ``words``, best first, at most ``limit`` of them."""
     query = fts_query(words)
-    with Store.open(store_dir, create=False) as store:
+    with Store.read(store_dir) as store:
         matches = store.search_pages(query, limit)
     hits: list[Hit] = []
     for match in matches:

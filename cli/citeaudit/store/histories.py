@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from citeaudit.errors import UsageError
-from citeaudit.net import strip_fragment
+from citeaudit.net import shown_url, strip_fragment
 from citeaudit.store.captures import Capture
 from citeaudit.store.database import Store
 
@@ -60,7 +60,7 @@ class SourceHistory:
 
 def all_histories(store_dir: Path) -> list[SourceHistory]:
     """Every source the store has seen, each with its captures, in order of source id."""
-    with Store.open(store_dir, create=False) as store:
+    with Store.read(store_dir) as store:
         return source_histories(store)
 
 
@@ -79,7 +79,7 @@ def history(store_dir: Path, key: str) -> list[SourceHistory]:
     exact = [h for h in everything if h.source_id == key]
     if exact:
         return exact
-    wanted = strip_fragment(key)
+    wanted = strip_fragment(shown_url(key))  # the store keeps URLs without credentials
     found = [
         h
         for h in everything

@@ -101,3 +101,53 @@ def _describe_holder(fd: int) -> str:
     if not isinstance(note, dict) or "pid" not in note:
         return ""
     return f" ({note.get('command', '?')}, process {note['pid']}, since {note.get('since', '?')})"
+
+
+class ReadLock:
+    """A reader's hold on ``<store>/lock``: shared, so readers do not exclude each other,
+    and while it is held no run writes the store (nor starts to: it waits as for a run).
+
+    A reader writes nothing: the lock file is opened read-only and never created, so a
+    store on read-only media or in a folder shared read-only reads the same. After
+    :meth:`acquire`, ``held`` says no run is writing; ``busy`` that one is (and ``holder``
+    which, when it says); neither, that there is no lock file (no run has the store now).
+    """
+
+    def __init__(self, store_dir: Path, *, wait: float = 0.0) -> None:
+        self.path = Path(store_dir) / LOCK_NAME
+        self.wait = max(0.0, wait)
+        self.held = False
+        self.busy = False
+        self.holder = ""
+        self._fd: int | None = None
+
+    def acquire(self) -> ReadLock:
+        """Take the shared lock if there is a lock file, waiting up to ``wait`` seconds for
+        a run that holds it; never raises for a lock that cannot be had."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return self  # no lock file (or none we may read): nothing to hold
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() < deadline:
+                    time.sleep(_POLL)
+                    continue
+                self.busy, self.holder = True, _describe_holder(fd)
+                os.close(fd)
+                return self
+            except OSError:
+                os.close(fd)  # a file system without locks: read as if no run were writing
+                return self
+            self._fd, self.held = fd, True
+            return self
+
+    def release(self) -> None:
+        """Let runs write again; releasing twice is harmless."""
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            self.held = False
+            os.close(fd)

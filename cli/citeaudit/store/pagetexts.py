@@ -76,6 +76,11 @@ class PageTextRecords(StoreConnection):
             )
             return max(cursor.rowcount, 0)
 
+    def has_unmended_texts(self) -> bool:
+        """Whether any text kept by an older citeaudit still waits for its search text."""
+        with self._errors():
+            return self._db.execute(_UNMENDED, (1,)).fetchone() is not None
+
     def mend_page_texts(self, batch: int = 500) -> int:
         """Give every text kept by an older citeaudit its :func:`search_text` (and so its
         place in the full-text index); how many were mended. Nothing to do costs one look-up.

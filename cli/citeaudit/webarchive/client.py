@@ -9,6 +9,12 @@ requests to one host are limited to ``per_host`` at a time and spaced by
 followed for us (the caller decides which to follow), and every body is cut at the cap,
 before and after decompression. Whatever goes wrong becomes an :class:`ArchiveUnavailable`
 with the reason in words: an archive being down or slow is a fact to report, never a crash.
+
+The address policy is the link checker's (:mod:`citeaudit.net.addresses`): a URL the client
+is asked for goes anywhere but a link-local address, unless an answer named it (as its
+``Location``, ``Content-Location`` or in its ``Link`` header): then it is a hop from that
+answer's address, and a public answer cannot send the client into private space. What is
+kept of an exchange has no user name or password in its URL, nor credentials in its headers.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ import httpx
 
 from citeaudit.fetch import FetchOptions, classify_error, status_line
 from citeaudit.net import (
+    AddressKind,
+    AddressRule,
     Exchange,
     HostSlots,
     RetryPolicy,
@@ -31,9 +39,12 @@ from citeaudit.net import (
     header,
     host_label,
     make_client,
+    parse_links,
     recorded,
     retry_after_seconds,
+    scrubbed,
     send,
+    shown_url,
     url_problem,
 )
 
@@ -52,11 +63,13 @@ class ArchiveUnavailable(Exception):
 @dataclass(frozen=True)
 class Answer:
     """One response as received: ``exchange`` holds the raw body (for a WARC record),
-    ``content`` the decoded one, both cut at the cap (``truncated`` then)."""
+    ``content`` the decoded one, both cut at the cap (``truncated`` then). ``sent_to`` is
+    the URL as requested (with its credentials, if it had any; ``url`` is as shown)."""
 
     exchange: Exchange
     content: bytes = field(repr=False)
     truncated: bool = False
+    sent_to: str | None = field(default=None, repr=False)
 
     @property
     def status(self) -> int:
@@ -74,7 +87,7 @@ class Answer:
     def location(self) -> str | None:
         """Where a redirect points, made absolute; None when there is no Location."""
         value = self.header("location")
-        return urljoin(self.url, value.strip()) if value else None
+        return urljoin(self.sent_to or self.url, value.strip()) if value else None
 
     @property
     def line(self) -> str:
@@ -89,7 +102,15 @@ class ArchiveClient:
         self.options = options
         self._hosts = HostSlots(options.per_host, options.min_interval)
         self._retries = RetryPolicy.of(options)
-        self._client = make_client(options, keepalive=options.per_host)
+        self._client = make_client(
+            options,
+            keepalive=options.per_host,
+            classify=options.address_classifier,
+            resolve=options.resolver,
+        )
+        # URLs an answer named, and the kind of the address it came from ("most public"
+        # kept): asking for one is a hop from there.
+        self._named_by: dict[str, AddressKind] = {}
 
     async def __aenter__(self) -> ArchiveClient:
         return self
@@ -116,7 +137,7 @@ class ArchiveClient:
         ArchiveUnavailable."""
         problem = url_problem(url)
         if problem is not None:
-            raise ArchiveUnavailable(problem)
+            raise ArchiveUnavailable(scrubbed(problem, url))
         limit = min(cap or self.options.max_bytes, self.options.max_bytes)
         return await self._attempts(method, url, headers, data, limit)
 
@@ -146,7 +167,7 @@ class ArchiveClient:
                 await asyncio.sleep(retries.backoff(attempt))
                 continue
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                verdict = classify_error(exc, url, options)
+                verdict = classify_error(exc, shown_url(url), options)
                 if verdict.retryable and retries.may_retry(attempt):
                     await asyncio.sleep(retries.backoff(attempt))
                     continue
@@ -174,7 +195,20 @@ class ArchiveClient:
     ) -> Answer:
         request = self._client.build_request(method, url, headers=headers, data=data)
         date = datetime.now(UTC)
-        reply, sent = await send(self._client, request, cap)
+        rule = AddressRule(self.options.address_classifier, self._named_by.get(url))
+        reply, sent = await send(self._client, request, cap, rule)
         exchange = recorded(method, url, sent, reply, date)
         content, more, _error = decode_body(reply.body, header(exchange, "content-encoding"), cap)
-        return Answer(exchange, content, reply.truncated or more)
+        answer = Answer(exchange, content, reply.truncated or more, sent_to=url)
+        self._note_named(answer, rule.after(reply.address).came_from or AddressKind.PUBLIC)
+        return answer
+
+    def _note_named(self, answer: Answer, kind: AddressKind) -> None:
+        """Remember the URLs an answer names, as hops from its address."""
+        base = answer.sent_to or answer.url
+        named = [answer.header("location"), answer.header("content-location")]
+        named += [link.url for link in parse_links(answer.header("link"))]
+        for found in filter(None, named):
+            where = urljoin(base, found.strip())
+            if self._named_by.get(where) is not AddressKind.PUBLIC:
+                self._named_by[where] = kind
