@@ -650,3 +650,13 @@ def test_validate_says_where_written_urls_lead_without_fetching(tmp_path: Path) 
         result.stderr
     )
     assert "source public" not in result.stderr
+
+
+def test_validate_counts_notes_past_twenty(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    lines = ["sources:"] + [f"  - id: s{n}\n    url: http://10.0.0.{n}/" for n in range(30)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert result.stderr.count("note: source s") == 20
+    assert "note: and 10 more sources like these" in result.stderr

@@ -31,6 +31,9 @@ from citeaudit.commands.options import (
 )
 from citeaudit.report import Format
 
+#: The most notes `validate` prints one by one; the rest are counted.
+_NOTES_SHOWN = 20
+
 
 def validate(
     file: FileArg = Path("sources.yaml"), allow_outside_files: AllowOutsideFilesOpt = False
@@ -50,10 +53,15 @@ def validate(
 
     # A URL written to this machine or a private network is the user's to fetch (a
     # link-local one never is): said, so a file from a stranger cannot hide it.
-    for source in catalog.sources:
-        said = written_address_note(source.url) if source.url else None
-        if said:
-            say(f"note: source {source.id}: {said}")
+    notes = [
+        f"note: source {source.id}: {said}"
+        for source in catalog.sources
+        if source.url and (said := written_address_note(source.url))
+    ]
+    for line in notes[:_NOTES_SHOWN]:
+        say(line)
+    if len(notes) > _NOTES_SHOWN:  # a list of 100,000 local links: not 100,000 lines
+        say(f"note: and {len(notes) - _NOTES_SHOWN} more sources like these")
 
 
 def check(
