@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from citeaudit.catalog.reader import MAX_BYTES as MAX_BYTES
     from citeaudit.catalog.reader import load_catalog as load_catalog
     from citeaudit.catalog.reader import parse_catalog as parse_catalog
+    from citeaudit.catalog.reader import read_sources_file as read_sources_file
 
 exports(
     globals(),
@@ -46,6 +47,6 @@ exports(
             "local_file_problem",
             "read_local_file",
         ),
-        "reader": ("MAX_BYTES", "load_catalog", "parse_catalog"),
+        "reader": ("MAX_BYTES", "load_catalog", "parse_catalog", "read_sources_file"),
     },
 )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, NoReturn
 
 from yaml.nodes import MappingNode, SequenceNode
 
@@ -47,27 +47,33 @@ def load_catalog(
     (``validate`` does; a run instead judges that source unavailable and goes on);
     ``allow_outside_files``: files outside the sources file's folder may be read.
     """
-    name = str(path)
-    try:
-        if path.is_dir():
-            return _fail(name, "this is a directory; pass the path of a sources file inside it")
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        return _fail(name, "no such file; create one or pass its path")
-    except IsADirectoryError:
-        return _fail(name, "this is a directory; pass the path of a sources file inside it")
-    except PermissionError:
-        return _fail(name, "cannot read the file: permission denied")
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return _fail(name, f"cannot read the file: {reason}")
     return parse_catalog(
-        data,
-        name,
+        read_sources_file(path),
+        str(path),
         files_in=path.parent if check_files else None,
         allow_outside_files=allow_outside_files,
     )
+
+
+def read_sources_file(path: Path) -> bytes:
+    """The bytes of the sources file at ``path`` (at most one past :data:`MAX_BYTES`, which
+    :func:`parse_catalog` then refuses), or CatalogError saying why they cannot be read.
+    A run hashes these very bytes, so it records the file it checked."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            _fail(name, "this is a directory; pass the path of a sources file inside it")
+        with path.open("rb") as stream:
+            return stream.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        _fail(name, "no such file; create one or pass its path")
+    except IsADirectoryError:
+        _fail(name, "this is a directory; pass the path of a sources file inside it")
+    except PermissionError:
+        _fail(name, "cannot read the file: permission denied")
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _fail(name, f"cannot read the file: {reason}")
 
 
 def parse_catalog(
@@ -94,7 +100,7 @@ def parse_catalog(
         raise CatalogError([*reader.problems, Problem(filename, 1, 1, message)]) from exc
 
 
-def _fail(filename: str, message: str) -> Catalog:
+def _fail(filename: str, message: str) -> NoReturn:
     raise CatalogError([Problem(filename, 1, 1, message)])
 
 

@@ -195,22 +195,15 @@ def read_catalog(file: Path) -> Catalog:
         return load_catalog(file)
 
 
-def read_sources(file: Path) -> tuple[Catalog, str | None]:
+def read_sources(file: Path) -> tuple[Catalog, str]:
     """The sources file read once, checked, and the SHA-256 of the very bytes checked: a run
-    records it, and ``report`` compares it with the file as it is later. The hash is None
-    only when the file could not be read here but could be just after (the pipeline then
-    hashes it itself)."""
+    records it, and ``report`` compares it with the file as it is later."""
     import hashlib
 
-    from citeaudit.catalog import MAX_BYTES, load_catalog, parse_catalog
+    from citeaudit.catalog import parse_catalog, read_sources_file
 
     with long_lived():
-        try:
-            with file.open("rb") as stream:
-                data = stream.read(MAX_BYTES + 1)
-        except (OSError, ValueError):
-            # load_catalog says why, exactly as `validate` does.
-            return load_catalog(file), None
+        data = read_sources_file(file)
         return parse_catalog(data, str(file)), hashlib.sha256(data).hexdigest()
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from citeaudit.errors import UsageError
-from citeaudit.extract.limits import DEFAULT_MEMORY, ExtractLimits
+from citeaudit.extract import DEFAULT_MEMORY, ExtractLimits
 from citeaudit.fetch import FetchOptions, parse_size, parse_status_codes
 from citeaudit.report import Format
 from citeaudit.result import FAIL_ON_VALUES, parse_fail_on

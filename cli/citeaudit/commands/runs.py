@@ -52,7 +52,7 @@ from citeaudit.commands.options import (
     extract_limits,
     fetch_options,
 )
-from citeaudit.extract.limits import DEFAULT_MEMORY, DEFAULT_TIMEOUT
+from citeaudit.extract import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 from citeaudit.report import Format
 from citeaudit.vocab import ArchivedMode
 

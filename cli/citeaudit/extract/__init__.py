@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from citeaudit.extract.html import read_html as read_html
     from citeaudit.extract.isolated import Extractor as Extractor
     from citeaudit.extract.isolated import Reading as Reading
+    from citeaudit.extract.limits import DEFAULT_MEMORY as DEFAULT_MEMORY
+    from citeaudit.extract.limits import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
     from citeaudit.extract.limits import ExtractLimits as ExtractLimits
     from citeaudit.extract.sniff import detect_kind as detect_kind
     from citeaudit.extract.sniff import extract as extract
@@ -35,7 +37,7 @@ exports(
         "base": ("Anchor", "Extraction", "Heading", "Layout", "Page", "PageBasis"),
         "html": ("Blocks", "HtmlPage", "read_html"),
         "isolated": ("Extractor", "Reading"),
-        "limits": ("ExtractLimits",),
+        "limits": ("DEFAULT_MEMORY", "DEFAULT_TIMEOUT", "ExtractLimits"),
         "sniff": ("detect_kind", "extract"),
     },
 )

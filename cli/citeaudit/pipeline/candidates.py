@@ -15,7 +15,7 @@ from citeaudit.catalog import Source
 from citeaudit.errors import DamagedRecord, StoreError
 from citeaudit.extract import Extraction, Extractor, Reading
 from citeaudit.fetch import FetchResult
-from citeaudit.net import host_label
+from citeaudit.net import host_label, shown_url
 from citeaudit.pipeline.bodies import fetched_body, kept_body
 from citeaudit.pipeline.linkcheck import no_copy_note
 from citeaudit.verify import (
@@ -114,7 +114,9 @@ def copy_of(
     alive = LiveCandidate(
         live, alive=result.status.alive, status=str(result.status), reason=result.reason
     )
-    chosen = choose_copy(source.id, source.url, alive, history, memento, offline=offline)
+    # The copy's URL is what its links open: never with a user name or password.
+    url = shown_url(source.url)
+    chosen = choose_copy(source.id, url, alive, history, memento, offline=offline)
     return _saying_damage(chosen, damaged)
 
 

@@ -207,11 +207,6 @@ def _link(store_name: str | None, snapshot: SnapshotModel | None) -> str | None:
     return f"{store_name.rstrip('/')}/{snapshot.warc}"
 
 
-def _shown(url: str | None) -> str | None:
-    """A link as reports show it: never with a user name or password."""
-    return shown_url(url) if url else None
-
-
 def _difference(item: Difference) -> DifferenceModel:
     return DifferenceModel(op=item.op, quote=item.quote, source=item.source, kind=item.kind)
 
@@ -231,12 +226,12 @@ def _evidence(item: EvidenceResult, copies: _Copies) -> EvidenceModel:
         passage=item.passage,
         differences=[_difference(d) for d in item.differences],
         similarity=item.similarity,
-        link=_shown(item.link),
+        link=item.link,
         note=item.note,
         suggested_passage=SuggestionModel(
             text=item.suggestion.passage,
             found_at=item.suggestion.found_at,
-            link=_shown(item.suggestion.link),
+            link=item.suggestion.link,
         )
         if item.suggestion
         else None,
@@ -276,7 +271,7 @@ def _drift(drift: Drift, quote: str | None) -> DriftModel:
         comparison=_as_change(compare_words(quote, drift.passage, drift.differences))
         if drift.differences and quote and drift.passage
         else [],
-        link=_shown(drift.link),
+        link=drift.link,
     )
 
 

@@ -55,10 +55,9 @@ class CaptureRecords(StoreConnection):
 
     def record_fetch(self, run_id: str, source_id: str, result: FetchResult) -> None:
         """Record what checking a source's URL came to (replacing an earlier try in the run).
-        URLs are kept without a user name or password (:func:`citeaudit.net.shown_url`)."""
-        redirects = json.dumps(
-            [{"url": shown_url(hop.url), "status": hop.status} for hop in result.redirects]
-        )
+        The URL as cited is kept without a user name or password
+        (:func:`citeaudit.net.shown_url`); the fetch gives its hops and final URL so already."""
+        redirects = json.dumps([{"url": hop.url, "status": hop.status} for hop in result.redirects])
         row = (
             run_id,
             source_id,
@@ -66,7 +65,7 @@ class CaptureRecords(StoreConnection):
             str(result.status),
             result.reason,
             result.http_status,
-            shown_url(result.final_url) if result.final_url else None,
+            result.final_url,
             redirects,
             int(result.permanent),
             result.content_type,
