@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from citeaudit.verify.judge import verify_claims as verify_claims
     from citeaudit.verify.matches import Difference as Difference
     from citeaudit.verify.matches import QuoteMatch as QuoteMatch
-    from citeaudit.verify.passages import best_passage as best_passage
     from citeaudit.verify.quotes import locate_quote as locate_quote
     from citeaudit.verify.verdicts import ClaimResult as ClaimResult
     from citeaudit.verify.verdicts import Drift as Drift
@@ -43,7 +42,6 @@ exports(
         ),
         "judge": ("verify_claims",),
         "matches": ("Difference", "QuoteMatch"),
-        "passages": ("best_passage",),
         "quotes": ("locate_quote",),
         "verdicts": ("ClaimResult", "Drift", "EvidenceResult", "Suggestion", "claim_verdict"),
     },

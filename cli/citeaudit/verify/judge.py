@@ -28,7 +28,7 @@ from citeaudit.verify.locators import (
     where_found,
 )
 from citeaudit.verify.matches import Difference, QuoteMatch
-from citeaudit.verify.passages import best_passage
+from citeaudit.meaning import best_passage
 from citeaudit.verify.quotes import locate_quote
 from citeaudit.verify.verdicts import (
     FOUND,

@@ -3,7 +3,7 @@ gathered into windows, blocks kept apart, headings and menus passed over."""
 
 from __future__ import annotations
 
-from citeaudit.verify.passages import MIN_WORDS, best_passage, terms
+from citeaudit.meaning.passages import MIN_WORDS, best_passage, terms
 
 TEXT = (
     "Home About us Contact\n"
