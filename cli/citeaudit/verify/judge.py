@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from citeaudit.catalog import Catalog, Evidence, Locator
 from citeaudit.extract import Extraction, Layout
+from citeaudit.meaning import best_passage
 from citeaudit.text import display, fold_keeping_accents, normalise
 from citeaudit.verify.copies import SourceCopy
 from citeaudit.verify.deeplinks import fragment_link, page_link
@@ -28,7 +29,6 @@ from citeaudit.verify.locators import (
     where_found,
 )
 from citeaudit.verify.matches import Difference, QuoteMatch
-from citeaudit.meaning import best_passage
 from citeaudit.verify.quotes import locate_quote
 from citeaudit.verify.verdicts import (
     FOUND,
