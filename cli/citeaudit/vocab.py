@@ -55,6 +55,19 @@ class Verdict(StrEnum):
     NO_TEXT = "no_text"
     SOURCE_UNAVAILABLE = "source_unavailable"
     LINK_ONLY = "link_only"
+    # Judgements of meaning, for evidence that quotes nothing (``--no-meaning``: link_only):
+    SUPPORTED = "supported"  # a passage of the cited pages says what the claim says
+    CONTRADICTED = "contradicted"  # a passage says otherwise (another number, the negation...)
+    NOT_SUPPORTED = "not_supported"  # the pages have text, but no passage says it
+
+    @property
+    def of_meaning(self) -> bool:
+        """Whether this is a judgement of meaning (on a claim in other words), not a quote's
+        verdict."""
+        return self in _MEANING
+
+
+_MEANING = (Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.NOT_SUPPORTED)
 
 
 class ClaimVerdict(StrEnum):
@@ -64,6 +77,7 @@ class ClaimVerdict(StrEnum):
     PARTLY_SUPPORTED = "partly_supported"
     UNSUPPORTED = "unsupported"
     UNVERIFIABLE = "unverifiable"
+    CONTRADICTED = "contradicted"  # a passage of a cited source says otherwise
 
 
 class JudgedOn(StrEnum):

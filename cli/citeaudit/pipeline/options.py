@@ -9,6 +9,7 @@ from pathlib import Path
 from citeaudit.extract import ExtractLimits
 from citeaudit.fetch import FetchOptions
 from citeaudit.store import DEFAULT_LOCK_WAIT
+from citeaudit.verify import Judging
 from citeaudit.vocab import ArchivedMode
 from citeaudit.webarchive import (
     MementoOptions,
@@ -34,6 +35,8 @@ class AuditOptions:
     archive, and so share, the user's other files.
     ``extract``: what reading one document may take (memory, time, text kept); each is
     read in a worker process within it, so a hostile document costs only its own source.
+    ``judging``: whether evidence that quotes nothing is judged on its meaning, and with
+    which model judge beside the built-in one.
     """
 
     fetch: FetchOptions = field(default_factory=FetchOptions)
@@ -46,3 +49,4 @@ class AuditOptions:
     save: SaveOptions | None = None
     allow_outside_files: bool = False
     extract: ExtractLimits = field(default_factory=ExtractLimits)
+    judging: Judging = field(default_factory=Judging)

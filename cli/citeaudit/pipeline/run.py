@@ -31,6 +31,7 @@ from citeaudit.result import AuditResult, RunInfo, SourceResult
 from citeaudit.verify import (
     ClaimResult,
     EvidenceResult,
+    Judging,
     SourceCopy,
     claim_verdict,
     verify_claims,
@@ -73,7 +74,7 @@ def audit(
             (source_id, SourceCopy(source_id, None, unavailable=problem))
             for source_id, problem in session.unreadable.items()
         )
-        claims = _verify(catalog, copies, session.note) if options.verify else ()
+        claims = _verify(catalog, copies, options.judging, session.note) if options.verify else ()
         for claim in claims:
             store.record_verdicts(run.id, claim)
         finished = session.finish(run)
@@ -202,7 +203,7 @@ def _keep_text(session: Session, run: Run, source_id: str, extraction: Extractio
 
 
 def _verify(
-    catalog: Catalog, copies: Mapping[str, SourceCopy], note: OnNote
+    catalog: Catalog, copies: Mapping[str, SourceCopy], judging: Judging, note: OnNote
 ) -> tuple[ClaimResult, ...]:
     """Every claim judged; a claim whose judging fails is judged again piece by piece, and
     a piece of evidence that still fails is said so on it (no text searched), so one
@@ -210,20 +211,26 @@ def _verify(
     results: list[ClaimResult] = []
     for claim in catalog.claims:
         try:
-            results.extend(verify_claims(catalog.model_copy(update={"claims": (claim,)}), copies))
+            one = catalog.model_copy(update={"claims": (claim,)})
+            results.extend(verify_claims(one, copies, judging))
         except Exception:
-            results.append(_judged_piecewise(catalog, claim, copies, note))
+            results.append(_judged_piecewise(catalog, claim, copies, judging, note))
     return tuple(results)
 
 
 def _judged_piecewise(
-    catalog: Catalog, claim: Claim, copies: Mapping[str, SourceCopy], note: OnNote
+    catalog: Catalog,
+    claim: Claim,
+    copies: Mapping[str, SourceCopy],
+    judging: Judging,
+    note: OnNote,
 ) -> ClaimResult:
     judged: list[EvidenceResult] = []
     for evidence in claim.evidence:
         alone = claim.model_copy(update={"evidence": (evidence,)})
         try:
-            (result,) = verify_claims(catalog.model_copy(update={"claims": (alone,)}), copies)
+            one = catalog.model_copy(update={"claims": (alone,)})
+            (result,) = verify_claims(one, copies, judging)
             judged.append(result.evidence[0])
         except Exception as exc:
             problem = f"the source's text could not be searched ({_describe(exc)})"

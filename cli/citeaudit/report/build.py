@@ -13,11 +13,13 @@ from citeaudit.report.model import (
     ArchivedCopyModel,
     CaptureModel,
     ClaimModel,
+    ConflictModel,
     DifferenceModel,
     DocumentModel,
     DriftModel,
     EvidenceModel,
     FragmentModel,
+    MeaningModel,
     RedirectModel,
     ReportModel,
     RunModel,
@@ -35,7 +37,7 @@ if TYPE_CHECKING:  # only named here: `check` needs neither warcio nor the quote
     from citeaudit.fetch import FragmentCheck
     from citeaudit.result import AuditResult, SourceResult
     from citeaudit.store import SourceHistory, Store
-    from citeaudit.verify import ClaimResult, Difference, Drift, EvidenceResult
+    from citeaudit.verify import ClaimResult, Difference, Drift, EvidenceResult, Meaning
     from citeaudit.webarchive import ArchivedCopy
 
 
@@ -241,6 +243,18 @@ def _evidence(item: EvidenceResult, copies: _Copies) -> EvidenceModel:
         comparison=compare_words(ev.quote, item.passage, item.differences)
         if item.differences and ev.quote and item.passage
         else [],
+        meaning=_meaning(item.meaning) if item.meaning else None,
+    )
+
+
+def _meaning(meaning: Meaning) -> MeaningModel:
+    return MeaningModel(
+        judge=meaning.judge,
+        score=round(meaning.score, 3),
+        reason=meaning.reason,
+        conflicts=[
+            ConflictModel(kind=c.kind, claim=c.claim, passage=c.passage) for c in meaning.conflicts
+        ],
     )
 
 

@@ -31,6 +31,7 @@ from citeaudit.vocab import ClaimVerdict, Verdict
 
 #: ``reviewRating.ratingValue`` of each verdict; unverifiable is not on the scale.
 RATING: dict[ClaimVerdict, int] = {
+    ClaimVerdict.CONTRADICTED: 1,
     ClaimVerdict.UNSUPPORTED: 1,
     ClaimVerdict.PARTLY_SUPPORTED: 2,
     ClaimVerdict.SUPPORTED: 3,

@@ -16,7 +16,7 @@ import csv
 import io
 
 from citeaudit.report.model import EvidenceModel, ReportModel
-from citeaudit.report.words import difference_text, drift_phrase, plain, status_text
+from citeaudit.report.words import conflict_texts, difference_text, drift_phrase, plain, status_text
 
 COLUMNS: tuple[str, ...] = (
     "claim_id",
@@ -46,6 +46,11 @@ COLUMNS: tuple[str, ...] = (
     "source_changed",
     "changed_passage",
     "suggested_passage",
+    # Added with judgements of meaning:
+    "meaning_judge",
+    "meaning_score",
+    "meaning_reason",
+    "contradiction",
 )
 
 #: The byte order mark the text starts with, so spreadsheets read it as UTF-8.
@@ -92,6 +97,10 @@ class CsvReport:
             drift_phrase(ev, source) if ev.drift else None,
             ev.drift.passage if ev.drift else None,
             ev.suggested_passage.text if ev.suggested_passage else None,
+            ev.meaning.judge if ev.meaning else None,
+            ev.meaning.score if ev.meaning else None,
+            ev.meaning.reason if ev.meaning else None,
+            "; ".join(conflict_texts(ev)) or None,
         ]
         return [cell(index + 1), *(cell(v) for v in values)]
 

@@ -24,11 +24,14 @@ from citeaudit.report.words import (
     cited,
     claim_counts,
     clip,
+    conflict_texts,
     copy_phrase,
     day,
     difference_text,
     drift_phrase,
+    meaning_text,
     moment,
+    passage_label,
     plain,
     quoted,
     since_text,
@@ -49,6 +52,7 @@ MARK: dict[ClaimVerdict, str] = {
     ClaimVerdict.PARTLY_SUPPORTED: "⚠️",
     ClaimVerdict.UNSUPPORTED: "❌",
     ClaimVerdict.UNVERIFIABLE: "❔",
+    ClaimVerdict.CONTRADICTED: "⛔",
 }
 
 
@@ -132,13 +136,22 @@ class MarkdownReport:
         changed = " (source changed)" if ev.drift else ""
         head = f"- **{ev.verdict}**{changed}: {escape(cited(ev))}{title}"
         lines = [head + (f": {', '.join(how)}" if how else "")]
+        judged = meaning_text(ev)
+        if judged:
+            lines.append(f"  **{escape(judged.capitalize(), line_start=True)}**")
         if ev.note:
             lines.append(f"  *{escape(ev.note, line_start=True)}*")
         if ev.comparison:
             lines.append("  > " + self.marked(ev.comparison))
             lines.append("  " + "; ".join(escape(difference_text(d)) for d in ev.differences))
         elif ev.passage:
+            label = passage_label(ev)
+            if label:
+                lines.append(f"  {escape(label.capitalize())}:")
             lines.append(f"  > {escape(clip(ev.passage, 400), line_start=True)}")
+            conflicts = conflict_texts(ev)
+            if conflicts:
+                lines.append("  " + "; ".join(escape(c) for c in conflicts))
         elif ev.quote and ev.verdict is not Verdict.LINK_ONLY:
             lines.append(f"  Quoted: {escape(quoted(ev.quote, 400))}")
         if ev.suggested_passage:

@@ -253,6 +253,29 @@ class DriftModel(_Model):
     link: str | None = None
 
 
+class ConflictModel(_Model):
+    """One difference that makes a contradiction: what the claim says and what the passage
+    says (``23%`` against ``21%``; ``not`` against nothing for a dropped negation)."""
+
+    kind: str
+    claim: str
+    passage: str
+
+
+class MeaningModel(_Model):
+    """A judgement of meaning on a claim that quotes nothing, not a quote found: which judge
+    made it (``built-in``, or ``built-in + <model>``), its score (0 to 1: how far the passage
+    carries what the claim says, calibrated on a labelled set; see the README), why in one
+    line, and for a contradiction the differences that made it. The passage it rests on is
+    the evidence's ``passage`` (``supported``, ``contradicted``) or its
+    ``suggested_passage``, the closest one (``not_supported``)."""
+
+    judge: str
+    score: float
+    reason: str
+    conflicts: list[ConflictModel] = []
+
+
 class EvidenceModel(_Model):
     """One piece of evidence, its verdict, and where it was found."""
 
@@ -278,6 +301,10 @@ class EvidenceModel(_Model):
     snapshot_link: str | None = None
     #: The quote set word by word against the passage, for a misquotation (else empty).
     comparison: list[SegmentModel] = []
+    # Added with judgements of meaning:
+    #: For evidence that quotes nothing, how its claim was judged on meaning (None: quoted,
+    #: or not judged).
+    meaning: MeaningModel | None = None
 
 
 class ClaimModel(_Model):

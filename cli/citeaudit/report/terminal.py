@@ -33,11 +33,14 @@ from citeaudit.report.words import (
     cited,
     claim_counts,
     clip,
+    conflict_texts,
     copy_phrase,
     day,
     difference_text,
     drift_phrase,
+    meaning_text,
     moment,
+    passage_label,
     plain,
     quoted,
     since_text,
@@ -63,6 +66,9 @@ VERDICT_STYLE: dict[str, str] = {
     Verdict.MISQUOTED: "yellow",
     Verdict.NO_TEXT: "magenta",
     Verdict.SOURCE_UNAVAILABLE: "magenta",
+    Verdict.NOT_SUPPORTED: "yellow",
+    # "supported" and "contradicted" name evidence and claims alike: styled as claims
+    ClaimVerdict.CONTRADICTED: "bold red",
     ClaimVerdict.SUPPORTED: "bold green",
     ClaimVerdict.PARTLY_SUPPORTED: "bold yellow",
     ClaimVerdict.UNSUPPORTED: "bold red",
@@ -254,13 +260,19 @@ class TerminalReport:
             how.append(f"similarity {ev.similarity:.2f}")
         if how:
             lines.append(Text(", ".join(how)))
+        judged = meaning_text(ev)
+        if judged:
+            lines.append(Text(self._p(judged), style="bold cyan"))
         if ev.note:
             lines.append(Text(self._p(ev.note), style="italic"))
         if ev.comparison:
             lines.append(_indent(self.marked(ev.comparison)))
             lines += self._differences(ev.differences, difference_text)
         elif ev.passage:
-            lines.append(_indent(Text(self._q(ev.passage, 240), style="dim")))
+            label = passage_label(ev)
+            text = self._q(ev.passage, 240)
+            lines.append(_indent(Text(f"{label}: {text}" if label else text, style="dim")))
+            lines += [_indent(Text(self._p(c), style="red")) for c in conflict_texts(ev)]
         elif ev.quote and ev.verdict is not Verdict.LINK_ONLY:
             lines.append(_indent(Text(f"quoted: {self._q(ev.quote, 240)}", style="dim")))
         if ev.suggested_passage:

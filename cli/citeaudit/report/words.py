@@ -22,6 +22,7 @@ CLAIM_LABEL: dict[ClaimVerdict, str] = {
     ClaimVerdict.PARTLY_SUPPORTED: "partly supported",
     ClaimVerdict.UNSUPPORTED: "unsupported",
     ClaimVerdict.UNVERIFIABLE: "unverifiable",
+    ClaimVerdict.CONTRADICTED: "contradicted",
 }
 
 EVIDENCE_LABEL: dict[Verdict, str] = {
@@ -32,16 +33,23 @@ EVIDENCE_LABEL: dict[Verdict, str] = {
     Verdict.NO_TEXT: "no text to search",
     Verdict.SOURCE_UNAVAILABLE: "source unavailable",
     Verdict.LINK_ONLY: "link only",
+    Verdict.SUPPORTED: "supported in other words",
+    Verdict.CONTRADICTED: "contradicted",
+    Verdict.NOT_SUPPORTED: "not supported",
 }
 
 #: What each verdict means, for the legend of a report a reader may not know the tool of.
 CLAIM_MEANING: dict[ClaimVerdict, str] = {
     ClaimVerdict.SUPPORTED: (
-        "every quote that could be checked is in its source (perhaps on another page than cited)"
+        "every quote that could be checked is in its source (perhaps on another page than "
+        "cited), and every citation judged on meaning says what the claim says"
     ),
-    ClaimVerdict.PARTLY_SUPPORTED: "some quotes are in their sources, some are not",
-    ClaimVerdict.UNSUPPORTED: "no quote was found in its source",
-    ClaimVerdict.UNVERIFIABLE: "nothing could be checked (no quote, or no copy of the source)",
+    ClaimVerdict.PARTLY_SUPPORTED: "some of its evidence backs it, some does not",
+    ClaimVerdict.UNSUPPORTED: (
+        "no quote was found in its source, and no passage of the cited pages says it"
+    ),
+    ClaimVerdict.UNVERIFIABLE: "nothing could be checked (no copy of the source, or no text)",
+    ClaimVerdict.CONTRADICTED: "a passage of a cited source says otherwise",
 }
 EVIDENCE_MEANING: dict[Verdict, str] = {
     Verdict.VERIFIED: "the quote is in the source, on the cited page where one is given",
@@ -53,7 +61,20 @@ EVIDENCE_MEANING: dict[Verdict, str] = {
     Verdict.NOT_IN_SOURCE: "no match in the source's text (the closest passage is shown)",
     Verdict.NO_TEXT: "the source has no text to search (a scan, an image)",
     Verdict.SOURCE_UNAVAILABLE: "no live copy and no archived copy",
-    Verdict.LINK_ONLY: "no quote was given: only the link was checked",
+    Verdict.LINK_ONLY: "no quote was given, and judging on meaning was off: only the link was "
+    "checked",
+    Verdict.SUPPORTED: (
+        "a judgement of meaning, not a quote found: a passage of the cited pages says what "
+        "the claim says, in other words"
+    ),
+    Verdict.CONTRADICTED: (
+        "a judgement of meaning: a passage of the cited pages says otherwise (another number, "
+        "date or amount, the negation, the other party, a body since abolished)"
+    ),
+    Verdict.NOT_SUPPORTED: (
+        "a judgement of meaning: the cited pages have text, but no passage says what the "
+        "claim says (the closest passage is shown)"
+    ),
 }
 
 _COPY = {
@@ -177,11 +198,48 @@ def drift_phrase(ev: EvidenceModel, source: SourceModel | None = None) -> str:
 
 
 def suggestion_label(ev: EvidenceModel) -> str:
-    """What a suggested passage is: the closest to a quote not found, or the likeliest to
-    back a claim that quotes nothing."""
+    """What a suggested passage is: the closest to a quote not found, the closest to a claim
+    no passage says, or the likeliest to back a claim nobody judged."""
     if ev.quote:
         return "closest passage in the source"
+    if ev.meaning:
+        return "closest passage"
     return "likeliest passage, not a verdict"
+
+
+#: What the passage of a judgement of meaning is, by verdict.
+_MEANING_PASSAGE = {
+    Verdict.SUPPORTED: "the passage that says it",
+    Verdict.CONTRADICTED: "the passage that says otherwise",
+}
+
+
+def passage_label(ev: EvidenceModel) -> str | None:
+    """What the evidence's passage is, for a judgement of meaning (None for a quote's)."""
+    return _MEANING_PASSAGE.get(ev.verdict) if ev.meaning else None
+
+
+def meaning_text(ev: EvidenceModel) -> str | None:
+    """How a claim in other words was judged, marked as such: 'judged on meaning (not a
+    quote) by built-in, score 0.82: the passage carries 9 of the claim's 10 words'."""
+    meaning = ev.meaning
+    if meaning is None:
+        return None
+    text = f"judged on meaning (not a quote) by {plain(meaning.judge)}, score {meaning.score:.2f}"
+    return f"{text}: {plain(meaning.reason)}" if meaning.reason else text
+
+
+def conflict_texts(ev: EvidenceModel) -> list[str]:
+    """The differences that made a contradiction, one line each: 'the claim says “23%”, the
+    passage “21%” (percentage)'."""
+    if ev.meaning is None:
+        return []
+    lines = []
+    for conflict in ev.meaning.conflicts:
+        claim = f"“{plain(conflict.claim)}”" if conflict.claim else "nothing"
+        passage = f"“{plain(conflict.passage)}”" if conflict.passage else "nothing"
+        lines.append(f"the claim says {claim}, the passage {passage} ({plain(conflict.kind)})")
+    return lines
 
 
 def cited(ev: EvidenceModel) -> str:

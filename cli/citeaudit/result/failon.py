@@ -54,11 +54,16 @@ class FailOn(StrEnum):
 
 
 #: Every value ``--fail-on`` takes, in the order help texts list them.
-FAIL_ON_VALUES: tuple[str, ...] = (
-    *(str(v) for v in FailOn),
-    *(str(v) for v in ClaimVerdict if v is not ClaimVerdict.SUPPORTED),
-    *(str(v) for v in Verdict if v is not Verdict.VERIFIED),
-    *(str(s) for s in LinkStatus if s is not LinkStatus.OK),
+#: (``contradicted`` names a claim's verdict and evidence's alike: both are findings.)
+FAIL_ON_VALUES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            *(str(v) for v in FailOn),
+            *(str(v) for v in ClaimVerdict if v is not ClaimVerdict.SUPPORTED),
+            *(str(v) for v in Verdict if v not in (Verdict.VERIFIED, Verdict.SUPPORTED)),
+            *(str(s) for s in LinkStatus if s is not LinkStatus.OK),
+        )
+    )
 )
 
 
@@ -136,7 +141,11 @@ def outcome(result: AuditResult) -> Outcome:
     )
 
 
-_DEFAULT_CLAIMS = frozenset({ClaimVerdict.UNSUPPORTED, ClaimVerdict.PARTLY_SUPPORTED})
+_DEFAULT_CLAIMS = frozenset(
+    {ClaimVerdict.UNSUPPORTED, ClaimVerdict.PARTLY_SUPPORTED, ClaimVerdict.CONTRADICTED}
+)
+#: Evidence that undermines a claim by what was read: a quote not as the source has it.
+_QUOTE_FAILED = frozenset({Verdict.MISQUOTED, Verdict.NOT_IN_SOURCE})
 #: Evidence that is a finding by default although its claim stands: a citation error.
 _DEFAULT_EVIDENCE = frozenset({str(Verdict.WRONG_LOCATOR)})
 
@@ -149,10 +158,20 @@ def _source_fails(status: LinkStatus, fail_on: frozenset[str]) -> bool:
     return str(status) in fail_on
 
 
-def _claim_fails(verdict: ClaimVerdict, fail_on: frozenset[str]) -> bool:
+def _claim_fails(
+    verdict: ClaimVerdict, verdicts: tuple[Verdict, ...], fail_on: frozenset[str]
+) -> bool:
+    """Whether a claim is a finding. By default a claim is not one when all that tells
+    against it is a judgement of meaning that found no passage saying it (``not_supported``:
+    the judge is cautious, and a claim in other words it cannot place is not shown wrong);
+    a contradiction, a misquotation or a quote not in the source is."""
     if FailOn.ANY in fail_on:
         return verdict is not ClaimVerdict.SUPPORTED
-    return (FailOn.DEFAULT in fail_on and verdict in _DEFAULT_CLAIMS) or str(verdict) in fail_on
+    if str(verdict) in fail_on:
+        return True
+    if FailOn.DEFAULT not in fail_on or verdict not in _DEFAULT_CLAIMS:
+        return False
+    return verdict is ClaimVerdict.CONTRADICTED or any(v in _QUOTE_FAILED for v in verdicts)
 
 
 def findings(
@@ -196,7 +215,7 @@ def findings(
     if {FailOn.DEFAULT, FailOn.ANY} & chosen:
         evidence |= _DEFAULT_EVIDENCE
     for claim_id, verdict, verdicts in facts.claims:
-        if _claim_fails(verdict, chosen):
+        if _claim_fails(verdict, verdicts, chosen):
             found.append(f"claim {claim_id}: {verdict}")
         found.extend(
             f"claim {claim_id}, evidence {index + 1}: {v}"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from citeaudit.verify.copies import SourceCopy as SourceCopy
     from citeaudit.verify.copies import choose_archived as choose_archived
     from citeaudit.verify.copies import choose_copy as choose_copy
+    from citeaudit.verify.judge import Judging as Judging
     from citeaudit.verify.judge import verify_claims as verify_claims
     from citeaudit.verify.matches import Difference as Difference
     from citeaudit.verify.matches import QuoteMatch as QuoteMatch
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from citeaudit.verify.verdicts import ClaimResult as ClaimResult
     from citeaudit.verify.verdicts import Drift as Drift
     from citeaudit.verify.verdicts import EvidenceResult as EvidenceResult
+    from citeaudit.verify.verdicts import Meaning as Meaning
     from citeaudit.verify.verdicts import Suggestion as Suggestion
     from citeaudit.verify.verdicts import claim_verdict as claim_verdict
 
@@ -40,9 +42,16 @@ exports(
             "choose_archived",
             "choose_copy",
         ),
-        "judge": ("verify_claims",),
+        "judge": ("Judging", "verify_claims"),
         "matches": ("Difference", "QuoteMatch"),
         "quotes": ("locate_quote",),
-        "verdicts": ("ClaimResult", "Drift", "EvidenceResult", "Suggestion", "claim_verdict"),
+        "verdicts": (
+            "ClaimResult",
+            "Drift",
+            "EvidenceResult",
+            "Meaning",
+            "Suggestion",
+            "claim_verdict",
+        ),
     },
 )

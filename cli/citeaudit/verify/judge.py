@@ -10,12 +10,12 @@ and the change is reported as drift. A claim's verdict is derived from its evide
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 from citeaudit.catalog import Catalog, Evidence, Locator
 from citeaudit.extract import Extraction, Layout
-from citeaudit.meaning import best_passage
+from citeaudit.meaning import Scorer, best_passage, judge_claim
 from citeaudit.text import display, fold_keeping_accents, normalise
 from citeaudit.verify.copies import SourceCopy
 from citeaudit.verify.deeplinks import fragment_link, page_link
@@ -35,6 +35,7 @@ from citeaudit.verify.verdicts import (
     ClaimResult,
     Drift,
     EvidenceResult,
+    Meaning,
     Suggestion,
     claim_verdict,
 )
@@ -87,21 +88,37 @@ def _choose(
     return equal[0]
 
 
-def _suggest(
-    copy: SourceCopy, extraction: Extraction, locator: Locator | None, claim_text: str
-) -> Suggestion | None:
-    layout = extraction.body_layout
-    ranges = [(0, len(layout.text))]
+def _cited_ranges(
+    extraction: Extraction, layout: Layout, locator: Locator | None
+) -> list[tuple[int, int]]:
+    """The spans of the cited pages or slides in the body text; the whole text when none is
+    cited or the cited ones are not in the document. A run of pages is one range: a
+    sentence may go on overleaf."""
     if locator is not None and (locator.pages or locator.slides) and extraction.paged:
         cited = cited_pages(extraction, locator)
         if cited:
-            ranges = []
-            for i in cited:  # a run of pages is one range: a sentence may go on overleaf
+            ranges: list[tuple[int, int]] = []
+            for i in cited:
                 end = layout.starts[i] + len(extraction.pages[i].body)
                 if ranges and ranges[-1][1] + 1 == layout.starts[i]:
                     ranges[-1] = (ranges[-1][0], end)
                 else:
                     ranges.append((layout.starts[i], end))
+            return ranges
+    return [(0, len(layout.text))]
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How the passages of a copy are read: blocks or lines, which spans are headings, and
+    which passages are the page's main content."""
+
+    blocks: bool
+    headings: list[tuple[int, int]]
+    prefer: Callable[[str], bool] | None
+
+
+def _reading(extraction: Extraction, layout: Layout) -> _Reading:
     headings = []
     for heading in extraction.headings:
         at = layout.starts[heading.page] + heading.offset - layout.skips[heading.page]
@@ -112,22 +129,88 @@ def _suggest(
         """Whether a passage is in the page's main content, not its menus and footers."""
         return main is not None and fold_keeping_accents(passage) in main
 
-    found = best_passage(
-        claim_text,
-        layout.text,
-        ranges,
+    return _Reading(
         blocks=extraction.kind in ("html", "docx"),
         headings=headings,
         prefer=in_main if main else None,
     )
+
+
+def _passage_at(
+    copy: SourceCopy, extraction: Extraction, locator: Locator | None, start: int, end: int
+) -> Suggestion:
+    """A passage of the body text, where it is and a link opening the copy at it."""
+    layout = extraction.body_layout
+    place = place_of(extraction, layout, start, end)
+    return Suggestion(
+        passage=display(layout.text[start:end]),
+        found_at=where_found(extraction, place, locator),
+        link=_link(copy, extraction, layout, start, end),
+    )
+
+
+def _suggest(
+    copy: SourceCopy, extraction: Extraction, locator: Locator | None, claim_text: str
+) -> Suggestion | None:
+    layout = extraction.body_layout
+    reading = _reading(extraction, layout)
+    found = best_passage(
+        claim_text,
+        layout.text,
+        _cited_ranges(extraction, layout, locator),
+        blocks=reading.blocks,
+        headings=reading.headings,
+        prefer=reading.prefer,
+    )
     if found is None:
         return None
-    place = place_of(extraction, layout, found.start, found.end)
-    return Suggestion(
-        passage=display(layout.text[found.start : found.end]),
-        found_at=where_found(extraction, place, locator),
-        link=_link(copy, extraction, layout, found.start, found.end),
+    return _passage_at(copy, extraction, locator, found.start, found.end)
+
+
+_MEANING_VERDICTS = {
+    "supported": Verdict.SUPPORTED,
+    "contradicted": Verdict.CONTRADICTED,
+    "not_supported": Verdict.NOT_SUPPORTED,
+}
+
+
+def _judge_meaning(
+    result: EvidenceResult,
+    copy: SourceCopy,
+    extraction: Extraction,
+    claim_text: str,
+    scorer: Scorer | None,
+) -> EvidenceResult:
+    """A claim that quotes nothing, judged against the cited pages on its meaning: the
+    passage that says it (``supported``) or says otherwise (``contradicted``), else
+    ``not_supported`` with the closest passage to read."""
+    locator = result.evidence.locator
+    layout = extraction.body_layout
+    reading = _reading(extraction, layout)
+    judgement = judge_claim(
+        claim_text,
+        layout.text,
+        _cited_ranges(extraction, layout, locator),
+        blocks=reading.blocks,
+        headings=reading.headings,
+        prefer=reading.prefer,
+        scorer=scorer,
     )
+    verdict = _MEANING_VERDICTS[judgement.label]
+    meaning = Meaning(
+        judge=judgement.judge,
+        score=judgement.score,
+        reason=judgement.reason,
+        conflicts=judgement.conflicts,
+    )
+    note = _join(copy.note, missing_pages(extraction, locator))
+    result = replace(result, verdict=verdict, meaning=meaning, note=note)
+    if judgement.start is None or judgement.end is None:
+        return result
+    passage = _passage_at(copy, extraction, locator, judgement.start, judgement.end)
+    if verdict is Verdict.NOT_SUPPORTED:
+        return replace(result, suggestion=passage)
+    return replace(result, passage=passage.passage, found_at=passage.found_at, link=passage.link)
 
 
 def _join(*notes: str | None) -> str | None:
@@ -135,7 +218,9 @@ def _join(*notes: str | None) -> str | None:
     return "; ".join(kept) or None
 
 
-def _judge_copy(evidence: Evidence, copy: SourceCopy, claim_text: str | None) -> EvidenceResult:
+def _judge_copy(
+    evidence: Evidence, copy: SourceCopy, claim_text: str | None, judging: Judging
+) -> EvidenceResult:
     """Judge one piece of evidence on one copy (which has an extraction)."""
     extraction = copy.extraction
     assert extraction is not None
@@ -147,6 +232,11 @@ def _judge_copy(evidence: Evidence, copy: SourceCopy, claim_text: str | None) ->
         note=copy.note,
     )
     locator = evidence.locator
+    if evidence.quote is None and judging.meaning and claim_text:
+        if not extraction.has_text:
+            why = extraction.note or f"the {kind_name(extraction)} has no text to judge"
+            return replace(result, verdict=Verdict.NO_TEXT, note=_join(copy.note, why))
+        return _judge_meaning(result, copy, extraction, claim_text, judging.scorer)
     if evidence.quote is None:
         suggestion = None
         if claim_text and extraction.has_text:
@@ -242,22 +332,38 @@ def _drift(copy: SourceCopy, changed: EvidenceResult, older: SourceCopy) -> Drif
     )
 
 
-def judge(evidence: Evidence, copy: SourceCopy, claim_text: str | None = None) -> EvidenceResult:
+@dataclass(frozen=True)
+class Judging:
+    """How evidence that quotes nothing is judged: on its meaning (the default), with a
+    model judge beside the built-in one when ``scorer`` is given; or, with ``meaning``
+    off, left ``link_only`` with the likeliest passage to read."""
+
+    meaning: bool = True
+    scorer: Scorer | None = None
+
+
+def judge(
+    evidence: Evidence,
+    copy: SourceCopy,
+    claim_text: str | None = None,
+    judging: Judging = Judging(),
+) -> EvidenceResult:
     """Judge one piece of evidence on a copy of its source, or on an older copy that still
     has the passage when this one does not (reporting the change as drift).
 
-    ``claim_text`` is used to suggest a passage for evidence that quotes nothing.
+    ``claim_text`` is what evidence that quotes nothing is judged against (or, with
+    judging of meaning off, what its suggested passage is chosen for).
     """
     if copy.extraction is None:
         note = copy.unavailable or "no copy to check"
         return EvidenceResult(evidence, Verdict.SOURCE_UNAVAILABLE, note=note)
-    result = _judge_copy(evidence, copy, claim_text)
+    result = _judge_copy(evidence, copy, claim_text, judging)
     if evidence.quote is None or result.verdict in FOUND:
         return result
     for older in copy.earlier:
         if older.extraction is None:
             continue
-        again = _judge_copy(evidence, older, claim_text)
+        again = _judge_copy(evidence, older, claim_text, judging)
         if again.verdict not in FOUND:
             continue
         # Our snapshot has no public address: its link would open the live page at words
@@ -267,7 +373,9 @@ def judge(evidence: Evidence, copy: SourceCopy, claim_text: str | None = None) -
     return result
 
 
-def verify_claims(catalog: Catalog, copies: Mapping[str, SourceCopy]) -> tuple[ClaimResult, ...]:
+def verify_claims(
+    catalog: Catalog, copies: Mapping[str, SourceCopy], judging: Judging = Judging()
+) -> tuple[ClaimResult, ...]:
     """Judge every claim's evidence on the copy given for its source."""
     results = []
     for claim in catalog.claims:
@@ -276,6 +384,7 @@ def verify_claims(catalog: Catalog, copies: Mapping[str, SourceCopy]) -> tuple[C
                 ev,
                 copies.get(ev.source) or SourceCopy(ev.source, None, unavailable="not fetched"),
                 claim.text,
+                judging,
             )
             for ev in claim.evidence
         )

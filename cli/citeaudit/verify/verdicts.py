@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from citeaudit.catalog import Claim, Evidence
+from citeaudit.meaning import Conflict
 from citeaudit.verify.matches import Difference
 from citeaudit.vocab import ClaimVerdict, JudgedOn, Verdict
 
@@ -45,6 +46,18 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Meaning:
+    """How a claim in other words was judged against the cited pages (for evidence that
+    quotes nothing): which judge, its score (0 to 1: how far the passage carries what the
+    claim says), why in one line, and for a contradiction the differences that made it."""
+
+    judge: str
+    score: float
+    reason: str
+    conflicts: tuple[Conflict, ...] = ()
+
+
+@dataclass(frozen=True)
 class EvidenceResult:
     """The verdict on one piece of evidence, with what was found and where."""
 
@@ -60,6 +73,7 @@ class EvidenceResult:
     similarity: float | None = None
     suggestion: Suggestion | None = None
     drift: Drift | None = None
+    meaning: Meaning | None = None
 
 
 @dataclass(frozen=True)
@@ -71,28 +85,45 @@ class ClaimResult:
     evidence: tuple[EvidenceResult, ...]
 
 
-#: Verdicts reached by reading the source: evidence that could be checked.
+#: Verdicts reached by reading the source: evidence that could be checked (a quote, or a
+#: claim in other words judged on meaning).
 CHECKED = frozenset(
-    {Verdict.VERIFIED, Verdict.WRONG_LOCATOR, Verdict.MISQUOTED, Verdict.NOT_IN_SOURCE}
+    {
+        Verdict.VERIFIED,
+        Verdict.WRONG_LOCATOR,
+        Verdict.MISQUOTED,
+        Verdict.NOT_IN_SOURCE,
+        Verdict.SUPPORTED,
+        Verdict.CONTRADICTED,
+        Verdict.NOT_SUPPORTED,
+    }
 )
-#: Verdicts that found the passage.
+#: Verdicts that found the quoted passage.
 FOUND = frozenset({Verdict.VERIFIED, Verdict.WRONG_LOCATOR})
+#: Verdicts that back the claim: its quote found, or a passage that says it in other words.
+BACKING = FOUND | {Verdict.SUPPORTED}
+#: Verdicts that neither back nor undermine a claim: a bare link nobody judged.
+_NEUTRAL = frozenset({Verdict.LINK_ONLY})
 
 
 def claim_verdict(verdicts: list[Verdict]) -> ClaimVerdict:
     """Supported when every piece that could be checked holds and nothing is missing.
 
-    A quote found word for word on another page than cited (``wrong_locator``) backs the
-    claim: the words are in the source, and the wrong page is a citation error reported on
-    its own (a finding of its own, not an unsupported claim). Evidence given as a bare link
-    (``link_only``) neither supports nor undermines a claim.
+    A passage of a cited source that says otherwise (``contradicted``) makes the claim
+    ``contradicted``, whatever else backs it. A quote found word for word on another page
+    than cited (``wrong_locator``) backs the claim: the words are in the source, and the
+    wrong page is a citation error reported on its own. A passage judged to say the claim in
+    other words (``supported``) backs it too. Evidence given as a bare link that was not
+    judged (``link_only``) neither supports nor undermines a claim.
     """
+    if Verdict.CONTRADICTED in verdicts:
+        return ClaimVerdict.CONTRADICTED
     checked = [v for v in verdicts if v in CHECKED]
     if not checked:
         return ClaimVerdict.UNVERIFIABLE
-    found = sum(v in FOUND for v in verdicts)
-    if found == 0:
+    backing = sum(v in BACKING for v in verdicts)
+    if backing == 0:
         return ClaimVerdict.UNSUPPORTED
-    if all(v in FOUND or v is Verdict.LINK_ONLY for v in verdicts):
+    if all(v in BACKING or v in _NEUTRAL for v in verdicts):
         return ClaimVerdict.SUPPORTED
     return ClaimVerdict.PARTLY_SUPPORTED
