@@ -122,3 +122,32 @@ def test_a_changed_source_a_wrong_page_and_an_unreadable_file_are_findings() -> 
     assert findings(facts, ["unsupported"]) == []
     assert set(found) <= set(findings(facts, ["any"]))
     assert "changed" in FAIL_ON_VALUES and parse_fail_on(["changed"]) == {"changed"}
+
+
+def test_a_contradiction_is_a_finding_and_a_claim_judged_only_not_supported_is_not() -> None:
+    """A passage that says otherwise is something to fix; a claim in other words that the
+    cautious judge could not place on the cited page is to read, not a finding by default
+    (a quote not in the source still is)."""
+    facts = Outcome(
+        network=Network.ONLINE,
+        sources=(("minutes", LinkStatus.OK, False),),
+        claims=(
+            ("c1", ClaimVerdict.CONTRADICTED, (Verdict.SUPPORTED, Verdict.CONTRADICTED)),
+            ("c2", ClaimVerdict.UNSUPPORTED, (Verdict.NOT_SUPPORTED,)),
+            ("c3", ClaimVerdict.PARTLY_SUPPORTED, (Verdict.VERIFIED, Verdict.NOT_SUPPORTED)),
+            ("c4", ClaimVerdict.UNSUPPORTED, (Verdict.NOT_SUPPORTED, Verdict.NOT_IN_SOURCE)),
+        ),
+    )
+    assert findings(facts) == ["claim c1: contradicted", "claim c4: unsupported"]
+    assert findings(facts, ["contradicted"]) == [
+        "claim c1: contradicted",
+        "claim c1, evidence 2: contradicted",
+    ]
+    assert findings(facts, ["not_supported"]) == [
+        "claim c2, evidence 1: not_supported",
+        "claim c3, evidence 2: not_supported",
+        "claim c4, evidence 1: not_supported",
+    ]
+    assert findings(facts, ["unsupported"]) == ["claim c2: unsupported", "claim c4: unsupported"]
+    assert len(findings(facts, ["any"])) == 4
+    assert len(FAIL_ON_VALUES) == len(set(FAIL_ON_VALUES))

@@ -28,6 +28,15 @@ V = Verdict
         ([V.LINK_ONLY], ClaimVerdict.UNVERIFIABLE),
         ([V.SOURCE_UNAVAILABLE, V.NO_TEXT], ClaimVerdict.UNVERIFIABLE),
         ([], ClaimVerdict.UNVERIFIABLE),
+        # judgements of meaning, for evidence that quotes nothing
+        ([V.SUPPORTED], ClaimVerdict.SUPPORTED),
+        ([V.SUPPORTED, V.VERIFIED, V.LINK_ONLY], ClaimVerdict.SUPPORTED),
+        ([V.NOT_SUPPORTED], ClaimVerdict.UNSUPPORTED),
+        ([V.VERIFIED, V.NOT_SUPPORTED], ClaimVerdict.PARTLY_SUPPORTED),
+        ([V.CONTRADICTED], ClaimVerdict.CONTRADICTED),
+        # a passage that says otherwise outweighs every quote found
+        ([V.VERIFIED, V.SUPPORTED, V.CONTRADICTED], ClaimVerdict.CONTRADICTED),
+        ([V.NO_TEXT], ClaimVerdict.UNVERIFIABLE),
     ],
 )
 def test_claim_verdict(verdicts: list[Verdict], claim: ClaimVerdict) -> None:
@@ -37,6 +46,8 @@ def test_claim_verdict(verdicts: list[Verdict], claim: ClaimVerdict) -> None:
 def test_found_is_checked() -> None:
     assert FOUND <= CHECKED
     assert V.LINK_ONLY not in CHECKED
+    assert {v for v in V if v.of_meaning} == {V.SUPPORTED, V.CONTRADICTED, V.NOT_SUPPORTED}
+    assert {v for v in V if v.of_meaning} <= CHECKED
 
 
 def test_naming_the_verdicts_loads_no_engine() -> None:

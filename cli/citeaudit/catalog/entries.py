@@ -229,6 +229,9 @@ class Document(_Frozen):
     publisher: str | None = None
     published: date | None = None
     url: str | None = None
+    #: The document (a path or URL) this file was drafted from by ``citeaudit draft``:
+    #: its claims are a machine's reading, for a person to check.
+    drafted_from: str | None = None
 
     _url = field_validator("url")(lambda cls, v: v if v is None else check_url(v))
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from citeaudit.commands.console import emit, exit_code, long_lived, progress, read_catalog, say
+from citeaudit.commands.console import emit, exit_code, long_lived, progress, say
+from citeaudit.commands.drafting import InputArg, read_input
 from citeaudit.commands.options import (
     DEFAULTS,
     AcceptOpt,
@@ -65,7 +66,7 @@ def validate(
 
 
 def check(
-    file: FileArg = Path("sources.yaml"),
+    given: InputArg = "sources.yaml",
     fmt: FormatOpt = Format.TERMINAL,
     output: OutputOpt = None,
     concurrency: ConcurrencyOpt = DEFAULTS.concurrency,
@@ -88,8 +89,6 @@ def check(
     Fast; no quotes are verified."""
     with long_lived():
         from citeaudit.pipeline import check_links
-
-        catalog = read_catalog(file)
     options = fetch_options(
         concurrency,
         per_host,
@@ -104,6 +103,7 @@ def check(
         accept=accept,
         workers=workers,
     )
+    catalog, _, file = read_input(given, options)
     with progress("checking links") as (on_start, on_fetch):
         result = check_links(
             catalog, file, options, on_start, on_fetch, allow_outside_files=allow_outside_files

@@ -189,7 +189,8 @@ FailOnOpt = Annotated[
         show_default="default",
         help="What makes the exit code 1 (repeat it, or separate with commas): default "
         "(rotted links, sources changed since cited, quotes found on another page than "
-        "cited, claims unsupported or partly_supported), any, none, rotted, changed, or any "
+        "cited, claims contradicted, claims unsupported or partly_supported by their quotes; "
+        "not claims only judged not_supported on meaning), any, none, rotted, changed, or any "
         "claim verdict, evidence verdict or link status, e.g. unsupported,misquoted,blocked. "
         "Values: " + ", ".join(FAIL_ON_VALUES) + ".",
     ),

@@ -21,6 +21,15 @@ from citeaudit.commands.console import (
     say,
     store_dir_of,
 )
+from citeaudit.commands.drafting import (
+    InputArg,
+    MeaningOpt,
+    ModelOpt,
+    NliOpt,
+    OfflineOpt,
+    judging,
+    read_input,
+)
 from citeaudit.commands.options import (
     DEFAULTS,
     AcceptOpt,
@@ -61,7 +70,7 @@ if TYPE_CHECKING:
 
 
 def audit_command(
-    file: FileArg = Path("sources.yaml"),
+    given: InputArg = "sources.yaml",
     fmt: FormatOpt = Format.TERMINAL,
     output: OutputOpt = None,
     store: StoreOpt = None,
@@ -86,12 +95,15 @@ def audit_command(
     allow_outside_files: AllowOutsideFilesOpt = False,
     extract_memory: ExtractMemoryOpt = DEFAULT_MEMORY,
     extract_timeout: ExtractTimeoutOpt = DEFAULT_TIMEOUT,
+    meaning: MeaningOpt = True,
+    model: ModelOpt = None,
+    nli: NliOpt = None,
+    offline: OfflineOpt = False,
 ) -> None:
-    """Fetch and archive every source, find every quote, and report on every claim."""
+    """Fetch and archive every source, find every quote, judge every claim in other words
+    against the cited pages, and report on every claim."""
     with long_lived():
         from citeaudit.pipeline import AuditOptions, audit
-
-        catalog, sources_sha256 = read_sources(file)
     fetch = fetch_options(
         concurrency,
         per_host,
@@ -105,11 +117,13 @@ def audit_command(
         accept=accept,
         workers=workers,
     )
+    catalog, sources_sha256, file = read_input(given, fetch)
     options = AuditOptions(
         fetch=fetch,
         store_dir=store,
         allow_outside_files=allow_outside_files,
         extract=extract_limits(extract_memory, extract_timeout),
+        judging=judging(meaning, model, nli, offline),
         **archive_options(timegate, archived, save, save_endpoint),
     )
     with progress("fetching sources") as (on_start, on_fetch):

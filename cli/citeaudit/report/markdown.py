@@ -28,6 +28,7 @@ from citeaudit.report.words import (
     copy_phrase,
     day,
     difference_text,
+    drafted_text,
     drift_phrase,
     meaning_text,
     moment,
@@ -102,6 +103,9 @@ class MarkdownReport:
         if byline:
             lines.append(", ".join(byline) + "  ")
         lines += [run_line, ""]
+        drafted = drafted_text(report)
+        if drafted:
+            lines += [f"> **{escape(drafted)}.**", ""]
         if report.claims:
             counts = " · ".join(f"{MARK[v]} {words}" for v, words in claim_counts(report))
             lines.append(f"**Claims:** {counts}  ")

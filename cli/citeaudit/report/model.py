@@ -63,6 +63,10 @@ class DocumentModel(_Model):
     publisher: str | None = None
     published: date | None = None
     url: str | None = None
+    # Added with drafting:
+    #: The document (path or URL) the claims were drafted from (``citeaudit draft``, or
+    #: ``audit DOCUMENT``): a machine's reading of its citations, for a person to check.
+    drafted_from: str | None = None
 
 
 class RedirectModel(_Model):

@@ -37,6 +37,7 @@ from citeaudit.report.words import (
     copy_phrase,
     day,
     difference_text,
+    drafted_text,
     drift_phrase,
     meaning_text,
     moment,
@@ -156,6 +157,9 @@ class TerminalReport:
             f"\nrun {self._p(run.id)}, {moment(run.finished)}, {self._p(run.sources_file)}",
             style="dim",
         )
+        drafted = drafted_text(report)
+        if drafted:
+            text.append(f"\n{self._p(drafted)}", style="bold yellow")
         narrow = (self.width or 120) < 72  # then one count a line, never split
         if report.claims:
             claims = [

@@ -197,6 +197,19 @@ def drift_phrase(ev: EvidenceModel, source: SourceModel | None = None) -> str:
     )
 
 
+def drafted_text(report: ReportModel) -> str | None:
+    """Says that the claims were drafted from a document by the machine, not written by a
+    person: which claims and quotes were read from it is for a person to check."""
+    doc = report.document
+    if doc is None or not doc.drafted_from:
+        return None
+    return (
+        f"Claims and sources drafted from {plain(doc.drafted_from)} by citeaudit draft: a "
+        "machine's reading of the document's citations; check them before relying on "
+        "the verdicts"
+    )
+
+
 def suggestion_label(ev: EvidenceModel) -> str:
     """What a suggested passage is: the closest to a quote not found, the closest to a claim
     no passage says, or the likeliest to back a claim nobody judged."""
