@@ -1,7 +1,7 @@
 """The command line: parse options, call the core, render. Nothing else lives here.
 
 This module makes the Typer app and registers the commands, which live one module per
-group: :mod:`~citeaudit.commands.drafting` (draft), :mod:`~citeaudit.commands.links`
+group: :mod:`~citeaudit.commands.drafts` (draft), :mod:`~citeaudit.commands.links`
 (validate, check), :mod:`~citeaudit.commands.runs`
 (audit, archive, report) and :mod:`~citeaudit.commands.evidence` (history, search, export,
 verify-store). Each imports the core inside the command, so ``--help`` loads no engine.
@@ -26,7 +26,7 @@ import typer
 from typer.core import TyperGroup
 
 from citeaudit import __version__
-from citeaudit.commands import drafting, evidence, links, runs
+from citeaudit.commands import drafts, evidence, links, runs
 from citeaudit.commands.console import err, inert
 from citeaudit.errors import CiteauditError
 
@@ -64,7 +64,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-app.command(name="draft")(drafting.draft_command)
+app.command(name="draft")(drafts.draft_command)
 app.command()(links.validate)
 app.command()(links.check)
 app.command(name="audit")(runs.audit_command)

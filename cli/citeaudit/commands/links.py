@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from citeaudit.commands.console import emit, exit_code, long_lived, progress, say
-from citeaudit.commands.drafting import InputArg, read_input
+from citeaudit.commands.drafts import InputArg, read_input
 from citeaudit.commands.options import (
     DEFAULTS,
     AcceptOpt,

@@ -21,7 +21,7 @@ from citeaudit.commands.console import (
     say,
     store_dir_of,
 )
-from citeaudit.commands.drafting import (
+from citeaudit.commands.drafts import (
     InputArg,
     MeaningOpt,
     ModelOpt,
