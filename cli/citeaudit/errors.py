@@ -55,6 +55,12 @@ class StoreError(CiteauditError):
     """The evidence store cannot be opened or written (busy, unreadable, no space)."""
 
 
+class ModelError(CiteauditError):
+    """A model judge cannot be had: its folder lacks a file, its ONNX file does not load or
+    does not fit, it cannot be downloaded (offline, or the hub out of reach), or the optional
+    runtime is not installed. The caller says so once and judges without it."""
+
+
 class DamagedRecord(StoreError):
     """A WARC record the store points at is not as it was written: its bytes do not decode,
     a digest does not match, or it is not there. Reported as damage so a run can skip the
@@ -75,3 +81,8 @@ class DamagedRecord(StoreError):
         self.record_id = record_id
         what = f"the WARC record {record_id}" if record_id else "the WARC record"
         super().__init__(f"{what} at offset {offset} of {warc} is damaged: {problem}", hint=hint)
+
+
+class DocumentError(CiteauditError):
+    """A document given to draft from cannot be read: not a document at all (an image, a
+    zip that is no .docx), encrypted, a scan with no text, damaged, or too large."""
