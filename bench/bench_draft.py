@@ -56,7 +56,7 @@ def _sentence(n: int, refs: int) -> tuple[str, bool]:
     else:
         marker = f"[{ref}]"
     if n % 8 == 0:
-        text += f", describing progress as “uneven across {topic}”"
+        text += f", describing progress as “uneven across {n % 97 + 3} areas of {topic}”"
     return text + marker + ".", True
 
 

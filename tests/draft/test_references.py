@@ -9,8 +9,8 @@ import pytest
 
 from citeaudit.catalog.entries import Locator
 from citeaudit.draft.dates import read_date
-from citeaudit.draft.printed_urls import find_urls, trim
 from citeaudit.draft.model import Reference
+from citeaudit.draft.printed_urls import find_urls, trim
 from citeaudit.draft.references import NamedDocument, read_reference
 
 

@@ -216,3 +216,27 @@ def test_a_possessive_before_a_marker_is_no_quotation() -> None:
     (claim,) = reading.claims
     assert claim.citations[0].quote is None
     assert reading.attention == ()
+
+
+def test_a_quotation_before_several_markers_is_given_to_each() -> None:
+    """“...”[1, 9]: the quotation is what both references are cited for; a later sentence
+    quoting the same words for another reference repeats it."""
+    from citeaudit.draft.model import Block, DocumentText, Marker, Reference
+    from citeaudit.draft.sentences import read_body
+
+    first = "Progress was “uneven across the region”[1, 9]."
+    later = "Again it was “uneven across the region”[4]."
+    at = first.index("[")
+    document = DocumentText(
+        kind="text",
+        title=None,
+        blocks=(
+            Block(first, markers=(Marker("1", at, at + 6), Marker("9", at, at + 6))),
+            Block(later, markers=(Marker("4", later.index("["), later.index("]") + 1),)),
+        ),
+        references=tuple(Reference(n, f"Ref {n}. https://example.org/{n}") for n in "149"),
+    )
+    claims = read_body(document).claims
+    assert [c.quote for c in claims[0].citations] == ["uneven across the region"] * 2
+    (repeat,) = claims[1].citations
+    assert repeat.quote is None and repeat.note and "repeats" in repeat.note

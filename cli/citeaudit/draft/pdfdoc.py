@@ -299,8 +299,11 @@ def read_pdf(data: bytes) -> DocumentText:
     for lines_of_page in _without_margins(pages):
         for position, line in enumerate(lines_of_page):
             if position == 0 and lines:
-                # A new page goes on with the paragraph unless the last one ended a sentence.
-                line = replace(line, gap_before=bool(_ENDS_SENTENCE.search(lines[-1].text)))
+                # A new page goes on with the paragraph unless the last one ended a sentence
+                # or was set in another size (a title, then a chapter's heading).
+                ended = bool(_ENDS_SENTENCE.search(lines[-1].text))
+                resized = abs(line.size - lines[-1].size) > 0.5
+                line = replace(line, gap_before=ended or resized)
             lines.append(line)
     document = read_lines(lines, "pdf", keep_newlines=True, title=title)
     if count > MAX_PAGES:

@@ -157,6 +157,20 @@ def _heading_index(lines: Sequence[Line]) -> int | None:
     return found
 
 
+_GOES_ON = re.compile(r"^\s*(?:https?://|www\.|doi\b|\[accessed|\(accessed|[a-z])", re.IGNORECASE)
+
+
+def _goes_on(text: str) -> bool:
+    """Whether a line after a break still belongs to the entry before it: a URL, a DOI or
+    an access date carried over (onto a new page, say), or a line that begins in lower
+    case."""
+    match = _GOES_ON.match(text)
+    if match is None:
+        return False
+    first = match.group(0).strip()
+    return len(first) > 1 or first.islower()
+
+
 def _references(lines: Sequence[Line], *, keep_newlines: bool) -> list[Reference]:
     """The numbered entries at the start of ``lines``, up to the first line after a break
     that starts none (what follows the list, such as a page's "Post Navigation", is not
@@ -173,7 +187,7 @@ def _references(lines: Sequence[Line], *, keep_newlines: bool) -> list[Reference
             piece = _Piece()
             piece.add(line, start[1], "")
             entries.append((start[0], piece))
-        elif entries and not (broken or line.gap_before):
+        elif entries and (not (broken or line.gap_before) or _goes_on(line.text)):
             entries[-1][1].add(line, 0, "\n" if keep_newlines else " ")
         else:
             break

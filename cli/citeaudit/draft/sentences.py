@@ -398,17 +398,20 @@ def _claim(blocks: Sequence[Block], region: _Region, points: list[_Point]) -> Ci
 
 
 def _mark_repeats(claims: list[CitedClaim]) -> list[CitedClaim]:
-    """A quotation already given to another reference earlier is a repeat: it is not
-    made the quote again, and the citation's note says so."""
+    """A quotation already given to another reference in an earlier claim is a repeat: it
+    is not made the quote again, and the citation's note says so. Within one claim a
+    quotation followed by several markers (“...”[1, 9]) is given to each of them."""
     first: dict[str, str] = {}
     kept: list[CitedClaim] = []
     for claim in claims:
         citations: list[Citation] = []
+        given: dict[str, str] = {}
         for citation in claim.citations:
             who = f"ref {citation.label}" if citation.label is not None else f"{citation.url}"
             if citation.quote:
                 key = fold_keeping_accents(citation.quote)
-                earlier = first.setdefault(key, who)
+                given.setdefault(key, who)
+                earlier = first.get(key, who)
                 if earlier != who:
                     note = (
                         f"“{citation.quote}” repeats the quotation given to {earlier} earlier "
@@ -416,6 +419,8 @@ def _mark_repeats(claims: list[CitedClaim]) -> list[CitedClaim]:
                     )
                     citation = replace(citation, quote=None, note=_join(citation.note, note))
             citations.append(citation)
+        for key, who in given.items():
+            first.setdefault(key, who)
         kept.append(CitedClaim(claim.text, tuple(citations)))
     return kept
 

@@ -39,10 +39,14 @@ def quoted(text: str) -> str:
     return _UNPRINTABLE.sub(_escape, json.dumps(text, ensure_ascii=False))
 
 
+#: libyaml's loader where PyYAML was built with it (ten times faster), else the Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.lru_cache(maxsize=4096)
 def _plain_reads_back(text: str) -> bool:
     try:
-        return bool(yaml.safe_load(f"k: {text}\n") == {"k": text})
+        return bool(yaml.load(f"k: {text}\n", Loader=_LOADER) == {"k": text})
     except yaml.YAMLError:
         return False
 
