@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -97,6 +97,89 @@ def _windows(sentences: list[tuple[int, int]], text: str) -> list[tuple[int, int
     return windows
 
 
+def candidate_spans(
+    text: str,
+    ranges: Sequence[tuple[int, int]],
+    *,
+    blocks: bool = False,
+    headings: Sequence[tuple[int, int]] = (),
+    prefer: Callable[[str], bool] | None = None,
+    singles: bool = False,
+) -> list[tuple[int, int]]:
+    """The passages of ``text`` within ``ranges`` worth ranking: windows of sentences
+    (WINDOW_WORDS), and with ``singles`` each sentence on its own as well (a judge weighs
+    one sentence better than a window that dilutes it). See best_passage for the rest."""
+    windows: list[tuple[int, int]] = []
+    for start, end in ranges:
+        for group in _sentences(text, start, end, blocks):
+            windows.extend(_windows(group, text))
+            if singles:
+                windows.extend(span for span in group if span not in windows[-len(group) :])
+    # a heading or a caption says little on its own: passages of a few words are passed
+    # over when there are fuller ones
+    titles = set(headings)
+    windows = [w for w in windows if w not in titles] or windows
+    if prefer is not None:
+        windows = [(s, e) for s, e in windows if prefer(text[s:e])] or windows
+    full = [(s, e) for s, e in windows if len(text[s:e].split()) >= MIN_WORDS]
+    return list(dict.fromkeys(full or windows))
+
+
+def rank(
+    wanted: Collection[str], bags: Sequence[Counter[str]], k: int = 1, needed: int = 2
+) -> list[tuple[int, float]]:
+    """The ``k`` best of ``bags`` (term counts of passages) for the terms ``wanted``, by
+    Okapi BM25: (index, score), best first; a passage sharing fewer than ``needed``
+    terms is never ranked."""
+    if not bags or not wanted:
+        return []
+    lengths = [sum(bag.values()) for bag in bags]
+    average = sum(lengths) / len(lengths) or 1.0
+    frequency = Counter(term for bag in bags for term in wanted if term in bag)
+    count = len(bags)
+    idf = {
+        term: math.log((count - frequency[term] + 0.5) / (frequency[term] + 0.5) + 1)
+        for term in wanted
+    }
+    needed = min(needed, len(wanted))
+    scored: list[tuple[int, float]] = []
+    for index, (bag, length) in enumerate(zip(bags, lengths, strict=True)):
+        shared = [term for term in wanted if term in bag]
+        if len(shared) < needed:
+            continue
+        norm = _K1 * (1 - _B + _B * length / average)
+        score = sum(idf[t] * bag[t] * (_K1 + 1) / (bag[t] + norm) for t in shared)
+        scored.append((index, score))
+    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+    return scored[:k]
+
+
+def top_passages(
+    query: str,
+    text: str,
+    ranges: Sequence[tuple[int, int]],
+    *,
+    k: int = 8,
+    blocks: bool = False,
+    headings: Sequence[tuple[int, int]] = (),
+    prefer: Callable[[str], bool] | None = None,
+    singles: bool = True,
+    analyse: Callable[[str], list[str]] = terms,
+) -> list[Passage]:
+    """The ``k`` passages of ``text`` within ``ranges`` that best match ``query`` (BM25 on
+    the terms ``analyse`` gives), best first; windows and, with ``singles``, sentences."""
+    wanted = set(analyse(query))
+    if not wanted:
+        return []
+    spans = candidate_spans(
+        text, ranges, blocks=blocks, headings=headings, prefer=prefer, singles=singles
+    )
+    bags = [Counter(analyse(text[s:e])) for s, e in spans]
+    return [
+        Passage(spans[i][0], spans[i][1], round(score, 3)) for i, score in rank(wanted, bags, k)
+    ]
+
+
 def best_passage(
     query: str,
     text: str,
@@ -114,42 +197,7 @@ def best_passage(
     claim's words without supporting it). ``prefer``, when given, picks the windows to
     rank when any qualify (those in a page's main content, say, rather than its menus).
     """
-    wanted = set(terms(query))
-    if not wanted:
-        return None
-    windows: list[tuple[int, int]] = []
-    for start, end in ranges:
-        for group in _sentences(text, start, end, blocks):
-            windows.extend(_windows(group, text))
-    # a heading or a caption says little on its own: passages of a few words are passed
-    # over when there are fuller ones
-    titles = set(headings)
-    windows = [w for w in windows if w not in titles] or windows
-    if prefer is not None:
-        windows = [(s, e) for s, e in windows if prefer(text[s:e])] or windows
-    full = [(s, e) for s, e in windows if len(text[s:e].split()) >= MIN_WORDS]
-    windows = full or windows
-    if not windows:
-        return None
-    bags = [Counter(terms(text[s:e])) for s, e in windows]
-    lengths = [sum(bag.values()) for bag in bags]
-    average = sum(lengths) / len(lengths) or 1.0
-    frequency = Counter(term for bag in bags for term in wanted if term in bag)
-    count = len(bags)
-    idf = {
-        term: math.log((count - frequency[term] + 0.5) / (frequency[term] + 0.5) + 1)
-        for term in wanted
-    }
-    best: Passage | None = None
-    needed = min(2, len(wanted))
-    for (start, end), bag, length in zip(windows, bags, lengths, strict=True):
-        shared = [term for term in wanted if term in bag]
-        if len(shared) < needed:
-            continue
-        score = sum(
-            idf[term] * bag[term] * (_K1 + 1) / (bag[term] + _K1 * (1 - _B + _B * length / average))
-            for term in shared
-        )
-        if best is None or score > best.score:
-            best = Passage(start, end, round(score, 3))
-    return best
+    found = top_passages(
+        query, text, ranges, k=1, blocks=blocks, headings=headings, prefer=prefer, singles=False
+    )
+    return found[0] if found else None

@@ -1,0 +1,179 @@
+"""Fit the built-in judge's score and thresholds on the calibration split of labelled.jsonl
+and write them to cli/citeaudit/meaning/calibration_builtin.json.
+
+The score is a logistic fit of "this claim is supported" on the support features of each
+item's best passage (coefficients kept non-negative, so the score never falls as the
+passage carries more of the claim). The threshold for supported is then the lowest that
+keeps the precision of supported at or above PRECISION on the calibration split, the
+"about" share (how much of a claim a passage must carry for a difference to be a
+contradiction) the one that gives the best accuracy. Only the calibration split is read.
+
+    uv run python bench/meaning/calibrate.py [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from citeaudit.meaning.judging import FEATURES, Assessment, Calibration, assess, decide
+
+HERE = Path(__file__).resolve().parent
+LABELLED = HERE / "labelled.jsonl"
+OUTPUT = HERE.parents[1] / "cli" / "citeaudit" / "meaning" / "calibration_builtin.json"
+#: Least precision of supported accepted on the calibration split.
+PRECISION = 0.95
+#: Lower bar for the built-in evidence behind a model's support.
+WEAK_PRECISION = 0.8
+
+
+def load(split: str | None = None, path: Path = LABELLED) -> list[dict[str, Any]]:
+    """The labelled items, of one split when given."""
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [item for item in items if split is None or item["split"] == split]
+
+
+def call(item: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
+    """The text and ranges a judge gets for an item, as verify calls it: pages joined with
+    a line break, the cited page's span (every page when none is cited)."""
+    spans = []
+    position = 0
+    for page in item["pages"]:
+        spans.append((position, position + len(page["text"])))
+        position += len(page["text"]) + 1
+    text = "\n".join(page["text"] for page in item["pages"])
+    cited = item["cited_page"]
+    return text, [spans[cited - 1]] if cited else [(0, len(text))]
+
+
+def assessments(items: Sequence[dict[str, Any]]) -> list[Assessment]:
+    return [assess(item["claim"], *call(item)) for item in items]
+
+
+def support_features(assessment: Assessment) -> tuple[float, ...]:
+    """The features of the passage most likely to support the claim (the one carrying
+    most of it, among those with no conflict or hedge)."""
+    clean = [c for c in assessment.candidates if not c.conflicts and not c.hedged]
+    pool = clean or assessment.candidates
+    if not pool:
+        return (0.0,) * len(FEATURES)
+    return max(pool, key=lambda c: c.features).features
+
+
+def fit_logistic(
+    rows: Sequence[Sequence[float]], targets: Sequence[int], steps: int = 4000, rate: float = 0.5
+) -> tuple[list[float], float]:
+    """Coefficients and intercept of a logistic regression (gradient descent, a little
+    L2, coefficients kept at or above zero so the score is monotone in support)."""
+    width = len(rows[0])
+    weights = [0.0] * width
+    bias = 0.0
+    n = len(rows)
+    for _ in range(steps):
+        grad = [0.0] * width
+        grad_bias = 0.0
+        for row, target in zip(rows, targets, strict=True):
+            z = bias + sum(w * x for w, x in zip(weights, row, strict=True))
+            error = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - target
+            grad_bias += error
+            for k in range(width):
+                grad[k] += error * row[k]
+        for k in range(width):
+            weights[k] = max(0.0, weights[k] - rate * (grad[k] / n + 0.001 * weights[k]))
+        bias -= rate * grad_bias / n
+    return weights, bias
+
+
+def measure(
+    found: Sequence[Assessment], items: Sequence[dict[str, Any]], calibration: Calibration
+) -> tuple[float, float, int]:
+    """Accuracy, precision of supported and number judged supported, under a calibration."""
+    right = said = true = 0
+    for assessment, item in zip(found, items, strict=True):
+        label = decide(assessment, calibration).label
+        right += label == item["label"]
+        if label == "supported":
+            said += 1
+            true += item["label"] == "supported"
+    return right / len(items), (true / said if said else 1.0), said
+
+
+def _rate(found: Sequence[Assessment], items: Sequence[dict[str, Any]], hedge: bool) -> float:
+    """Share (smoothed) of the items with a conflict, or a hedge, that are supported."""
+    hits = [
+        item["label"] == "supported"
+        for a, item in zip(found, items, strict=True)
+        if any((c.hedged if hedge else bool(c.conflicts)) for c in a.candidates[:1])
+    ]
+    return (sum(hits) + 1) / (len(hits) + 2)
+
+
+def fit(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The calibration, fitted on ``items`` (the calibration split)."""
+    found = assessments(items)
+    rows = [support_features(a) for a in found]
+    # the score weighs support where no difference was found: contradicted items are left
+    # to the explicit checks and out of the fit
+    pairs = [
+        (row, int(item["label"] == "supported"))
+        for row, item in zip(rows, items, strict=True)
+        if item["label"] != "contradicted"
+    ]
+    weights, bias = fit_logistic([r for r, _ in pairs], [t for _, t in pairs])
+    base = Calibration(tuple(weights), bias)
+    scores = sorted({round(base.score(row), 4) for row in rows} | {0.5, 0.99})
+    best_about = max(
+        (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6),
+        key=lambda a: (
+            measure(found, items, Calibration(tuple(weights), bias, 1.01, about=a))[0],
+            a,
+        ),
+    )
+
+    def choose(least: float) -> float:
+        kept = []
+        for threshold in scores:
+            calibration = Calibration(tuple(weights), bias, threshold, about=best_about)
+            accuracy, precision, said = measure(found, items, calibration)
+            if precision >= least and said:
+                kept.append((accuracy, threshold))
+        return max(kept)[1] if kept else 1.0
+
+    supported = choose(PRECISION)
+    weak = min(supported, choose(WEAK_PRECISION))
+    return {
+        "features": list(FEATURES),
+        "coefficients": [round(w, 4) for w in weights],
+        "intercept": round(bias, 4),
+        "supported": supported,
+        "weak": weak,
+        "about": best_about,
+        "given_conflict": round(_rate(found, items, hedge=False), 4),
+        "given_hedge": round(_rate(found, items, hedge=True), 4),
+        "measured_on": "calibrate",
+        "items": len(items),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only compare with the file")
+    args = parser.parse_args(argv)
+    fitted = fit(load("calibrate"))
+    text = json.dumps(fitted, indent=2) + "\n"
+    if args.check:
+        same = OUTPUT.exists() and json.loads(OUTPUT.read_text(encoding="utf-8")) == fitted
+        print("calibration_builtin.json is up to date" if same else "calibration differs")
+        return 0 if same else 1
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(text, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

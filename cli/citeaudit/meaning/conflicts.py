@@ -1,0 +1,531 @@
+"""Explicit checks for a passage that says otherwise than a claim: another number, date or
+amount for the same thing, the negation, another quantifier, the other party acting, or a
+body said to exist that the passage says was abolished.
+
+Each check looks for the difference only where the two sides are about the same thing: a
+number is compared with the passage's number whose neighbouring words are the claim's
+("73 children ... more than two years" meets "37 for more than two years", not "412 ...
+52 weeks"), a negation with the clause that shares the negated word. A contradiction is
+the worst thing to get wrong the other way, so each check stays silent when unsure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from citeaudit.meaning.evidence import Source
+from citeaudit.meaning.judgement import Conflict, ConflictKind
+from citeaudit.meaning.quantities import Quantity, agree, comparable, derived
+from citeaudit.meaning.reading import Token
+from citeaudit.meaning.stemming import IRREGULAR
+
+Tokens = Sequence[Token]
+_CLAUSE_MARKS = frozenset({",", ";", ":", ".", "!", "?", '"', "“", "”"})
+_CLAUSE_WORDS = frozenset({"but", "while", "whereas", "although", "though"})
+_SENTENCE_MARKS = frozenset({".", "!", "?"})
+_NEGATIONS = frozenset({"not", "no", "never", "none", "without", "cannot", "nor", "neither"})
+_NEGATION_PAIRS = frozenset(
+    {("ruled", "out"), ("rule", "out"), ("rules", "out"), ("decided", "against"),
+     ("no", "longer"), ("failed", "to"), ("refused", "to"), ("declined", "to")}
+)  # fmt: skip
+_NOT_NEGATION = frozenset({"only", "more", "less", "fewer", "later", "earlier", "doubt"})
+_UNIVERSAL = frozenset({"all", "every", "each", "everyone", "everybody", "always"})
+_NONE = frozenset({"none", "nobody", "nothing"})
+_MAJORITY = frozenset({"most", "majority"})
+_MINORITY = frozenset({"minority", "few", "some", "several"})
+_TIME_WORDS = frozenset({"year", "years", "month", "months", "week", "weeks", "day", "days",
+                         "quarter", "time", "winter", "summer", "term", "other"})  # fmt: skip
+_ABOLITION = frozenset(
+    {"abolished", "abolish", "abolishes", "replaced", "scrapped", "closed", "ceased",
+     "disbanded", "dissolved", "discontinued", "axed", "shut", "withdrawn", "revoked",
+     "removed", "ended", "terminated", "merged", "decommissioned"}
+)  # fmt: skip
+_ABOLITION_PAIRS = frozenset(
+    {("wound", "up"), ("not", "renewed"), ("no", "longer"), ("was", "closed"),
+     ("took", "over"), ("taken", "over"), ("used", "to"), ("shut", "down")}
+)  # fmt: skip
+_PAST_MARKERS = frozenset({"former", "formerly", "previous", "previously", "until", "once",
+                           "predecessor", "replaced", "succeeded", "when"})  # fmt: skip
+_PRESENT = frozenset(
+    {"is", "are", "remain", "remains", "still", "continue", "continues", "now", "currently",
+     "again", "runs", "run", "manages", "managed"}
+)  # fmt: skip
+_BE = frozenset({"was", "were", "be", "been", "is", "are", "being", "has", "have", "had"})
+_AUXILIARIES = _BE | frozenset(
+    {"will", "would", "can", "could", "may", "might", "must", "shall", "should", "to", "who",
+     "which", "that", "does", "do", "did", "not"}
+)  # fmt: skip
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "of",
+     "for", "in", "on", "at", "with", "from", "by", "each", "every", "all", "some", "any",
+     "no", "many", "most", "and", "or"}
+)  # fmt: skip
+_MODALS = frozenset({"should", "must", "may", "might", "could", "would", "need"})
+_ROLE = {
+    **dict.fromkeys(("until", "till", "by", "before", "closes", "closed", "ends", "to"), "end"),
+    **dict.fromkeys(("since", "from", "after", "began", "started", "opened"), "start"),
+    **dict.fromkeys(("with", "than", "earlier", "compared"), "base"),
+}
+
+
+def _line_break(tokens: Tokens, i: int) -> bool:
+    """Whether a line break ends a sentence (a heading, a paragraph) rather than wraps one:
+    what follows it starts with a capital or a figure."""
+    if i + 1 >= len(tokens):
+        return True
+    following = tokens[i + 1]
+    return following.capital or following.quantity is not None or not following.word.isalpha()
+
+
+def _pieces(tokens: Tokens, marks: frozenset[str], words: frozenset[str]) -> list[list[int]]:
+    pieces: list[list[int]] = [[]]
+    for i, token in enumerate(tokens):
+        if token.word == "\n" and not _line_break(tokens, i):
+            continue
+        if token.word in marks or token.word in words or token.word == "\n":
+            if pieces[-1]:
+                pieces.append([])
+        else:
+            pieces[-1].append(i)
+    return [p for p in pieces if p]
+
+
+def clauses(tokens: Tokens) -> list[list[int]]:
+    """Indexes of the tokens of each clause (split at commas, semicolons, "but")."""
+    return _pieces(tokens, _CLAUSE_MARKS, _CLAUSE_WORDS)
+
+
+def sentences(tokens: Tokens) -> list[list[int]]:
+    return _pieces(tokens, _SENTENCE_MARKS, frozenset())
+
+
+def _terms(tokens: Tokens, indexes: Sequence[int], src: Source) -> set[str]:
+    out: set[str] = set()
+    for i in indexes:
+        token = tokens[i]
+        if token.term:
+            out.add(token.term)
+            if token.acronym and token.term in src.acronyms:
+                out.update(src.acronyms[token.term])
+    return out
+
+
+def _weight(terms: set[str], src: Source) -> float:
+    return sum(src.weight(t) for t in terms)
+
+
+#: Least weight of the most telling word two numbers' neighbourhoods share.
+_SPECIFIC = 1.2
+
+
+def _key(quantity: Quantity) -> str:
+    return f"{quantity.kind}:{round(quantity.value, 2)}"
+
+
+def _context(tokens: Tokens, index: int, clause: Sequence[int], src: Source) -> dict[str, float]:
+    """The words around a number, nearer ones weighing more (other numbers by value)."""
+    out: dict[str, float] = {}
+    for i in clause:
+        if i == index:
+            continue
+        token = tokens[i]
+        near = 1.0 / (1.0 + 0.1 * abs(i - index))
+        if token.quantity is not None:
+            out[_key(token.quantity)] = max(out.get(_key(token.quantity), 0.0), 3.0 * near)
+        elif token.term:
+            terms = [token.term, *src.acronyms.get(token.term, ())]
+            for term in terms:
+                out[term] = max(out.get(term, 0.0), src.weight(term) * near)
+    return out
+
+
+def _nouns_after(tokens: Tokens, index: int, src: Source) -> set[str]:
+    out: set[str] = set()
+    for token in tokens[index + 1 : index + 5]:
+        if token.word in _CLAUSE_MARKS or token.word == "\n":
+            break
+        if token.term:
+            out.add(token.term)
+            out.update(src.acronyms.get(token.term, ()))
+    return out
+
+
+def _same_noun(claim: Tokens, at: int, passage: Tokens, there: int, src: Source) -> bool:
+    """Whether two counts count the same thing, when both say what they count ("two
+    remaining areas" and "three sites" do not)."""
+    mine, theirs = _nouns_after(claim, at, src), _nouns_after(passage, there, src)
+    return not mine or not theirs or bool(mine & theirs)
+
+
+def _role(tokens: Tokens, index: int) -> str:
+    for i in range(index - 1, max(-1, index - 3), -1):
+        role = _ROLE.get(tokens[i].word)
+        if role:
+            return role
+    return "point"
+
+
+def _kind(quantity: Quantity) -> ConflictKind:
+    kinds: dict[str, ConflictKind] = {"date": "date", "percent": "percentage", "money": "money"}
+    return kinds.get(quantity.kind, "number")
+
+
+def number_conflicts(
+    claim: Tokens,
+    passage: Tokens,
+    src: Source,
+    claim_text: str = "",
+    settled: frozenset[int] = frozenset(),
+) -> list[Conflict]:
+    """A claim's number, percentage, amount or date against the passage's number for the
+    same thing (aligned by the words around each), when the two differ. Claim tokens in
+    ``settled`` have their figure elsewhere on the cited pages and are not checked."""
+    written = [(i, t.quantity) for i, t in enumerate(passage) if t.quantity is not None]
+    implied = derived([q for _, q in written])
+    claimed = [(i, t.quantity) for i, t in enumerate(claim) if t.quantity is not None]
+    taken = {i for i, q in written if any(agree(c, q) for _, c in claimed)}
+    passage_clause = {i: clause for clause in clauses(passage) for i in clause}
+    claim_clause = {i: clause for clause in clauses(claim) for i in clause}
+    out = []
+    for index, quantity in claimed:
+        if index in settled or quantity.kind == "duration":
+            continue
+        if any(agree(quantity, q) for q in implied):
+            continue
+        if any(agree(quantity, q) for _, q in written):
+            continue  # the passage has the claim's figure: at worst it is misattributed
+        context = _context(claim, index, claim_clause[index], src)
+        best: tuple[float, int, Quantity] | None = None
+        agreeing = 0.0
+        for at, other in written:
+            if other.kind != quantity.kind:
+                continue
+            if quantity.kind in ("count", "ordinal") and not _same_noun(
+                claim, index, passage, at, src
+            ):
+                continue
+            theirs = _context(passage, at, passage_clause[at], src)
+            parts = [min(w, theirs[t]) for t, w in context.items() if t in theirs]
+            if max(parts, default=0.0) < _SPECIFIC:
+                continue  # only common words in common: not known to be the same thing
+            score = sum(parts)
+            if agree(quantity, other):
+                agreeing = max(agreeing, score)
+            elif at not in taken and (best is None or score > best[0]):
+                if quantity.kind == "date" and not comparable(quantity, other):
+                    continue
+                if quantity.kind == "date":
+                    roles = {_role(claim, index), _role(passage, at)}
+                    if len(roles) > 1 and roles != {"point", "end"} and roles != {"point", "start"}:
+                        continue
+                best = (score, at, other)
+        if best is not None and best[0] >= 1.5 and best[0] > agreeing:
+            theirs_token, mine = passage[best[1]], claim[index]
+            said = src.text[theirs_token.start : theirs_token.end]
+            out.append(Conflict(_kind(quantity), _surface(claim_text, mine), said))
+    return out
+
+
+def _surface(text: str, token: Token) -> str:
+    written = text[token.start : token.end]
+    return written if written.lower().startswith(token.word[:1]) else token.word
+
+
+def _negated(tokens: Tokens, clause: Sequence[int]) -> list[str]:
+    """The heads of the negations in a clause: the first content word each governs."""
+    heads = []
+    for k, i in enumerate(clause):
+        word = tokens[i].word
+        nxt = tokens[clause[k + 1]].word if k + 1 < len(clause) else ""
+        cue = word in _NEGATIONS or word.endswith("n't") or (word, nxt) in _NEGATION_PAIRS
+        if not cue or nxt in _NOT_NEGATION and (word, nxt) not in _NEGATION_PAIRS:
+            continue
+        if k and tokens[clause[k - 1]].word in _MODALS:
+            continue  # "should not be placed" says what ought not to happen, not what did
+        for j in clause[k + 1 : k + 5]:
+            term = tokens[j].term
+            if term and tokens[j].word != "longer":
+                heads.append(term)
+                break
+    return heads
+
+
+def negation_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflict]:
+    """A clause that denies what the other side's matching clause asserts ("does not limit
+    the total" against "limits the total")."""
+    out = []
+    theirs = [(c, _terms(passage, c, src), _negated(passage, c)) for c in clauses(passage)]
+    for clause in clauses(claim):
+        mine = _terms(claim, clause, src)
+        my_heads = _negated(claim, clause)
+        for other, their_terms, their_heads in theirs:
+            if bool(my_heads) == bool(their_heads):
+                continue
+            heads, against = (my_heads, their_terms) if my_heads else (their_heads, mine)
+            hit = [h for h in heads if h in against]
+            shared = (mine & their_terms) - set(hit)
+            if hit and len(shared) >= 2 and _weight(shared, src) >= 3.0:
+                words = " ".join(claim[i].word for i in clause)
+                said = " ".join(passage[i].word for i in other)
+                out.append(Conflict("negation", words, said))
+                return out
+    return out
+
+
+def _quantifier(tokens: Tokens, sentence: Sequence[int]) -> tuple[str, set[str]] | None:
+    """The quantifier a sentence puts on a noun (all, none, most, some) and the words of
+    what it quantifies, or None."""
+    found = _quantifier_at(tokens, sentence)
+    if found is None:
+        return None
+    which, k = found
+    nouns = {tokens[j].term for j in sentence[k + 1 : k + 6] if tokens[j].term}
+    return which, {t for t in nouns if t}
+
+
+def _quantifier_at(tokens: Tokens, sentence: Sequence[int]) -> tuple[str, int] | None:
+    for k, i in enumerate(sentence):
+        word = tokens[i].word
+        nxt = tokens[sentence[k + 1]] if k + 1 < len(sentence) else None
+        if nxt is not None and nxt.quantity is not None and nxt.quantity.kind != "count":
+            continue
+        if word in _UNIVERSAL and (nxt is None or nxt.word not in _TIME_WORDS):
+            return "all", k
+        if word in _NONE or word == "no" and nxt is not None and nxt.word == "one":
+            return "none", k
+        if word in _MAJORITY:
+            return "most", k
+        if word in _MINORITY:
+            return "some", k
+        quantity = tokens[i].quantity
+        if quantity is not None and quantity.kind == "count" and nxt is not None:
+            if nxt.word == "of" and k + 2 < len(sentence):
+                rest = [tokens[j] for j in sentence[k + 2 : k + 4]]
+                total = next((t.quantity for t in rest if t.quantity), None)
+                if total is not None and total.kind == "count" and quantity.value < total.value:
+                    return "some", k
+    return None
+
+
+_CLASH = {
+    "all": {"some", "most", "none"},
+    "none": {"some", "most", "all"},
+    "most": {"some", "none"},
+    "some": {"all", "none"},
+}
+
+
+def quantifier_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflict]:
+    """ "every site" against "39 of the 46 sites", "most" against "a minority"."""
+    for mine in sentences(claim):
+        found = _quantifier(claim, mine)
+        if found is None:
+            continue
+        q_mine, my_nouns = found
+        my_terms = _terms(claim, mine, src)
+        for other in sentences(passage):
+            theirs = _quantifier(passage, other)
+            if theirs is None or theirs[0] not in _CLASH[q_mine] or not my_nouns & theirs[1]:
+                continue
+            if q_mine == "some" and theirs[0] == "all":
+                continue  # "some" is true when all are
+            shared = my_terms & _terms(passage, other, src)
+            if len(shared) >= 2 and _weight(shared, src) >= 3.0:
+                return [Conflict("quantifier", q_mine, theirs[0])]
+    return []
+
+
+def _order(tokens: Tokens, sentence: Sequence[int], src: Source) -> dict[str, list[int]]:
+    places: dict[str, list[int]] = {}
+    for rank, i in enumerate(sentence):
+        token = tokens[i]
+        if token.term and token.quantity is None:
+            for term in (token.term, *src.acronyms.get(token.term, ())):
+                places.setdefault(term, []).append(rank)
+    return places
+
+
+def _passive(tokens: Tokens, sentence: Sequence[int], at: int) -> bool:
+    """Whether the verb at sentence rank ``at`` is passive ("is overseen by")."""
+    before = {tokens[i].word for i in sentence[max(0, at - 2) : at]}
+    after = [tokens[i].word for i in sentence[at + 1 : at + 5]]
+    return bool(before & _BE) and "by" in after
+
+
+def _verbish(tokens: Tokens, sentence: Sequence[int], at: int) -> bool:
+    """Whether the word at sentence rank ``at`` reads as a verb: a verb's ending or an
+    auxiliary before it, and no article or preposition before it."""
+    token = tokens[sentence[at]]
+    before = tokens[sentence[at - 1]].word if at > 0 else ""
+    if token.capital and at > 0 or token.acronym or before in _DETERMINERS:
+        return False
+    if before in _AUXILIARIES:
+        return True
+    if before.endswith("s") and not token.word.endswith("s") and tokens[sentence[at - 1]].term:
+        return True  # "Governors hold", "CCGs oversee"
+    return token.word.endswith(("es", "ed", "s")) or token.word in IRREGULAR
+
+
+def party_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflict]:
+    """The same act with its two parties swapped: "NHS England assesses every ICB" against
+    "ICBs assess NHS England" (and "ICBs are assessed by NHS England" agrees)."""
+    claim_sentences = [(s, _order(claim, s, src)) for s in clauses(claim)]
+    for other in clauses(passage):
+        theirs = _order(passage, other, src)
+        for mine, places in claim_sentences:
+            shared = set(places) & set(theirs)
+            for verb in shared:
+                if len(places[verb]) != 1 or len(theirs[verb]) != 1:
+                    continue
+                v_mine, v_theirs = places[verb][0], theirs[verb][0]
+                if not (_verbish(claim, mine, v_mine) or _verbish(passage, other, v_theirs)):
+                    continue
+                flip_mine = _passive(claim, mine, v_mine)
+                flip_theirs = _passive(passage, other, v_theirs)
+                before_mine = {t for t in shared if max(places[t]) < v_mine}
+                after_mine = {t for t in shared if min(places[t]) > v_mine}
+                before_theirs = {t for t in shared if max(theirs[t]) < v_theirs}
+                after_theirs = {t for t in shared if min(theirs[t]) > v_theirs}
+                if flip_mine:
+                    before_mine, after_mine = after_mine, before_mine
+                if flip_theirs:
+                    before_theirs, after_theirs = after_theirs, before_theirs
+                agent = before_theirs & after_mine
+                patient = after_theirs & before_mine
+                if agent and patient and not (before_theirs & before_mine):
+                    mass = _weight(agent, src), _weight(patient, src)
+                    if min(mass) >= 1.0 and sum(mass) >= 3.0:
+                        return [
+                            Conflict("party", ", ".join(sorted(patient)), ", ".join(sorted(agent)))
+                        ]
+    return []
+
+
+def _abolished_entities(passage: Tokens) -> list[tuple[str, list[int]]]:
+    """(cue, token indexes of what the passage says was abolished) for each cue."""
+    out = []
+    for sentence in sentences(passage):
+        for k, i in enumerate(sentence):
+            word = passage[i].word
+            nxt = passage[sentence[k + 1]].word if k + 1 < len(sentence) else ""
+            pair = (word, nxt) in _ABOLITION_PAIRS and word not in ("took", "taken", "used")
+            if word not in _ABOLITION and not pair:
+                continue
+            before = passage[sentence[k - 1]].word if k else ""
+            start = k + (2 if pair else 1)
+            follow = list(sentence[start : start + 6])
+            follows_object = bool(follow) and passage[follow[0]].word not in (
+                "in", "on", "from", "by", "with", "at", "for", "after", "since", "as",
+            ) and passage[follow[0]].quantity is None  # fmt: skip
+            if before not in _BE and word != "no" and follows_object:
+                span = []
+                for j in follow:
+                    if passage[j].word in ("in", "on", "from", "with", "and", "by"):
+                        break
+                    span.append(j)
+            else:
+                head = next((n for n, j in enumerate(sentence) if passage[j].word == ","), k)
+                start = 0 if head < k else max(0, k - 8)
+                span = list(sentence[start : min(head, k)])
+            out.append((f"{word} {nxt}" if pair else word, span))
+    return out
+
+
+def abolished_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflict]:
+    """A body or scheme the claim has at work now that the passage says was abolished,
+    replaced, closed or not renewed."""
+    words = [t.word for t in claim]
+    pairs = set(zip(words, words[1:], strict=False))
+    if _ABOLITION & set(words) or _ABOLITION_PAIRS & pairs or _PAST_MARKERS & set(words):
+        return []
+    if not _PRESENT & set(words):
+        return []
+    mine = _terms(claim, range(len(claim)), src)
+    for cue, span in _abolished_entities(passage):
+        terms = _terms(passage, span, src)
+        entity = terms & mine
+        if len(entity) >= max(2.0, 0.6 * len(terms)) and _weight(entity, src) >= 3.0:
+            named = " ".join(passage[j].word for j in span if passage[j].term in entity)
+            return [Conflict("abolished", named, cue)]
+    return []
+
+
+def settled_figures(claim: Tokens, pages: Tokens) -> frozenset[int]:
+    """The claim's figures that the cited pages state somewhere (never a conflict)."""
+    quantities = [t.quantity for t in pages if t.quantity is not None]
+    return frozenset(
+        i
+        for i, token in enumerate(claim)
+        if token.quantity is not None
+        and token.quantity.kind in ("count", "percent", "money")
+        and any(agree(token.quantity, q) for q in quantities)
+    )
+
+
+def _subject(tokens: Tokens, sentence: Sequence[int], at: int, src: Source) -> set[str]:
+    """The noun phrase just before the verb at sentence rank ``at`` ("the fire brigade"),
+    or nothing when what precedes the verb is not a plain noun phrase."""
+    out: set[str] = set()
+    for rank in range(at - 1, -1, -1):
+        token = tokens[sentence[rank]]
+        if token.term is None or token.quantity is not None:
+            if token.word in ("the", "a", "an") and out:
+                return out
+            return set()
+        if _verbish(tokens, sentence, rank) or len(out) >= 4:
+            return set()
+        out.update((token.term, *src.acronyms.get(token.term, ())))
+    return out
+
+
+def _doers(tokens: Tokens, src: Source) -> dict[str, list[set[str]]]:
+    """For each verb of a text, the subjects it has (active voice only)."""
+    out: dict[str, list[set[str]]] = {}
+    for sentence in sentences(tokens):
+        for rank, i in enumerate(sentence):
+            term = tokens[i].term
+            if term and _verbish(tokens, sentence, rank) and not _passive(tokens, sentence, rank):
+                out.setdefault(term, []).append(_subject(tokens, sentence, rank, src))
+    return out
+
+
+def substitution_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflict]:
+    """Another party doing what the claim says: "the ambulance service raised concerns"
+    where the passage has "the fire brigade raised concerns" and names the ambulance
+    service only elsewhere."""
+    everywhere = _terms(passage, range(len(passage)), src)
+    claim_terms = _terms(claim, range(len(claim)), src)
+    theirs = _doers(passage, src)
+    for verb, subjects in _doers(claim, src).items():
+        if verb not in theirs or src.weight(verb) < 1.0:
+            continue
+        for doer in subjects:
+            if not doer or len(doer) > 4 or not doer <= everywhere or _weight(doer, src) < 3.0:
+                continue
+            actual = theirs[verb]
+            if any(subject & doer for subject in actual):
+                continue
+            other = [s for s in actual if s and len(s) <= 3 and not s & claim_terms]
+            if other:
+                return [Conflict("party", " ".join(sorted(doer)), " ".join(sorted(other[0])))]
+    return []
+
+
+def find_conflicts(
+    claim: Tokens,
+    passage: Tokens,
+    src: Source,
+    claim_text: str,
+    settled: frozenset[int] = frozenset(),
+) -> list[Conflict]:
+    """Every explicit difference between a claim and a passage about the same thing."""
+    out = number_conflicts(claim, passage, src, claim_text, settled)
+    for check in (
+        substitution_conflicts,
+        negation_conflicts,
+        quantifier_conflicts,
+        party_conflicts,
+        abolished_conflicts,
+    ):
+        out.extend(check(claim, passage, src))
+    return out

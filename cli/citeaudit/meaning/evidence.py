@@ -1,0 +1,261 @@
+"""How much of a claim a passage carries: the claim's content words and numbers, each
+weighted by how rare it is in the source, found in the passage directly, through an
+acronym the source defines, or through a figure the passage implies.
+
+A supported paraphrase shares few words with its passage, a related claim shares many
+that do not matter: weighting by rarity (IDF over the source's sentences) makes "the
+council" count less than "prepayment", and matching numbers by value makes "a fifth" count
+for "20%". The features here feed the calibrated score (judging.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from citeaudit.meaning.quantities import Quantity, agree, derived
+from citeaudit.meaning.reading import STOPWORDS, Token, clear_readings, read
+
+#: Words skipped when an acronym's letters are spelled out ("Department for Education").
+_ACRONYM_GLUE = frozenset({"and", "of", "for", "the", "&", "in", "on", "to"})
+_LINE_OR_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n")
+#: Weight of a number, against a word's IDF: a figure is as telling as a rare word.
+NUMBER_WEIGHT = 3.0
+
+
+@dataclass
+class Source:
+    """A source's text read once for every claim judged on it: tokens, where each starts,
+    the acronyms it defines, and how rare each term is among its sentences."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    starts: list[int]
+    acronyms: dict[str, tuple[str, ...]]
+    idf: dict[str, float]
+    rarest: float
+    terms: frozenset[str] = field(default_factory=frozenset)
+
+    def slice(self, start: int, end: int) -> tuple[Token, ...]:
+        """The tokens within text[start:end]."""
+        return self.tokens[
+            bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)
+        ]
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, self.rarest)
+
+
+def _initials(tokens: list[Token], letters: str) -> tuple[str, ...] | None:
+    """The terms of the words just before an acronym that spell its letters, or None."""
+    want = letters.lower()
+    words = [t for t in tokens if t.word not in _ACRONYM_GLUE and t.word[:1].isalpha()]
+    picked: list[Token] = []
+    for token in reversed(words):
+        if not want:
+            break
+        if token.word[0] != want[-1]:
+            return None
+        picked.append(token)
+        want = want[:-1]
+    if want:
+        return None
+    return tuple(t.term for t in reversed(picked) if t.term) or None
+
+
+def defined_acronyms(tokens: tuple[Token, ...]) -> dict[str, tuple[str, ...]]:
+    """Acronyms a text defines: "clinical commissioning groups (CCGs)" gives ``ccg`` ->
+    (clinic, commiss, group)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for i, token in enumerate(tokens):
+        if not token.acronym or i < 2 or tokens[i - 1].word != "(" or token.term is None:
+            continue
+        letters = token.word.rstrip("s").replace("&", "")
+        before = list(tokens[max(0, i - 1 - 2 * len(letters)) : i - 1])
+        expansion = _initials(before, letters)
+        if expansion and token.term not in found:
+            found[token.term] = expansion
+    return found
+
+
+def spelled(tokens: tuple[Token, ...] | list[Token], letters: str) -> tuple[str, ...] | None:
+    """The terms of a run of words anywhere in ``tokens`` whose initials spell ``letters``
+    (an acronym the source never defines: "A&E", "ETRO"), or None."""
+    want = letters.lower().replace("&", "")
+    if len(want) < 2:
+        return None
+    words = [t for t in tokens if t.word not in _ACRONYM_GLUE and t.word[:1].isalpha()]
+    for i in range(len(words) - len(want) + 1):
+        run = words[i : i + len(want)]
+        if all(t.word[0] == c for t, c in zip(run, want, strict=True)):
+            terms = tuple(t.term for t in run if t.term)
+            if len(terms) == len(want):
+                return terms
+    return None
+
+
+@lru_cache(maxsize=64)
+def source(text: str) -> Source:
+    """The reading of a source's text (kept for the next claim on the same source)."""
+    tokens = tuple(read(text))
+    starts = [t.start for t in tokens]
+    bounds = [m.end() for m in _LINE_OR_SENTENCE.finditer(text)] + [len(text)]
+    frequency: Counter[str] = Counter()
+    sentence: set[str] = set()
+    place = 0
+    for token in tokens:
+        while token.start >= bounds[place]:
+            frequency.update(sentence)
+            sentence = set()
+            place += 1
+        if token.term:
+            sentence.add(token.term)
+    frequency.update(sentence)
+    count = len(bounds)
+    idf = {t: math.log((count + 1) / (n + 0.5)) for t, n in frequency.items()}
+    rarest = math.log((count + 1) / 0.5)
+    acronyms = defined_acronyms(tokens)
+    return Source(text, tokens, starts, acronyms, idf, rarest, frozenset(frequency))
+
+
+def forget() -> None:
+    """Drop the readings kept of sources and claims (for timing a cold start)."""
+    source.cache_clear()
+    clear_readings()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing a claim says that a passage may carry: a content word or a number."""
+
+    token: Token
+    terms: tuple[tuple[str, ...], ...]
+    weight: float
+
+
+def claim_units(claim: tuple[Token, ...], src: Source) -> list[Unit]:
+    """The claim's content words and numbers with their weights; an acronym may be
+    matched by itself or by its expansion, and a long form by its acronym."""
+    units = []
+    for token in claim:
+        if token.quantity is not None:
+            units.append(Unit(token, (), NUMBER_WEIGHT))
+        elif token.term:
+            options: list[tuple[str, ...]] = [(token.term,)]
+            if token.acronym:
+                expansion = src.acronyms.get(token.term)
+                if expansion:
+                    options.append(expansion)
+            units.append(Unit(token, tuple(options), src.weight(token.term)))
+    return units
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What a passage carries of a claim: per unit, whether it is there (1), there as the
+    setting only (0.5: a name found elsewhere on the pages) or not (0)."""
+
+    units: tuple[Unit, ...]
+    found: tuple[float, ...]
+
+    @property
+    def weighted(self) -> float:
+        """IDF-weighted share of the claim the passage carries, in [0, 1]."""
+        total = sum(u.weight for u in self.units)
+        return sum(u.weight * f for u, f in zip(self.units, self.found, strict=True)) / (
+            total or 1.0
+        )
+
+    @property
+    def about(self) -> float:
+        """IDF-weighted share of the claim's words (numbers aside) the passage carries:
+        whether it is about the same thing, whatever the figures say."""
+        pairs = [
+            (u, f) for u, f in zip(self.units, self.found, strict=True) if not u.token.quantity
+        ]
+        total = sum(u.weight for u, _ in pairs)
+        return sum(u.weight * f for u, f in pairs) / (total or 1.0)
+
+    @property
+    def share(self) -> float:
+        """Unweighted share of the claim's content words and numbers carried."""
+        return sum(self.found) / (len(self.found) or 1)
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        return sum(1 for f in self.found if f >= 1), len(self.found)
+
+    @property
+    def numbers(self) -> float:
+        """Share of the claim's numbers the passage agrees with (1 when it has none)."""
+        flags = [f for u, f in zip(self.units, self.found, strict=True) if u.token.quantity]
+        return sum(flags) / len(flags) if flags else 1.0
+
+    def weakest(self, claim: tuple[Token, ...]) -> float:
+        """The least carried clause of the claim (a two-part claim half carried)."""
+        clauses: list[list[float]] = [[]]
+        where = {id(u.token): f for u, f in zip(self.units, self.found, strict=True)}
+        for token in claim:
+            if token.word in (",", ";", ":") or token.word in ("but", "while", "whereas"):
+                if clauses[-1]:
+                    clauses.append([])
+            elif id(token) in where:
+                clauses[-1].append(where[id(token)])
+        scores = [sum(c) / len(c) for c in clauses if len(c) >= 2]
+        return min(scores) if scores else self.share
+
+
+def passage_terms(tokens: tuple[Token, ...], src: Source, claim: tuple[Token, ...]) -> set[str]:
+    """The terms a passage carries, with the expansions of its acronyms and the acronyms
+    of the claim it spells out."""
+    terms = {t.term for t in tokens if t.term}
+    for token in tokens:
+        if token.acronym and token.term:
+            expansion = src.acronyms.get(token.term) or spelled(claim, token.word)
+            if expansion:
+                terms.update(expansion)
+    for token in claim:
+        if token.acronym and token.term and token.term not in terms:
+            if token.term not in src.acronyms and spelled(tokens, token.word):
+                terms.add(token.term)
+    return terms
+
+
+def quantities_of(tokens: tuple[Token, ...]) -> list[Quantity]:
+    written = [t.quantity for t in tokens if t.quantity is not None]
+    return written + derived(written)
+
+
+def carried(
+    claim: tuple[Token, ...],
+    units: list[Unit],
+    passage: tuple[Token, ...],
+    src: Source,
+    setting: frozenset[str],
+) -> Carried:
+    """How far ``passage`` carries each of the claim's units. ``setting`` holds the
+    terms of the cited pages: a capitalised name found there but not in the passage is
+    the setting of the claim (the place, the body) and counts half."""
+    terms = passage_terms(passage, src, claim)
+    quantities = quantities_of(passage)
+    found = []
+    for unit in units:
+        if unit.token.quantity is not None:
+            quantity = unit.token.quantity
+            found.append(1.0 if any(agree(quantity, q) for q in quantities) else 0.0)
+        elif any(all(t in terms for t in option) for option in unit.terms):
+            found.append(1.0)
+        elif unit.token.capital and unit.token.term in setting:
+            found.append(0.5)
+        else:
+            found.append(0.0)
+    return Carried(tuple(units), tuple(found))
+
+
+def content(tokens: tuple[Token, ...] | list[Token]) -> list[str]:
+    """The terms of some tokens (search terms for ranking passages)."""
+    return [t.term for t in tokens if t.term and t.term not in STOPWORDS]

@@ -1,0 +1,193 @@
+"""judge_claim: the three labels, the passage and reason, the calibrated score, the
+combination with a model judge (a fake Scorer), and the calibration file."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from citeaudit.meaning.judging import (
+    FEATURES,
+    Calibration,
+    ModelThresholds,
+    assess,
+    builtin_calibration,
+    combine,
+    decide,
+    judge_claim,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXT = (
+    "Temporary accommodation\n"
+    "The council revoked its Station Road air quality management area in June 2022 after "
+    "five consecutive years of compliance. "
+    "Clinical commissioning groups (CCGs) were abolished on 1 July 2022 and their budgets "
+    "passed to integrated care boards. "
+    "Since October 2022 the cap has been updated every three months. "
+    "Theft from the person rose by a fifth in the year ending March 2023. "
+    "The council may extend the scheme to frequent users of out-of-hours services. "
+    "The library service lent more books to children this year than last."
+)
+
+
+def judge(claim: str, **options: object) -> object:
+    return judge_claim(claim, TEXT, [(0, len(TEXT))], **options)  # type: ignore[arg-type]
+
+
+def test_supported_paraphrases_with_equivalences() -> None:
+    found = judge_claim("Thefts from the person went up by 20% in 2022-23.", TEXT, [(0, len(TEXT))])
+    assert found.label == "supported"
+    assert found.start is not None and "a fifth" in TEXT[found.start : found.end]
+    assert found.judge == "built-in"
+    assert "carries" in found.reason
+
+
+def test_supported_through_an_acronym_the_source_defines() -> None:
+    found = judge_claim(
+        "CCGs were abolished on 1 July 2022 and their budgets passed to integrated care boards.",
+        TEXT,
+        [(0, len(TEXT))],
+    )
+    assert found.label == "supported"
+
+
+def test_contradicted_with_both_sides() -> None:
+    found = judge_claim("Theft from the person rose by a third in 2022-23.", TEXT, [(0, len(TEXT))])
+    assert found.label == "contradicted"
+    assert found.conflicts and found.conflicts[0].kind == "percentage"
+    assert found.score < 0.2
+
+
+def test_hedged_related_and_unrelated_are_not_supported() -> None:
+    hedged = judge_claim(
+        "The council is extending the scheme to frequent users of out-of-hours services.",
+        TEXT,
+        [(0, len(TEXT))],
+    )
+    assert hedged.label == "not_supported" and "may" in hedged.reason
+    related = judge_claim("The library service lent fewer books to adults.", TEXT, [(0, len(TEXT))])
+    assert related.label == "not_supported" and related.start is not None
+    unrelated = judge_claim("Spaceships orbit Jupiter.", TEXT, [(0, len(TEXT))])
+    assert unrelated.label == "not_supported" and unrelated.start is None
+
+
+def test_only_the_cited_range_is_searched() -> None:
+    cited = TEXT.index("Since October")
+    found = judge_claim("Thefts from the person went up by 20% in 2022-23.", TEXT, [(0, cited)])
+    assert found.label == "not_supported"
+
+
+def test_score_is_a_probability_monotone_in_support() -> None:
+    calibration = builtin_calibration()
+    low = [0.0] * len(FEATURES)
+    previous = calibration.score(low)
+    for step in range(1, 11):
+        score = calibration.score([step / 10] * len(FEATURES))
+        assert 0.0 <= score <= 1.0 and score >= previous
+        previous = score
+    assert all(c >= 0 for c in calibration.coefficients)
+
+
+class FakeScorer:
+    """A model judge with fixed answers (the Scorer protocol)."""
+
+    def __init__(self, similarity: float, nli: tuple[float, float, float] | None) -> None:
+        self.similarity, self.nli = similarity, nli
+
+    @property
+    def name(self) -> str:
+        return "fake-model"
+
+    def similarities(self, claim: str, passages: Sequence[str]) -> list[float]:
+        return [self.similarity] * len(passages)
+
+    def entailment(
+        self, claim: str, passages: Sequence[str]
+    ) -> list[tuple[float, float, float]] | None:
+        return None if self.nli is None else [self.nli] * len(passages)
+
+
+CLAIM = "Thefts from the person went up by 20% in 2022-23."
+
+
+def combined(scorer: FakeScorer, thresholds: ModelThresholds | None, claim: str = CLAIM) -> object:
+    calibration = builtin_calibration()
+    found = assess(claim, TEXT, [(0, len(TEXT))])
+    return combine(found, decide(found, calibration), calibration, scorer, thresholds)
+
+
+def test_model_can_take_support_away_but_not_give_it_against_the_checks() -> None:
+    agrees = combined(FakeScorer(0.9, (0.9, 0.05, 0.05)), None)
+    assert agrees.label == "supported" and agrees.judge == "built-in + fake-model"  # type: ignore[attr-defined]
+    vetoed = combined(FakeScorer(0.9, (0.1, 0.1, 0.8)), None)
+    assert vetoed.label == "not_supported"  # type: ignore[attr-defined]
+    low = combined(FakeScorer(0.2, None), ModelThresholds(similarity_supported=0.7))
+    assert low.label == "not_supported"  # type: ignore[attr-defined]
+    contradiction = "Theft from the person rose by a third in 2022-23."
+    kept = combined(FakeScorer(0.99, (0.99, 0.0, 0.01)), None, contradiction)
+    assert kept.label == "contradicted"  # type: ignore[attr-defined]
+
+
+def test_model_never_supports_an_unrelated_claim() -> None:
+    found = combined(FakeScorer(0.99, (0.99, 0.0, 0.01)), None, "Spaceships orbit Jupiter.")
+    assert found.label == "not_supported"  # type: ignore[attr-defined]
+
+
+def test_model_contradiction_needs_a_passage_about_the_claim() -> None:
+    unrelated = combined(FakeScorer(0.9, (0.0, 0.01, 0.99)), None, "Spaceships orbit Jupiter.")
+    assert unrelated.label == "not_supported"  # type: ignore[attr-defined]
+
+
+def test_scorer_passes_through_judge_claim() -> None:
+    found = judge_claim(CLAIM, TEXT, [(0, len(TEXT))], scorer=FakeScorer(0.9, None))
+    assert found.judge == "built-in + fake-model"
+
+
+def _bench(name: str) -> ModuleType:
+    path = ROOT / "bench" / "meaning" / f"{name}.py"
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(f"bench_meaning_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_calibration_file_is_what_calibrate_fits() -> None:
+    calibrate = _bench("calibrate")
+    fitted = calibrate.fit(calibrate.load("calibrate"))
+    shipped = json.loads(
+        (ROOT / "cli" / "citeaudit" / "meaning" / "calibration_builtin.json").read_text()
+    )
+    assert fitted == shipped
+    assert builtin_calibration() == Calibration(
+        tuple(shipped["coefficients"]),
+        shipped["intercept"],
+        shipped["supported"],
+        shipped["weak"],
+        shipped["about"],
+        shipped["given_conflict"],
+        shipped["given_hedge"],
+    )
+
+
+def _heldout_precision() -> float:
+    evaluate = _bench("evaluate")
+    items = evaluate.load("heldout")
+    return float(evaluate.figures(items, evaluate.run(items))["precision_supported"])
+
+
+def test_heldout_precision_of_supported_does_not_regress() -> None:
+    assert _heldout_precision() >= 0.5  # the level measured when the judge was written
+
+
+@pytest.mark.xfail(reason="the built-in judge is below the 0.9 target on held-out claims")
+def test_heldout_precision_of_supported_reaches_the_target() -> None:
+    assert _heldout_precision() >= 0.9

@@ -1,0 +1,36 @@
+"""Evidence: acronyms a source defines, weights, and how much of a claim a passage carries."""
+
+from __future__ import annotations
+
+from citeaudit.meaning.evidence import carried, claim_units, defined_acronyms, source, spelled
+from citeaudit.meaning.reading import read
+
+TEXT = (
+    "Clinical commissioning groups (CCGs) were abolished in 2022.\n"
+    "Integrated care boards (ICBs) now plan services.\n"
+    "NHS England assesses every ICB each year."
+)
+
+
+def test_acronyms_the_source_defines() -> None:
+    found = defined_acronyms(tuple(read(TEXT)))
+    assert found["ccg"] == ("clinic", "commiss", "group")
+    assert found["icb"] == ("integr", "care", "board")
+
+
+def test_acronyms_spelled_out_without_a_definition() -> None:
+    assert spelled(read("people who attend accident and emergency"), "A&E") is not None
+    assert spelled(read("people who attend hospital"), "A&E") is None
+
+
+def test_a_passage_carries_an_acronym_s_expansion() -> None:
+    src = source(TEXT)
+    claim = tuple(read("NHS England assesses every integrated care board annually."))
+    start = TEXT.index("NHS England")
+    have = carried(claim, claim_units(claim, src), src.slice(start, len(TEXT)), src, frozenset())
+    assert have.weighted == 1.0
+    unrelated = tuple(read("Parking charges were frozen."))
+    none = carried(
+        unrelated, claim_units(unrelated, src), src.slice(start, len(TEXT)), src, frozenset()
+    )
+    assert none.weighted == 0.0
