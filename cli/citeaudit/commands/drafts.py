@@ -108,8 +108,10 @@ def _summary(draft: Draft, output: Path | None) -> None:
         say(f"check by hand ({len(draft.attention)}):")
         for line in draft.attention:
             say(f"  - {line}")
-    target = output or "the file"
-    say(f"next: citeaudit validate {target}, then citeaudit audit {target}")
+    if output is None:
+        say("next: save it (--output FILE), then citeaudit validate FILE and citeaudit audit FILE")
+    else:
+        say(f"next: citeaudit validate {output}, then citeaudit audit {output}")
 
 
 def read_input(given: str, fetch: FetchOptions) -> tuple[Catalog, str, Path]:

@@ -60,8 +60,11 @@ def read_date(text: str) -> date | None:
     """The first date ``text`` prints, or None. A numeric date reads day first
     ("11/05/2021" is 11 May) unless its second number cannot be a month ("05/13/2021" is
     13 May)."""
-    match = _DATE.search(text)
-    return _date(match) if match else None
+    for match in _DATE.finditer(text):  # "Paper 4, 2021, dated 11 May 2021": the second
+        found = _date(match)
+        if found is not None:
+            return found
+    return None
 
 
 def _date(match: re.Match[str]) -> date | None:

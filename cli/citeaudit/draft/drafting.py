@@ -62,8 +62,8 @@ def draft_file(path: Path) -> Draft:
             )
         if size > MAX_DOCUMENT_BYTES:
             raise DocumentError(
-                f"{path} is {size / 2**20:.0f} MiB: larger than any statement or report "
-                f"citeaudit drafts ({MAX_DOCUMENT_BYTES // 2**20} MiB)",
+                f"{path} is {_size(size)}: larger than any statement or report "
+                f"citeaudit drafts ({_size(MAX_DOCUMENT_BYTES)})",
                 hint="split the document, or write its sources file by hand",
             )
         data = path.read_bytes()
@@ -74,6 +74,14 @@ def draft_file(path: Path) -> Draft:
     except OSError as exc:
         raise DocumentError(f"{path} cannot be read: {exc.strerror or exc}") from None
     return draft_sources(read_document(data, path.name), origin=str(path))
+
+
+def _size(count: int) -> str:
+    """A byte count as people read it: '500 KiB', '100 MiB'."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} bytes"
 
 
 def draft_url(url: str, options: FetchOptions | None = None) -> Draft:
@@ -88,7 +96,7 @@ def draft_url(url: str, options: FetchOptions | None = None) -> Draft:
         )
     if result.truncated:
         raise DocumentError(
-            f"{url} is larger than {options.max_bytes // 2**20} MiB (--max-bytes)",
+            f"{url} is larger than {_size(options.max_bytes)} (--max-bytes)",
             hint="save the document and give the file instead",
         )
     final = result.final_url or url
