@@ -12,10 +12,12 @@ from citeaudit.report.model import (
     ArchivedCopyModel,
     CaptureModel,
     ClaimModel,
+    ConflictModel,
     DifferenceModel,
     DocumentModel,
     DriftModel,
     EvidenceModel,
+    MeaningModel,
     RedirectModel,
     ReportModel,
     RunModel,
@@ -91,7 +93,8 @@ MISQUOTED_DIFF = [
 
 def fixed_report() -> ReportModel:
     """A report that uses every part of the model: each claim and evidence verdict, each
-    kind of source, history, an archived copy, drift, a suggestion, hostile text."""
+    kind of source, history, an archived copy, drift, a suggestion, hostile text, judgements
+    of meaning (supported, contradicted, not supported), claims drafted from a document."""
     sources = [
         SourceModel(
             id="ahsn-sim",
@@ -415,6 +418,75 @@ def fixed_report() -> ReportModel:
                 ),
             ],
         ),
+        ClaimModel(
+            id="in-other-words",
+            text="The council's plan cut nitrogen dioxide by almost a quarter.",
+            verdict=ClaimVerdict.SUPPORTED,
+            evidence=[
+                EvidenceModel(
+                    source="council",
+                    ref=9,
+                    verdict=Verdict.SUPPORTED,
+                    judged_on=JudgedOn.LIVE,
+                    copy_date=at(3),
+                    found_at="section 'Cleaner air'",
+                    passage="Since the plan began, nitrogen dioxide levels fell by 23% across "
+                    "the borough.",
+                    link="https://council.example/press/air#:~:text=Since%20the%20plan",
+                    meaning=MeaningModel(
+                        judge="built-in",
+                        score=0.912,
+                        reason="the passage carries 6 of the claim's 7 content words and figures",
+                    ),
+                ),
+            ],
+        ),
+        ClaimModel(
+            id="who-oversees",
+            text="CCGs oversee NHS England in its commissioning role.",
+            verdict=ClaimVerdict.CONTRADICTED,
+            evidence=[
+                EvidenceModel(
+                    source="letter",
+                    ref=10,
+                    locator="p. 2",
+                    verdict=Verdict.CONTRADICTED,
+                    judged_on=JudgedOn.FILE,
+                    copy_date=at(3),
+                    found_at="p. 2",
+                    passage="NHS England oversees CCGs in their commissioning role.",
+                    meaning=MeaningModel(
+                        judge="built-in + paraphrase-MiniLM-L3-v2",
+                        score=0.053,
+                        reason="the passage has NHS England acting, not CCGs",
+                        conflicts=[
+                            ConflictModel(
+                                kind="party",
+                                claim="CCGs oversee NHS England",
+                                passage="NHS England oversees CCGs",
+                            )
+                        ],
+                    ),
+                ),
+                EvidenceModel(
+                    source="letter",
+                    ref=11,
+                    locator="p. 3",
+                    verdict=Verdict.NOT_SUPPORTED,
+                    judged_on=JudgedOn.FILE,
+                    copy_date=at(3),
+                    suggested_passage=SuggestionModel(
+                        text="The teams were live in twenty areas.", found_at="p. 3"
+                    ),
+                    meaning=MeaningModel(
+                        judge="built-in + paraphrase-MiniLM-L3-v2",
+                        score=0.12,
+                        reason="no passage on p. 3 says it; the closest shares 1 of 6 words and "
+                        "figures",
+                    ),
+                ),
+            ],
+        ),
     ]
     return ReportModel(
         run=RunModel(
@@ -429,6 +501,7 @@ def fixed_report() -> ReportModel:
             title="Response to NHS England's statement dated 11/05/21",
             author="The StopSIM Coalition",
             published=date(2021, 5, 12),
+            drafted_from="statement.docx",
         ),
         sources=sources,
         claims=claims,
@@ -441,7 +514,13 @@ def fixed_report() -> ReportModel:
                 "ok": 3,
                 "redirected": 1,
             },
-            claims={"partly_supported": 1, "supported": 2, "unsupported": 1, "unverifiable": 1},
+            claims={
+                "contradicted": 1,
+                "partly_supported": 1,
+                "supported": 3,
+                "unsupported": 1,
+                "unverifiable": 1,
+            },
         ),
     )
 

@@ -76,8 +76,8 @@ class ClaimVerdict(StrEnum):
     SUPPORTED = "supported"
     PARTLY_SUPPORTED = "partly_supported"
     UNSUPPORTED = "unsupported"
-    UNVERIFIABLE = "unverifiable"
     CONTRADICTED = "contradicted"  # a passage of a cited source says otherwise
+    UNVERIFIABLE = "unverifiable"
 
 
 class JudgedOn(StrEnum):

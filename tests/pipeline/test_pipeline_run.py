@@ -70,7 +70,10 @@ def test_audit_json_report_field_by_field(sources: Path, httpserver: HTTPServer)
     assert first["judged_on"] == "live"
     assert first["passage"].startswith("there were approximately 20 teams")
     assert first["link"].startswith(f"{base}/sim#:~:text=there%20were%20approximately")
-    assert twenty["evidence"][1]["verdict"] == "link_only"
+    # the second piece quotes nothing: judged on meaning, by the built-in judge
+    bare = twenty["evidence"][1]
+    assert bare["verdict"] in ("supported", "not_supported") and bare["meaning"] is not None
+    assert bare["meaning"]["judge"] == "built-in" and 0 <= bare["meaning"]["score"] <= 1
 
     boards = claims["boards"]["evidence"][0]
     assert (boards["verdict"], boards["found_at"], boards["locator"]) == (
@@ -517,10 +520,10 @@ def test_a_failure_judging_one_claim_or_keeping_one_text_costs_only_that_source(
 
     verify, keep = run_module.verify_claims, run_module.keep_text
 
-    def judging(catalog: Any, copies: Any) -> Any:
+    def judging(catalog: Any, copies: Any, how: Any) -> Any:
         if any(e.source == "h0" for c in catalog.claims for e in c.evidence):
             raise IndexError("out of range")
-        return verify(catalog, copies)
+        return verify(catalog, copies, how)
 
     def keeping(store: Any, run: Any, source_id: str, extraction: Any) -> None:
         if source_id == "h0":

@@ -16,7 +16,7 @@ def test_claimreview_one_review_per_claim() -> None:
     data = json.loads(text)
     assert data["@context"] == "https://schema.org"
     reviews = data["@graph"]
-    assert [r["@type"] for r in reviews] == ["ClaimReview"] * 5
+    assert [r["@type"] for r in reviews] == ["ClaimReview"] * 7
     first = reviews[0]
     assert first["claimReviewed"] == fixed_report().claims[0].text
     assert first["datePublished"] == "2026-05-03"
@@ -50,7 +50,10 @@ def test_claimreview_one_review_per_claim() -> None:
         (1, "unsupported"),
         (None, "unverifiable"),
         (3, "supported"),  # a quote on the wrong page: the claim stands
+        (3, "supported"),  # said in other words
+        (1, "contradicted"),  # a passage says otherwise: the worst rating
     ]
+    assert "1 contradicted, 1 not supported" in reviews[6]["reviewRating"]["ratingExplanation"]
     archived = reviews[1]["citation"][0]
     assert archived["archivedAt"].startswith("https://web.archive.org/web/2021")
     without = renderer(Format.CLAIMREVIEW).render(fixed_report())

@@ -15,7 +15,7 @@ from report_fixture import (
 def test_csv_one_row_per_claim_evidence_pair_and_no_formulas() -> None:
     text = renderer(Format.CSV, OPTIONS).render(fixed_report()).removeprefix("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == sum(len(c.evidence) for c in fixed_report().claims) == 10
+    assert len(rows) == sum(len(c.evidence) for c in fixed_report().claims) == 13
     assert rows[0]["claim_id"] == "twenty-teams" and rows[0]["verdict"] == "verified"
     assert rows[1]["ref"] == "12a" and rows[1]["locator"] == "p. 2"
     assert rows[3]["differences"] == "“30” for “20” (number)"

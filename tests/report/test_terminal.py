@@ -56,7 +56,10 @@ def test_terminal_at_narrow_widths(width: int) -> None:
 
 def test_terminal_summary_and_tree() -> None:
     text = terminal(100)
-    assert "Claims:  2 supported · 1 partly supported · 1 unsupported · 1 unverifiable" in text
+    assert (
+        "Claims:  3 supported · 1 partly supported · 1 unsupported · 1 contradicted · "
+        "1 unverifiable"
+    ) in text
     assert (  # broken between counts, never inside one
         "Sources: 4 ok (1 redirected) · 1 rotted · 1 blocked · 1 local file · "
         "1 with no public copy\n         1 changed since cited"

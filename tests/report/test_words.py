@@ -59,9 +59,9 @@ def test_summary_line_says_what_the_header_says() -> None:
     line = summary_line(report)
     assert line.startswith(
         "sources: 4 ok (1 redirected), 1 rotted, 1 blocked, 1 local file, "
-        "1 with no public copy, 1 changed since cited; claims: 2 supported,"
+        "1 with no public copy, 1 changed since cited; claims: 3 supported,"
     )
-    header = TerminalReport(width=200).render(report).splitlines()[4]
+    header = TerminalReport(width=200).render(report).splitlines()[5]
     assert header == "Sources: " + " · ".join(w for _, w in source_counts(report))
     assert "no_copy" not in line and "redirected," not in line
 

@@ -15,7 +15,7 @@ from citeaudit.catalog.entries import Evidence
 from citeaudit.commands.app import app
 from citeaudit.extract import Extraction, extract
 from citeaudit.verify.copies import EarlierCopies, SourceCopy
-from citeaudit.verify.judge import judge
+from citeaudit.verify.judge import Judging, judge
 from citeaudit.verify.matches import Difference
 from citeaudit.verify.verdicts import claim_verdict
 from citeaudit.vocab import ClaimVerdict, JudgedOn, Verdict
@@ -157,15 +157,18 @@ def test_not_in_source_shows_the_nearest_passage() -> None:
 
 
 def test_link_only_suggests_the_likeliest_passage_on_the_cited_page() -> None:
+    """With judging on meaning switched off (--no-meaning), a bare link stays link_only and
+    gets the passage a person should read."""
     copy = live(extract(report_pdf(), "application/pdf"), "https://example.test/r.pdf")
     evidence = Evidence(source="s", locator="p. 2")
-    result = judge(evidence, copy, "Clinical commissioning groups hold the budget for care")
+    claim = "Clinical commissioning groups hold the budget for care"
+    result = judge(evidence, copy, claim, OFF)
     assert result.verdict is Verdict.LINK_ONLY
     assert result.suggestion is not None
     assert result.suggestion.passage == "The clinical commissioning groups hold the budget."
     assert result.suggestion.found_at == "p. 2"
     assert result.suggestion.link == "https://example.test/r.pdf#page=2"
-    missing = judge(Evidence(source="s", locator="p. 40"), copy, "budget")
+    missing = judge(Evidence(source="s", locator="p. 40"), copy, "budget", OFF)
     assert missing.note == "the PDF has no page 40: it has 6 pages"
 
 
@@ -180,9 +183,74 @@ def test_suggestions_come_from_the_main_content_of_a_page() -> None:
     )
     copy = live(extract(html_page("Budgets", body).encode(), "text/html"))
     assert copy.extraction is not None and copy.extraction.main_text
-    result = judge(Evidence(source="s"), copy, "NHS England sets the CCG budget")
+    result = judge(Evidence(source="s"), copy, "NHS England sets the CCG budget", OFF)
     assert result.suggestion is not None
     assert result.suggestion.passage.startswith("Each year the budget")
+    # judged on meaning, the passage it rests on comes from the main content too
+    judged = judge(Evidence(source="s"), copy, "NHS England sets the CCG budget")
+    assert judged.meaning is not None
+    shown = judged.passage or (judged.suggestion.passage if judged.suggestion else "")
+    assert shown.startswith("Each year the budget")
+
+
+# -- claims in other words ----------------------------------------------------------------------
+
+OFF = Judging(meaning=False)
+MINUTES = [
+    ["Minutes of the board, 14 March 2024.", "Apologies were received from two members."],
+    [
+        "Finance. The board approved a budget of £40 million for community mental health "
+        "services in 2024-25.",
+        "The chair thanked the finance team for its work on the plan.",
+    ],
+    ["Any other business. The next meeting will be held in June 2024."],
+]
+
+
+def minutes() -> SourceCopy:
+    return live(extract(pdf_lines(MINUTES), "application/pdf"), "https://example.test/m.pdf")
+
+
+def test_a_claim_in_other_words_is_supported_by_the_passage_on_the_cited_page() -> None:
+    claim = "The board agreed a £40 million budget for community mental health services in 2024-25."
+    result = judge(Evidence(source="s", locator="p. 2"), minutes(), claim)
+    assert result.verdict is Verdict.SUPPORTED
+    assert result.passage is not None and "£40 million" in result.passage
+    assert result.found_at == "p. 2" and result.link == "https://example.test/m.pdf#page=2"
+    assert result.meaning is not None and result.meaning.judge == "built-in"
+    assert 0.0 <= result.meaning.score <= 1.0 and result.meaning.reason
+    assert claim_verdict([result.verdict]) is ClaimVerdict.SUPPORTED
+
+
+def test_another_amount_is_a_contradiction_with_both_sides_named() -> None:
+    claim = "The board approved a budget of £45 million for community mental health services in 2024-25."
+    result = judge(Evidence(source="s", locator="p. 2"), minutes(), claim)
+    assert result.verdict is Verdict.CONTRADICTED
+    assert result.meaning is not None and result.meaning.conflicts
+    sides = {(c.claim, c.passage) for c in result.meaning.conflicts}
+    assert any("45" in mine and "40" in theirs for mine, theirs in sides), sides
+    assert result.found_at == "p. 2"
+    assert claim_verdict([Verdict.VERIFIED, result.verdict]) is ClaimVerdict.CONTRADICTED
+
+
+def test_a_claim_the_cited_page_does_not_make_is_not_supported_with_its_closest_passage() -> None:
+    # said on p. 2, cited at p. 3: only the cited page is judged
+    claim = "The board approved a budget of £40 million for community mental health services."
+    result = judge(Evidence(source="s", locator="p. 3"), minutes(), claim)
+    assert result.verdict is Verdict.NOT_SUPPORTED
+    assert result.passage is None and result.meaning is not None
+    unrelated = judge(
+        Evidence(source="s", locator="p. 2"), minutes(), "Ofsted rated the school good."
+    )
+    assert unrelated.verdict is Verdict.NOT_SUPPORTED
+    assert claim_verdict([unrelated.verdict]) is ClaimVerdict.UNSUPPORTED
+
+
+def test_a_source_with_no_text_is_no_text_and_meaning_can_be_switched_off() -> None:
+    scan = live(extract(image_pdf(), "application/pdf"))
+    assert judge(Evidence(source="s"), scan, "The board met.").verdict is Verdict.NO_TEXT
+    off = judge(Evidence(source="s", locator="p. 2"), minutes(), "The board met.", OFF)
+    assert off.verdict is Verdict.LINK_ONLY and off.meaning is None
 
 
 # -- .docx -----------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ class MarkdownReport:
         lines = [head + (f": {', '.join(how)}" if how else "")]
         judged = meaning_text(ev)
         if judged:
-            lines.append(f"  **{escape(judged.capitalize(), line_start=True)}**")
+            lines.append(f"  **{escape(judged[:1].upper() + judged[1:], line_start=True)}**")
         if ev.note:
             lines.append(f"  *{escape(ev.note, line_start=True)}*")
         if ev.comparison:
