@@ -16,17 +16,22 @@ from citeaudit.commands.console import long_lived, read_sources, say
 from citeaudit.commands.options import (
     DEFAULTS,
     CaBundleOpt,
+    ExtractMemoryOpt,
+    ExtractTimeoutOpt,
     InsecureOpt,
     MaxBytesOpt,
     TimeoutOpt,
     UserAgentOpt,
+    extract_limits,
     fetch_options,
 )
 from citeaudit.errors import UsageError
+from citeaudit.extract import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from citeaudit.catalog import Catalog
     from citeaudit.draft import Draft
+    from citeaudit.extract import ExtractLimits
     from citeaudit.fetch import FetchOptions
     from citeaudit.verify import Judging
 
@@ -62,6 +67,8 @@ def draft_command(
     user_agent: UserAgentOpt = DEFAULTS.user_agent,
     insecure: InsecureOpt = False,
     ca_bundle: CaBundleOpt = None,
+    extract_memory: ExtractMemoryOpt = DEFAULT_MEMORY,
+    extract_timeout: ExtractTimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
     """Draft a sources file from a document's citations: a source per document its
     references name, a claim per sentence that cites one, with each quote and page. The
@@ -78,7 +85,7 @@ def draft_command(
         insecure=insecure,
         ca_bundle=ca_bundle,
     )
-    draft = _draft(document, fetch)
+    draft = _draft(document, fetch, extract_limits(extract_memory, extract_timeout))
     if output is None:
         typer.echo(draft.text, nl=False)
     else:
@@ -86,13 +93,15 @@ def draft_command(
     _summary(draft, output)
 
 
-def _draft(document: str, fetch: FetchOptions) -> Draft:
+def _draft(document: str, fetch: FetchOptions, limits: ExtractLimits | None = None) -> Draft:
+    """The document drafted: fetched when a URL, read in a process of its own within
+    ``limits`` either way."""
     with long_lived():
         from citeaudit.draft import draft_file, draft_url, is_url
 
         if is_url(document):
-            return draft_url(document, fetch)
-        return draft_file(Path(document))
+            return draft_url(document, fetch, limits)
+        return draft_file(Path(document), limits)
 
 
 def _summary(draft: Draft, output: Path | None) -> None:
@@ -114,7 +123,9 @@ def _summary(draft: Draft, output: Path | None) -> None:
         say(f"next: citeaudit validate {output}, then citeaudit audit {output}")
 
 
-def read_input(given: str, fetch: FetchOptions) -> tuple[Catalog, str, Path]:
+def read_input(
+    given: str, fetch: FetchOptions, limits: ExtractLimits | None = None
+) -> tuple[Catalog, str, Path]:
     """The catalog a run audits, the SHA-256 of what it was read from, and the path the
     run is named by (and its store kept beside): a sources file as it is; a document
     drafted in memory first, saying so on stderr."""
@@ -124,7 +135,7 @@ def read_input(given: str, fetch: FetchOptions) -> tuple[Catalog, str, Path]:
         path = Path(given)
         catalog, sha256 = read_sources(path)
         return catalog, sha256, path
-    draft = _draft(given, fetch)
+    draft = _draft(given, fetch, limits)
     from citeaudit.catalog import parse_catalog
 
     with long_lived():

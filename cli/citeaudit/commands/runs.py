@@ -117,12 +117,13 @@ def audit_command(
         accept=accept,
         workers=workers,
     )
-    catalog, sources_sha256, file = read_input(given, fetch)
+    limits = extract_limits(extract_memory, extract_timeout)
+    catalog, sources_sha256, file = read_input(given, fetch, limits)
     options = AuditOptions(
         fetch=fetch,
         store_dir=store,
         allow_outside_files=allow_outside_files,
-        extract=extract_limits(extract_memory, extract_timeout),
+        extract=limits,
         judging=judging(meaning, model, nli, offline),
         **archive_options(timegate, archived, save, save_endpoint),
     )

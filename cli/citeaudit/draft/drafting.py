@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from citeaudit.draft.compose import Draft, draft_sources
-from citeaudit.draft.reading import read_document
+from citeaudit.draft.isolation import read_isolated
 from citeaudit.errors import DocumentError
+from citeaudit.extract import ExtractLimits
 from citeaudit.fetch import FetchOptions, fetch_all_sync
 
 #: The names a sources file goes by; anything else given to ``audit`` is a document.
@@ -52,8 +53,9 @@ def is_document(name: str) -> bool:
     )
 
 
-def draft_file(path: Path) -> Draft:
-    """Draft the document at ``path``; DocumentError when it cannot be read as one."""
+def draft_file(path: Path, limits: ExtractLimits | None = None) -> Draft:
+    """Draft the document at ``path``, read in a process of its own within ``limits``;
+    DocumentError when it cannot be read as one."""
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -73,7 +75,7 @@ def draft_file(path: Path) -> Draft:
         ) from None
     except OSError as exc:
         raise DocumentError(f"{path} cannot be read: {exc.strerror or exc}") from None
-    return draft_sources(read_document(data, path.name), origin=str(path))
+    return draft_sources(read_isolated(data, path.name, limits=limits), origin=str(path))
 
 
 def _size(count: int) -> str:
@@ -84,9 +86,12 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
-def draft_url(url: str, options: FetchOptions | None = None) -> Draft:
-    """Fetch the page at ``url`` with the link engine and draft it; DocumentError when it
-    did not answer with the page (saying what it answered, as ``check`` would)."""
+def draft_url(
+    url: str, options: FetchOptions | None = None, limits: ExtractLimits | None = None
+) -> Draft:
+    """Fetch the page at ``url`` with the link engine and draft it (read within
+    ``limits``); DocumentError when it did not answer with the page (saying what it
+    answered, as ``check`` would)."""
     options = options or FetchOptions()
     result = fetch_all_sync([url], options)[url]
     if not result.status.alive or not result.content:
@@ -101,5 +106,7 @@ def draft_url(url: str, options: FetchOptions | None = None) -> Draft:
         )
     final = result.final_url or url
     name = final.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] or None
-    document = read_document(result.content, name, content_type=result.content_type, base_url=final)
+    document = read_isolated(
+        result.content, name, content_type=result.content_type, base_url=final, limits=limits
+    )
     return draft_sources(document, origin=url)

@@ -245,6 +245,7 @@ def _parser() -> MarkdownIt:
         .use(front_matter_plugin)
         .enable(["table", "strikethrough", "linkify"])
     )
+    assert parser.linkify is not None  # linkify-it-py is a dependency
     parser.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     return parser
 

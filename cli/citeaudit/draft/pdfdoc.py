@@ -302,7 +302,8 @@ def read_pdf(data: bytes) -> DocumentText:
                 # A new page goes on with the paragraph unless the last one ended a sentence
                 # or was set in another size (a title, then a chapter's heading).
                 ended = bool(_ENDS_SENTENCE.search(lines[-1].text))
-                resized = abs(line.size - lines[-1].size) > 0.5
+                sizes = (line.size, lines[-1].size)
+                resized = None not in sizes and abs((line.size or 0) - (lines[-1].size or 0)) > 0.5
                 line = replace(line, gap_before=ended or resized)
             lines.append(line)
     document = read_lines(lines, "pdf", keep_newlines=True, title=title)

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from citeaudit.extract.limits import DEFAULT_MEMORY as DEFAULT_MEMORY
     from citeaudit.extract.limits import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
     from citeaudit.extract.limits import ExtractLimits as ExtractLimits
+    from citeaudit.extract.limits import cap_memory as cap_memory
+    from citeaudit.extract.limits import describe as describe
+    from citeaudit.extract.limits import megabytes as megabytes
     from citeaudit.extract.sniff import detect_kind as detect_kind
     from citeaudit.extract.sniff import extract as extract
 
@@ -37,7 +40,14 @@ exports(
         "base": ("Anchor", "Extraction", "Heading", "Layout", "Page", "PageBasis"),
         "html": ("Blocks", "HtmlPage", "read_html"),
         "isolated": ("Extractor", "Reading"),
-        "limits": ("DEFAULT_MEMORY", "DEFAULT_TIMEOUT", "ExtractLimits"),
+        "limits": (
+            "DEFAULT_MEMORY",
+            "DEFAULT_TIMEOUT",
+            "ExtractLimits",
+            "cap_memory",
+            "describe",
+            "megabytes",
+        ),
         "sniff": ("detect_kind", "extract"),
     },
 )

@@ -45,7 +45,7 @@ from types import TracebackType
 from typing import Any
 
 from citeaudit.extract.base import Extraction
-from citeaudit.extract.limits import ExtractLimits, describe, megabytes, unread
+from citeaudit.extract.limits import ExtractLimits, cap_memory, describe, megabytes, unread
 from citeaudit.extract.sniff import detect_kind, extract
 
 try:
@@ -451,7 +451,7 @@ def serve() -> None:  # pragma: no cover - runs in the worker process
 
     limits = _take(inp)
     assert isinstance(limits, ExtractLimits)
-    _cap_memory(limits.memory)
+    cap_memory(limits.memory)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file
     # The readers are loaded before the baseline is taken: growth past it is a document's.
     from citeaudit.extract import docx, html, pdf  # noqa: F401
@@ -529,22 +529,6 @@ def _take(inp: Any) -> Any:
     if len(data) < size:
         raise EOFError
     return pickle.loads(data)
-
-
-def _cap_memory(limit: int) -> None:  # pragma: no cover - runs in the worker process
-    """Cap the address space (where the kernel does not enforce that, the data segment)."""
-    assert resource is not None
-    for name in ("RLIMIT_AS", "RLIMIT_DATA"):
-        which = getattr(resource, name, None)
-        if which is None:
-            continue
-        try:
-            _, hard = resource.getrlimit(which)
-            soft = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
-            resource.setrlimit(which, (soft, hard))
-            return
-        except (ValueError, OSError):
-            continue
 
 
 def _bytes(maxrss: int) -> int:

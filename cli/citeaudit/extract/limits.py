@@ -13,6 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from citeaudit.errors import UsageError
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
 from citeaudit.extract.base import Extraction, Page
 
 MIB = 1024 * 1024
@@ -117,3 +122,21 @@ def cut_text(extraction: Extraction, limit: int) -> Extraction:
         anchors=tuple(a for a in extraction.anchors if kept(a.page, a.offset)),
         note=f"{extraction.note}; {said}" if extraction.note else said,
     )
+
+
+def cap_memory(limit: int) -> None:  # pragma: no cover - runs in a reading process
+    """Cap this process's address space (where the kernel does not enforce that, its data
+    segment) at ``limit`` bytes: called first thing in a process that reads a document."""
+    if resource is None:
+        return
+    for name in ("RLIMIT_AS", "RLIMIT_DATA"):
+        which = getattr(resource, name, None)
+        if which is None:
+            continue
+        try:
+            _, hard = resource.getrlimit(which)
+            soft = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+            resource.setrlimit(which, (soft, hard))
+            return
+        except (ValueError, OSError):
+            continue
