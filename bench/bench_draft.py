@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 _TOPICS = (
@@ -34,7 +35,7 @@ _TOPICS = (
     "the workforce plan for nursing",
 )
 #: After each block, the next starts on the next line at the left margin.
-_NEXT = {"new_x": "LMARGIN", "new_y": "NEXT"}
+_NEXT: dict[str, Any] = {"new_x": "LMARGIN", "new_y": "NEXT"}
 _VERBS = ("reported", "found", "estimated", "noted", "concluded", "recorded")
 
 

@@ -21,7 +21,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from citeaudit.meaning.judging import FEATURES, Assessment, Calibration, assess, decide
+from citeaudit.meaning.judging import (
+    FEATURES,
+    Assessment,
+    Calibration,
+    assess,
+    calibration_from,
+    decide,
+)
 
 HERE = Path(__file__).resolve().parent
 LABELLED = HERE / "labelled.jsonl"
@@ -113,9 +120,16 @@ def _rate(found: Sequence[Assessment], items: Sequence[dict[str, Any]], hedge: b
     return (sum(hits) + 1) / (len(hits) + 2)
 
 
-def fit(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def source_of(item: dict[str, Any]) -> str:
+    """The source an item cites: its id without the kind and the number."""
+    return str(item["id"]).rsplit("-", 2)[0]
+
+
+def fit(
+    items: Sequence[dict[str, Any]], found: Sequence[Assessment] | None = None
+) -> dict[str, Any]:
     """The calibration, fitted on ``items`` (the calibration split)."""
-    found = assessments(items)
+    found = assessments(items) if found is None else found
     rows = [support_features(a) for a in found]
     # the score weighs support where no difference was found: contradicted items are left
     # to the explicit checks and out of the fit
@@ -160,10 +174,53 @@ def fit(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def cross_validate(items: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+    """Leave one source out: each source's items judged under the calibration fitted on
+    the other sources. The item and the label it was given, for every item."""
+    found = assessments(items)
+    out: list[tuple[dict[str, Any], str]] = []
+    for left in sorted({source_of(item) for item in items}):
+        rest = [(a, i) for a, i in zip(found, items, strict=True) if source_of(i) != left]
+        data = fit([i for _, i in rest], [a for a, _ in rest])
+        calibration = calibration_from(data)
+        for assessment, item in zip(found, items, strict=True):
+            if source_of(item) == left:
+                out.append((item, decide(assessment, calibration).label))
+    return out
+
+
+def report(judged: Sequence[tuple[dict[str, Any], str]]) -> str:
+    """One line of figures for (item, label judged) pairs."""
+    pairs = [(str(item["label"]), said) for item, said in judged]
+    said = [truth for truth, label in pairs if label == "supported"]
+    truths = [truth for truth, _ in pairs]
+    right = sum(truth == label for truth, label in pairs)
+    contradicted = sum(t == s == "contradicted" for t, s in pairs)
+    supported = said.count("supported")
+    wrong = ", ".join(str(i["id"]) for i, s in judged if s == "supported" != i["label"])
+    return (
+        f"accuracy {right / len(pairs):.3f}; precision of supported "
+        f"{supported / len(said) if said else 1.0:.3f} ({supported} of {len(said)} said); "
+        f"recall of supported {supported / (truths.count('supported') or 1):.3f}; "
+        f"recall of contradicted {contradicted / (truths.count('contradicted') or 1):.3f}; "
+        f"supported contradicted as contradicted: "
+        f"{sum(t == 'supported' and s == 'contradicted' for t, s in pairs)}"
+        + (f"\nwrongly supported: {wrong}" if wrong else "")
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only compare with the file")
+    parser.add_argument(
+        "--cross-validate",
+        action="store_true",
+        help="leave-one-source-out figures on the calibration split (writes nothing)",
+    )
     args = parser.parse_args(argv)
+    if args.cross_validate:
+        print("leave one source out:", report(cross_validate(load("calibrate"))))
+        return 0
     fitted = fit(load("calibrate"))
     text = json.dumps(fitted, indent=2) + "\n"
     if args.check:

@@ -99,3 +99,12 @@ def test_nothing_when_the_passage_is_about_something_else() -> None:
         "Shoplifting rose by 28% in the force area.",
         "The library service lent 12% more books to children this year.",
     )
+
+
+def test_abolished_in_other_words() -> None:
+    passage = (
+        "In 2021 the functions of the Regional Roads Agency passed to the Transport Board, "
+        "which now publishes the traffic counts."
+    )
+    assert "abolished" in kinds("The Regional Roads Agency publishes the traffic counts.", passage)
+    assert not kinds("The Transport Board publishes the traffic counts.", passage)

@@ -223,7 +223,10 @@ def test_a_claim_in_other_words_is_supported_by_the_passage_on_the_cited_page() 
 
 
 def test_another_amount_is_a_contradiction_with_both_sides_named() -> None:
-    claim = "The board approved a budget of £45 million for community mental health services in 2024-25."
+    claim = (
+        "The board approved a budget of £45 million for community mental health services "
+        "in 2024-25."
+    )
     result = judge(Evidence(source="s", locator="p. 2"), minutes(), claim)
     assert result.verdict is Verdict.CONTRADICTED
     assert result.meaning is not None and result.meaning.conflicts

@@ -14,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from citeaudit.meaning.evidence import Source
+from citeaudit.meaning.evidence import terms_at as _terms
+from citeaudit.meaning.evidence import weight_of as _weight
 from citeaudit.meaning.judgement import Conflict, ConflictKind
+from citeaudit.meaning.parties import BE as _BE
+from citeaudit.meaning.parties import party_conflicts, substitution_conflicts
 from citeaudit.meaning.quantities import Quantity, agree, comparable, derived
-from citeaudit.meaning.reading import Token
-from citeaudit.meaning.stemming import IRREGULAR
+from citeaudit.meaning.reading import CLAUSE_MARKS, Token, clauses, sentences
 
 Tokens = Sequence[Token]
-_CLAUSE_MARKS = frozenset({",", ";", ":", ".", "!", "?", '"', "“", "”"})
-_CLAUSE_WORDS = frozenset({"but", "while", "whereas", "although", "though"})
-_SENTENCE_MARKS = frozenset({".", "!", "?"})
 _NEGATIONS = frozenset({"not", "no", "never", "none", "without", "cannot", "nor", "neither"})
 _NEGATION_PAIRS = frozenset(
     {("ruled", "out"), ("rule", "out"), ("rules", "out"), ("decided", "against"),
@@ -44,21 +44,16 @@ _ABOLITION_PAIRS = frozenset(
     {("wound", "up"), ("not", "renewed"), ("no", "longer"), ("was", "closed"),
      ("took", "over"), ("taken", "over"), ("used", "to"), ("shut", "down")}
 )  # fmt: skip
+#: Handed on in other words: what comes before the cue was succeeded by what follows it.
+_SUCCESSION = frozenset(
+    {("passed", "to"), ("transferred", "to"), ("succeeded", "by"), ("merged", "into"),
+     ("taken", "over"), ("now", "part"), ("replaced", "by"), ("absorbed", "into")}
+)  # fmt: skip
 _PAST_MARKERS = frozenset({"former", "formerly", "previous", "previously", "until", "once",
                            "predecessor", "replaced", "succeeded", "when"})  # fmt: skip
 _PRESENT = frozenset(
     {"is", "are", "remain", "remains", "still", "continue", "continues", "now", "currently",
      "again", "runs", "run", "manages", "managed"}
-)  # fmt: skip
-_BE = frozenset({"was", "were", "be", "been", "is", "are", "being", "has", "have", "had"})
-_AUXILIARIES = _BE | frozenset(
-    {"will", "would", "can", "could", "may", "might", "must", "shall", "should", "to", "who",
-     "which", "that", "does", "do", "did", "not"}
-)  # fmt: skip
-_DETERMINERS = frozenset(
-    {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "of",
-     "for", "in", "on", "at", "with", "from", "by", "each", "every", "all", "some", "any",
-     "no", "many", "most", "and", "or"}
 )  # fmt: skip
 _MODALS = frozenset({"should", "must", "may", "might", "could", "would", "need"})
 _ROLE = {
@@ -66,52 +61,6 @@ _ROLE = {
     **dict.fromkeys(("since", "from", "after", "began", "started", "opened"), "start"),
     **dict.fromkeys(("with", "than", "earlier", "compared"), "base"),
 }
-
-
-def _line_break(tokens: Tokens, i: int) -> bool:
-    """Whether a line break ends a sentence (a heading, a paragraph) rather than wraps one:
-    what follows it starts with a capital or a figure."""
-    if i + 1 >= len(tokens):
-        return True
-    following = tokens[i + 1]
-    return following.capital or following.quantity is not None or not following.word.isalpha()
-
-
-def _pieces(tokens: Tokens, marks: frozenset[str], words: frozenset[str]) -> list[list[int]]:
-    pieces: list[list[int]] = [[]]
-    for i, token in enumerate(tokens):
-        if token.word == "\n" and not _line_break(tokens, i):
-            continue
-        if token.word in marks or token.word in words or token.word == "\n":
-            if pieces[-1]:
-                pieces.append([])
-        else:
-            pieces[-1].append(i)
-    return [p for p in pieces if p]
-
-
-def clauses(tokens: Tokens) -> list[list[int]]:
-    """Indexes of the tokens of each clause (split at commas, semicolons, "but")."""
-    return _pieces(tokens, _CLAUSE_MARKS, _CLAUSE_WORDS)
-
-
-def sentences(tokens: Tokens) -> list[list[int]]:
-    return _pieces(tokens, _SENTENCE_MARKS, frozenset())
-
-
-def _terms(tokens: Tokens, indexes: Sequence[int], src: Source) -> set[str]:
-    out: set[str] = set()
-    for i in indexes:
-        token = tokens[i]
-        if token.term:
-            out.add(token.term)
-            if token.acronym and token.term in src.acronyms:
-                out.update(src.acronyms[token.term])
-    return out
-
-
-def _weight(terms: set[str], src: Source) -> float:
-    return sum(src.weight(t) for t in terms)
 
 
 #: Least weight of the most telling word two numbers' neighbourhoods share.
@@ -142,7 +91,7 @@ def _context(tokens: Tokens, index: int, clause: Sequence[int], src: Source) -> 
 def _nouns_after(tokens: Tokens, index: int, src: Source) -> set[str]:
     out: set[str] = set()
     for token in tokens[index + 1 : index + 5]:
-        if token.word in _CLAUSE_MARKS or token.word == "\n":
+        if token.word in CLAUSE_MARKS or token.word == "\n":
             break
         if token.term:
             out.add(token.term)
@@ -335,72 +284,6 @@ def quantifier_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Co
     return []
 
 
-def _order(tokens: Tokens, sentence: Sequence[int], src: Source) -> dict[str, list[int]]:
-    places: dict[str, list[int]] = {}
-    for rank, i in enumerate(sentence):
-        token = tokens[i]
-        if token.term and token.quantity is None:
-            for term in (token.term, *src.acronyms.get(token.term, ())):
-                places.setdefault(term, []).append(rank)
-    return places
-
-
-def _passive(tokens: Tokens, sentence: Sequence[int], at: int) -> bool:
-    """Whether the verb at sentence rank ``at`` is passive ("is overseen by")."""
-    before = {tokens[i].word for i in sentence[max(0, at - 2) : at]}
-    after = [tokens[i].word for i in sentence[at + 1 : at + 5]]
-    return bool(before & _BE) and "by" in after
-
-
-def _verbish(tokens: Tokens, sentence: Sequence[int], at: int) -> bool:
-    """Whether the word at sentence rank ``at`` reads as a verb: a verb's ending or an
-    auxiliary before it, and no article or preposition before it."""
-    token = tokens[sentence[at]]
-    before = tokens[sentence[at - 1]].word if at > 0 else ""
-    if token.capital and at > 0 or token.acronym or before in _DETERMINERS:
-        return False
-    if before in _AUXILIARIES:
-        return True
-    if before.endswith("s") and not token.word.endswith("s") and tokens[sentence[at - 1]].term:
-        return True  # "Governors hold", "CCGs oversee"
-    return token.word.endswith(("es", "ed", "s")) or token.word in IRREGULAR
-
-
-def party_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflict]:
-    """The same act with its two parties swapped: "NHS England assesses every ICB" against
-    "ICBs assess NHS England" (and "ICBs are assessed by NHS England" agrees)."""
-    claim_sentences = [(s, _order(claim, s, src)) for s in clauses(claim)]
-    for other in clauses(passage):
-        theirs = _order(passage, other, src)
-        for mine, places in claim_sentences:
-            shared = set(places) & set(theirs)
-            for verb in shared:
-                if len(places[verb]) != 1 or len(theirs[verb]) != 1:
-                    continue
-                v_mine, v_theirs = places[verb][0], theirs[verb][0]
-                if not (_verbish(claim, mine, v_mine) or _verbish(passage, other, v_theirs)):
-                    continue
-                flip_mine = _passive(claim, mine, v_mine)
-                flip_theirs = _passive(passage, other, v_theirs)
-                before_mine = {t for t in shared if max(places[t]) < v_mine}
-                after_mine = {t for t in shared if min(places[t]) > v_mine}
-                before_theirs = {t for t in shared if max(theirs[t]) < v_theirs}
-                after_theirs = {t for t in shared if min(theirs[t]) > v_theirs}
-                if flip_mine:
-                    before_mine, after_mine = after_mine, before_mine
-                if flip_theirs:
-                    before_theirs, after_theirs = after_theirs, before_theirs
-                agent = before_theirs & after_mine
-                patient = after_theirs & before_mine
-                if agent and patient and not (before_theirs & before_mine):
-                    mass = _weight(agent, src), _weight(patient, src)
-                    if min(mass) >= 1.0 and sum(mass) >= 3.0:
-                        return [
-                            Conflict("party", ", ".join(sorted(patient)), ", ".join(sorted(agent)))
-                        ]
-    return []
-
-
 def _abolished_entities(passage: Tokens) -> list[tuple[str, list[int]]]:
     """(cue, token indexes of what the passage says was abolished) for each cue."""
     out = []
@@ -409,15 +292,17 @@ def _abolished_entities(passage: Tokens) -> list[tuple[str, list[int]]]:
             word = passage[i].word
             nxt = passage[sentence[k + 1]].word if k + 1 < len(sentence) else ""
             pair = (word, nxt) in _ABOLITION_PAIRS and word not in ("took", "taken", "used")
-            if word not in _ABOLITION and not pair:
+            handed = (word, nxt) in _SUCCESSION
+            if word not in _ABOLITION and not pair and not handed and word != "formerly":
                 continue
             before = passage[sentence[k - 1]].word if k else ""
+            pair = pair or handed
             start = k + (2 if pair else 1)
             follow = list(sentence[start : start + 6])
             follows_object = bool(follow) and passage[follow[0]].word not in (
                 "in", "on", "from", "by", "with", "at", "for", "after", "since", "as",
             ) and passage[follow[0]].quantity is None  # fmt: skip
-            if before not in _BE and word != "no" and follows_object:
+            if not handed and before not in _BE and word != "no" and follows_object:
                 span = []
                 for j in follow:
                     if passage[j].word in ("in", "on", "from", "with", "and", "by"):
@@ -431,6 +316,16 @@ def _abolished_entities(passage: Tokens) -> list[tuple[str, list[int]]]:
     return out
 
 
+def _acts_now(claim: Tokens) -> bool:
+    """Whether a named body does something now in the claim ("PHE publishes the data")."""
+    for named, verb in zip(claim, claim[1:], strict=False):
+        if not (named.acronym or named.capital) or verb.capital or verb.acronym:
+            continue
+        if verb.term and verb.word.endswith("s") and not verb.word.endswith("ss"):
+            return True
+    return False
+
+
 def abolished_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflict]:
     """A body or scheme the claim has at work now that the passage says was abolished,
     replaced, closed or not renewed."""
@@ -438,7 +333,7 @@ def abolished_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Con
     pairs = set(zip(words, words[1:], strict=False))
     if _ABOLITION & set(words) or _ABOLITION_PAIRS & pairs or _PAST_MARKERS & set(words):
         return []
-    if not _PRESENT & set(words):
+    if not _PRESENT & set(words) and not _acts_now(claim):
         return []
     mine = _terms(claim, range(len(claim)), src)
     for cue, span in _abolished_entities(passage):
@@ -460,55 +355,6 @@ def settled_figures(claim: Tokens, pages: Tokens) -> frozenset[int]:
         and token.quantity.kind in ("count", "percent", "money")
         and any(agree(token.quantity, q) for q in quantities)
     )
-
-
-def _subject(tokens: Tokens, sentence: Sequence[int], at: int, src: Source) -> set[str]:
-    """The noun phrase just before the verb at sentence rank ``at`` ("the fire brigade"),
-    or nothing when what precedes the verb is not a plain noun phrase."""
-    out: set[str] = set()
-    for rank in range(at - 1, -1, -1):
-        token = tokens[sentence[rank]]
-        if token.term is None or token.quantity is not None:
-            if token.word in ("the", "a", "an") and out:
-                return out
-            return set()
-        if _verbish(tokens, sentence, rank) or len(out) >= 4:
-            return set()
-        out.update((token.term, *src.acronyms.get(token.term, ())))
-    return out
-
-
-def _doers(tokens: Tokens, src: Source) -> dict[str, list[set[str]]]:
-    """For each verb of a text, the subjects it has (active voice only)."""
-    out: dict[str, list[set[str]]] = {}
-    for sentence in sentences(tokens):
-        for rank, i in enumerate(sentence):
-            term = tokens[i].term
-            if term and _verbish(tokens, sentence, rank) and not _passive(tokens, sentence, rank):
-                out.setdefault(term, []).append(_subject(tokens, sentence, rank, src))
-    return out
-
-
-def substitution_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflict]:
-    """Another party doing what the claim says: "the ambulance service raised concerns"
-    where the passage has "the fire brigade raised concerns" and names the ambulance
-    service only elsewhere."""
-    everywhere = _terms(passage, range(len(passage)), src)
-    claim_terms = _terms(claim, range(len(claim)), src)
-    theirs = _doers(passage, src)
-    for verb, subjects in _doers(claim, src).items():
-        if verb not in theirs or src.weight(verb) < 1.0:
-            continue
-        for doer in subjects:
-            if not doer or len(doer) > 4 or not doer <= everywhere or _weight(doer, src) < 3.0:
-                continue
-            actual = theirs[verb]
-            if any(subject & doer for subject in actual):
-                continue
-            other = [s for s in actual if s and len(s) <= 3 and not s & claim_terms]
-            if other:
-                return [Conflict("party", " ".join(sorted(doer)), " ".join(sorted(other[0])))]
-    return []
 
 
 def find_conflicts(

@@ -14,11 +14,13 @@ import bisect
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from citeaudit.meaning.quantities import Quantity, agree, derived
 from citeaudit.meaning.reading import STOPWORDS, Token, clear_readings, read
+from citeaudit.meaning.stemming import IRREGULAR
 
 #: Words skipped when an acronym's letters are spelled out ("Department for Education").
 _ACRONYM_GLUE = frozenset({"and", "of", "for", "the", "&", "in", "on", "to"})
@@ -259,3 +261,155 @@ def carried(
 def content(tokens: tuple[Token, ...] | list[Token]) -> list[str]:
     """The terms of some tokens (search terms for ranking passages)."""
     return [t.term for t in tokens if t.term and t.term not in STOPWORDS]
+
+
+def terms_at(tokens: Sequence[Token], indexes: Sequence[int], src: Source) -> set[str]:
+    """The terms of the tokens at ``indexes``, with the expansions of acronyms."""
+    out: set[str] = set()
+    for i in indexes:
+        token = tokens[i]
+        if token.term:
+            out.add(token.term)
+            if token.acronym and token.term in src.acronyms:
+                out.update(src.acronyms[token.term])
+    return out
+
+
+def weight_of(terms: set[str], src: Source) -> float:
+    """The summed rarity of some terms."""
+    return sum(src.weight(t) for t in terms)
+
+
+_PRONOUNS = frozenset({"it", "they", "this", "these", "its", "their", "he", "she", "his", "her",
+                       "such", "those", "them"})  # fmt: skip
+
+
+def _opening(tokens: tuple[Token, ...], sentence: Sequence[int], src: Source) -> set[str]:
+    """The terms of a sentence's opening noun phrase (its subject, roughly)."""
+    out: set[str] = set()
+    for i in sentence:
+        token = tokens[i]
+        if token.term is None or token.quantity is not None:
+            if out or token.word not in ("the", "a", "an", "in", "on", "at", "by", "for"):
+                if out:
+                    break
+                continue
+            continue
+        out.update(terms_at(tokens, [i], src))
+        if len(out) >= 4:
+            break
+    return out
+
+
+def stretches(
+    tokens: tuple[Token, ...], spans: Sequence[Sequence[int]], src: Source
+) -> list[list[int]]:
+    """The stretches of a passage that may carry a claim on their own: each sentence, and
+    two adjacent sentences when the second goes on about the first's subject (it opens
+    with a pronoun, or with a word of the first's opening)."""
+    out = [list(s) for s in spans]
+    for first, second in zip(spans, spans[1:], strict=False):
+        lead = tokens[second[0]].word
+        if lead in _PRONOUNS or _opening(tokens, first, src) & _opening(tokens, second, src):
+            out.append([*first, *second])
+    return out
+
+
+_AUXILIARY = frozenset(
+    {"to", "will", "would", "can", "could", "may", "might", "must", "shall", "should", "does",
+     "do", "did", "not", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had"}
+)  # fmt: skip
+
+
+def _near(tokens: Sequence[Token], at: int) -> set[str]:
+    """The terms within five words of a figure, in its sentence."""
+    out: set[str] = set()
+    for step in (-1, 1):
+        k = at + step
+        while 0 <= k < len(tokens) and abs(k - at) <= 5 and tokens[k].word not in ".;\n":
+            term = tokens[k].term
+            if term and tokens[k].quantity is None:
+                out.add(term)
+            k += step
+    return out
+
+
+def misplaced(claim: tuple[Token, ...], claim_text: str, stretch: Sequence[Token]) -> str:
+    """A claim's amount of money the stretch gives only for something else: "£212m for new school
+    places" where the passage's £212 million is "for highways"; "" when none is."""
+    for at, token in enumerate(claim):
+        quantity = token.quantity
+        if quantity is None or quantity.kind != "money":
+            continue
+        mine = _near(claim, at)
+        places = [k for k, t in enumerate(stretch) if t.quantity and agree(quantity, t.quantity)]
+        if mine and places and not any(_near(stretch, k) & mine for k in places):
+            return f"the passage gives {_said(claim_text, token)} for something else"
+    return ""
+
+
+def gaps(claim: tuple[Token, ...], claim_text: str, found: Carried) -> str:
+    """What of the claim's particulars a stretch lacks, said for a reader: a figure or a
+    date, a name (a body, a place), or a word qualifying a noun the stretch has
+    ("same-day" appointments where it says appointments); "" when it lacks none."""
+    where = {id(u.token): f for u, f in zip(found.units, found.found, strict=True)}
+    if "figures" in RULES:
+        for token in claim:
+            if token.quantity is not None and where.get(id(token), 1.0) < 1.0:
+                return f"the passage does not give the claim's {_said(claim_text, token)}"
+    starts = {0} | {k + 1 for k, t in enumerate(claim) if t.word in ".\n:"}
+    if "named" in RULES:
+        for k, token in enumerate(claim):
+            named = token.acronym or token.capital and k not in starts
+            if named and token.term and where.get(id(token), 1.0) < NAMED_SHARE:
+                return f"the passage does not name {_said(claim_text, token)}"
+    if "qualifier" not in RULES:
+        return ""
+    for k in range(1, len(claim)):
+        head, word = claim[k], claim[k - 1]
+        if head.quantity is not None or head.term is None or where.get(id(head), 0.0) < 1.0:
+            continue
+        if not word.term or word.quantity is not None or where.get(id(word), 1.0) > 0.0:
+            continue
+        if word.acronym or word.capital and k - 1 not in starts:
+            continue  # a name: see above
+        said = f"the passage does not say {_said(claim_text, word)} {_said(claim_text, head)}"
+        if claim_text[word.end : head.start] == "-":
+            return said
+        # a word before a noun that ends its phrase, the phrase opened by an article or a
+        # preposition: "the unregulated fares", "for rail fares"
+        after = claim[k + 1] if k + 1 < len(claim) else None
+        if after is not None and after.term is not None:
+            continue
+        opening = k - 1
+        while opening > 0 and claim[opening - 1].term and claim[opening - 1].quantity is None:
+            opening -= 1
+        lead = claim[opening - 1].word if opening > 0 else ""
+        if lead not in _OPENERS or word.word.endswith(("ing", "ly", "s")):
+            continue
+        if head.word.endswith(("ing", "ed")) or head.word in IRREGULAR:
+            continue
+        if word.word in IRREGULAR or any(_verb_like(t) for t in claim[opening : k - 1]):
+            continue
+        return said
+    return ""
+
+
+_OPENERS = frozenset(
+    {"the", "a", "an", "its", "their", "his", "her", "this", "these", "those", "of", "for",
+     "in", "on", "at", "with", "from", "by", "each", "every", "all", "some", "any", "no",
+     "many", "most", "more", "fewer", "less", "into", "about", "than"}
+)  # fmt: skip
+
+
+def _verb_like(token: Token) -> bool:
+    return token.word.endswith(("ed", "es")) or token.word in IRREGULAR
+
+
+RULES = {"figures", "named", "qualifier"}
+#: Least a claim's name must be carried by a stretch (1: in it; 0.5: on the cited pages).
+NAMED_SHARE = 0.5
+
+
+def _said(text: str, token: Token) -> str:
+    return text[token.start : token.end] if text else token.word

@@ -23,11 +23,23 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from citeaudit.meaning.conflicts import find_conflicts, sentences, settled_figures
-from citeaudit.meaning.evidence import Carried, Source, carried, claim_units, source
+from citeaudit.meaning.conflicts import find_conflicts, settled_figures
+from citeaudit.meaning.evidence import (
+    Carried,
+    Source,
+    Unit,
+    carried,
+    claim_units,
+    gaps,
+    misplaced,
+    source,
+    stretches,
+    terms_at,
+)
 from citeaudit.meaning.judgement import Conflict, Judgement, Scorer
+from citeaudit.meaning.parties import first_person, other_actor
 from citeaudit.meaning.passages import candidate_spans, rank
-from citeaudit.meaning.reading import Token, read
+from citeaudit.meaning.reading import Token, read, sentences
 
 #: Candidate passages judged per claim (windows and single sentences, by BM25).
 CANDIDATES = 8
@@ -97,6 +109,10 @@ class Candidate:
     features: tuple[float, ...]
     conflicts: list[Conflict]
     hedged: bool
+    #: The stretch (one sentence, or two on one subject) that carries most of the claim.
+    stretch: tuple[int, int] = (0, 0)
+    #: Why that stretch cannot support the claim, for a reader; "" when it may.
+    lacks: str = ""
 
 
 @dataclass
@@ -164,20 +180,84 @@ def assess(
     for index, _ in top:
         piece = slices[index]
         have = carried(tokens, units, piece, src, setting)
-        single = max(
-            (carried(tokens, units, tuple(piece[i] for i in s), src, setting).weighted
-             for s in sentences(piece)),
-            default=0.0,
-        )  # fmt: skip
-        features = (have.weighted, have.weakest(tokens), have.numbers, single)
+        stretch, best = _best_stretch(tokens, units, piece, src, setting)
+        features = (have.weighted, have.weakest(tokens), best.numbers, best.weighted)
         conflicts = find_conflicts(tokens, piece, src, claim, settled)
         start, end = spans[index]
+        lacks = _lacks(tokens, claim, piece, stretch, best, src)
         found.candidates.append(
             Candidate(
-                start, end, text[start:end], have, features, conflicts, _hedged(tokens, piece, have)
+                start,
+                end,
+                text[start:end],
+                have,
+                features,
+                conflicts,
+                _hedged(tokens, piece, have),
+                (piece[stretch[0]].start, piece[stretch[-1]].end) if stretch else (start, end),
+                lacks,
             )
         )
     return found
+
+
+def _best_stretch(
+    tokens: tuple[Token, ...],
+    units: list[Unit],
+    piece: tuple[Token, ...],
+    src: Source,
+    setting: frozenset[str],
+) -> tuple[list[int], Carried]:
+    """The stretch of a passage carrying most of the claim, and what it carries."""
+    spans = sentences(piece)
+    pool = stretches(piece, spans, src) if "stretch" in RULES else spans
+    best: tuple[float, int, list[int], Carried] | None = None
+    for stretch in pool:
+        have = carried(tokens, units, tuple(piece[i] for i in stretch), src, setting)
+        key = (have.weighted, -len(stretch))
+        if best is None or key > best[:2]:
+            best = (*key, stretch, have)
+    if best is None:
+        return [], carried(tokens, units, (), src, setting)
+    return best[2], best[3]
+
+
+def _lacks(
+    tokens: tuple[Token, ...],
+    claim: str,
+    piece: tuple[Token, ...],
+    stretch: list[int],
+    have: Carried,
+    src: Source,
+) -> str:
+    """Why a passage's best stretch cannot support the claim, or ""."""
+    said = gaps(tokens, claim, have)
+    if not said and "misplaced" in RULES:
+        said = misplaced(tokens, claim, tuple(piece[i] for i in stretch))
+    if said:
+        return said
+    matched = {u.token.term for u, f in zip(have.units, have.found, strict=True) if f >= 1}
+    terms = {t for t in matched if t}
+    if "actor" in RULES:
+        named = {
+            t
+            for u, f in zip(have.units, have.found, strict=True)
+            if f >= 1
+            for t in terms_at(tokens, [tokens.index(u.token)], src)
+        }
+        said = other_actor(tokens, piece, stretch, terms, src, named)
+        if said:
+            return said
+    if (
+        "writer" in RULES
+        and first_person(piece, stretch)
+        and not first_person(tokens, range(len(tokens)))
+    ):
+        return 'the passage speaks as "we": it cannot show who the claim says acts'
+    return ""
+
+
+RULES = {"stretch", "actor", "writer", "misplaced"}
 
 
 def _words(found: Carried) -> str:
@@ -215,7 +295,7 @@ def decide(assessment: Assessment, calibration: Calibration, judge: str = "built
             said,
         )
     scored = [(calibration.score(c.features), c) for c in candidates]
-    eligible = [(s, c) for s, c in scored if not c.hedged]
+    eligible = [(s, c) for s, c in scored if not c.hedged and not c.lacks]
     if eligible:
         best_score, best = max(eligible, key=lambda pair: (pair[0], -pair[1].start))
         if best_score >= calibration.supported:
@@ -283,70 +363,37 @@ def combine(
     scorer: Scorer,
     thresholds: ModelThresholds | None,
 ) -> Judgement:
-    """The built-in judgement with a model's view, conservatively: supported only when
-    both agree; the model may take support away, and may add a contradiction only when
-    its NLI is sure and the passage is about the claim."""
+    """The built-in judgement with a model's view, which may only take support away: a
+    supported claim becomes not_supported when its passage is off the claim's subject for
+    the model (similarity below ``similarity_related``) or, with an NLI model, when the
+    passage does not entail the claim or contradicts it. The model never makes a claim
+    supported or contradicted on its own (embedding similarity barely tells a supported
+    claim from a related one)."""
     judge = f"built-in + {scorer.name}"
     built = replace(built, judge=judge)
-    candidates = assessment.candidates
-    if not candidates or built.label == "contradicted":
+    if built.label != "supported" or built.start is None:
         return built
-    texts = [c.text for c in candidates]
-    similarity = scorer.similarities(assessment.claim, texts)
-    nli = scorer.entailment(assessment.claim, texts)
     t = thresholds or ModelThresholds()
+    passage = next(
+        (c.text for c in assessment.candidates if (c.start, c.end) == (built.start, built.end)),
+        None,
+    )
+    if passage is None:
+        return built
+    similarity = scorer.similarities(assessment.claim, [passage])[0]
+    nli = scorer.entailment(assessment.claim, [passage])
     entail_bar = t.entail_supported if t.entail_supported is not None else 0.5
     contradict_bar = t.contradict if t.contradict is not None else 0.9
-
-    def model_agrees(i: int) -> bool:
-        if nli is not None and (nli[i][0] < entail_bar or nli[i][2] >= contradict_bar):
-            return False
-        if t.similarity_supported is not None and similarity[i] < t.similarity_supported:
-            return False
-        return nli is not None or t.similarity_supported is not None
-
-    index: dict[tuple[int | None, int | None], int] = {
-        (c.start, c.end): i for i, c in enumerate(candidates)
-    }
-    at = index.get((built.start, built.end)) if built.start is not None else None
-    if built.label == "supported":
-        if at is None or thresholds is None and nli is None or model_agrees(at):
-            return built
-        return replace(
-            built,
-            label="not_supported",
-            score=min(built.score, calibration.weak),
-            reason="the wording matches but the model does not read the passage as saying it",
-        )
-    for i, candidate in enumerate(candidates):
-        if nli is not None and nli[i][2] >= contradict_bar:
-            related = t.similarity_related is None or similarity[i] >= t.similarity_related
-            if related and candidate.carried.weighted >= max(calibration.about, 0.5):
-                return replace(
-                    built,
-                    label="contradicted",
-                    start=candidate.start,
-                    end=candidate.end,
-                    score=calibration.given_conflict,
-                    reason=f"the model reads the passage as saying otherwise (p={nli[i][2]:.2f})",
-                )
-    if thresholds is None and nli is None:
+    reason = ""
+    if t.similarity_related is not None and similarity < t.similarity_related:
+        reason = "the wording matches but the model reads the passage as about something else"
+    elif nli is not None and (nli[0][0] < entail_bar or nli[0][2] >= contradict_bar):
+        reason = "the wording matches but the model does not read the passage as saying it"
+    if not reason:
         return built
-    for i, candidate in enumerate(candidates):
-        if candidate.conflicts or candidate.hedged:
-            continue
-        own = calibration.score(candidate.features)
-        if own >= calibration.weak and model_agrees(i):
-            return Judgement(
-                "supported",
-                round(own, 4),
-                judge,
-                candidate.start,
-                candidate.end,
-                reason=f"the passage carries {_words(candidate.carried)} and the model "
-                "reads it as saying the claim",
-            )
-    return built
+    return replace(
+        built, label="not_supported", score=min(built.score, calibration.weak), reason=reason
+    )
 
 
 def judge_claim(

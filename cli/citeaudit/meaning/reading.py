@@ -10,6 +10,7 @@ March 2023". Reading maps each of these to one form, so that matching is a set l
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -454,6 +455,44 @@ def _read(text: str) -> tuple[Token, ...]:
             )
         i += 1
     return tuple(tokens)
+
+
+CLAUSE_MARKS = frozenset({",", ";", ":", ".", "!", "?", '"', "“", "”"})
+CLAUSE_WORDS = frozenset({"but", "while", "whereas", "although", "though"})
+SENTENCE_MARKS = frozenset({".", "!", "?"})
+
+
+def _line_break(tokens: Sequence[Token], i: int) -> bool:
+    """Whether a line break ends a sentence (a heading, a paragraph) rather than wraps one:
+    what follows it starts with a capital or a figure."""
+    if i + 1 >= len(tokens):
+        return True
+    following = tokens[i + 1]
+    return following.capital or following.quantity is not None or not following.word.isalpha()
+
+
+def _pieces(
+    tokens: Sequence[Token], marks: frozenset[str], words: frozenset[str]
+) -> list[list[int]]:
+    pieces: list[list[int]] = [[]]
+    for i, token in enumerate(tokens):
+        if token.word == "\n" and not _line_break(tokens, i):
+            continue
+        if token.word in marks or token.word in words or token.word == "\n":
+            if pieces[-1]:
+                pieces.append([])
+        else:
+            pieces[-1].append(i)
+    return [p for p in pieces if p]
+
+
+def clauses(tokens: Sequence[Token]) -> list[list[int]]:
+    """Indexes of the tokens of each clause (split at commas, semicolons, "but")."""
+    return _pieces(tokens, CLAUSE_MARKS, CLAUSE_WORDS)
+
+
+def sentences(tokens: Sequence[Token]) -> list[list[int]]:
+    return _pieces(tokens, SENTENCE_MARKS, frozenset())
 
 
 _NUMBER_STARTS = frozenset(

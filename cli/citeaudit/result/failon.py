@@ -39,10 +39,10 @@ class FailOn(StrEnum):
     ``default`` is rotted links and local files that cannot be read, sources that changed
     since they were cited, quotes found on another page than cited, claims ``contradicted``
     by a passage of a cited source, and claims ``unsupported`` or ``partly_supported`` by
-    their quotes (not those only judged ``not_supported`` on meaning); ``rotted`` is any rotted link or unreadable
-    local file; ``changed`` is a source whose quoted words are gone from the copy
-    checked first (an older copy has them); ``any`` is all of these, every link that did not
-    answer and every claim not ``supported``; ``none`` is nothing. Every link status (but
+    their quotes (not those only judged ``not_supported`` on meaning); ``rotted`` is any
+    rotted link or unreadable local file; ``changed`` is a source whose quoted words are
+    gone from the copy checked first (an older copy has them); ``any`` is all of these,
+    every link that did not answer and every claim not ``supported``; ``none`` is nothing. Every link status (but
     ``ok``), evidence verdict (but ``verified``) and claim verdict (but ``supported``) may
     also be named.
     """
@@ -185,9 +185,9 @@ def findings(
     were cited, quotes found on another page than cited (``wrong_locator``: the claim stands,
     the citation is wrong), claims a cited passage says otherwise than (``contradicted``),
     and claims whose quotes do not stand (``unsupported``, ``partly_supported``). A claim
-    only judged ``not_supported`` on its meaning is not one by default. Links that were refused (``blocked``,
-    ``rate_limited``) are not proof of rot and are not findings by default; nor are claims
-    that nothing could check (``unverifiable``). ``fail_on`` chooses otherwise (see
+    only judged ``not_supported`` on its meaning is not one by default. Links that were
+    refused (``blocked``, ``rate_limited``) are not proof of rot and are not findings by
+    default; nor are claims that nothing could check (``unverifiable``). ``fail_on`` chooses otherwise (see
     :class:`FailOn`). Links whose HTTP code the user accepted (``RunInfo.accept``) are never
     findings, and a run with no network at all is one under every choice but ``none``.
     """
