@@ -6,7 +6,9 @@ item's best passage (coefficients kept non-negative, so the score never falls as
 passage carries more of the claim). The threshold for supported is then the lowest that
 keeps the precision of supported at or above PRECISION on the calibration split, the
 "about" share (how much of a claim a passage must carry for a difference to be a
-contradiction) the one that gives the best accuracy. Only the calibration split is read.
+contradiction) the lowest that keeps the precision of contradicted at or above
+CONTRADICTED_PRECISION (a claim wrongly said to be contradicted fails a run). Only the
+calibration split is read.
 
     uv run python bench/meaning/calibrate.py [--check]
 """
@@ -18,6 +20,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +123,37 @@ def _rate(found: Sequence[Assessment], items: Sequence[dict[str, Any]], hedge: b
     return (sum(hits) + 1) / (len(hits) + 2)
 
 
+#: Least precision of "contradicted" on the calibration split: a claim wrongly said to be
+#: contradicted is a finding that fails a run, so contradictions are precision first too.
+CONTRADICTED_PRECISION = 0.97
+_ABOUT = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8)
+
+
+def _contradictions(
+    found: Sequence[Assessment], items: Sequence[dict[str, Any]], calibration: Calibration
+) -> tuple[float, int]:
+    """Precision of contradicted, and how many contradicted items it finds."""
+    said = right = 0
+    for assessment, item in zip(found, items, strict=True):
+        if decide(assessment, calibration).label == "contradicted":
+            said += 1
+            right += item["label"] == "contradicted"
+    return (right / said if said else 1.0), right
+
+
+def _about(
+    found: Sequence[Assessment], items: Sequence[dict[str, Any]], base: Calibration
+) -> float:
+    """The share of the claim a passage must carry for a difference to be a contradiction:
+    the lowest (most contradictions found) whose precision is at least
+    CONTRADICTED_PRECISION; the highest tried when none is."""
+    for about in _ABOUT:
+        precision, _ = _contradictions(found, items, replace(base, about=about))
+        if precision >= CONTRADICTED_PRECISION:
+            return about
+    return _ABOUT[-1]
+
+
 def source_of(item: dict[str, Any]) -> str:
     """The source an item cites: its id without the kind and the number."""
     return str(item["id"]).rsplit("-", 2)[0]
@@ -141,13 +175,7 @@ def fit(
     weights, bias = fit_logistic([r for r, _ in pairs], [t for _, t in pairs])
     base = Calibration(tuple(weights), bias)
     scores = sorted({round(base.score(row), 4) for row in rows} | {0.5, 0.99})
-    best_about = max(
-        (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6),
-        key=lambda a: (
-            measure(found, items, Calibration(tuple(weights), bias, 1.01, about=a))[0],
-            a,
-        ),
-    )
+    best_about = _about(found, items, Calibration(tuple(weights), bias, 1.01))
 
     def choose(least: float) -> float:
         kept = []

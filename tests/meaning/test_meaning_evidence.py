@@ -34,3 +34,15 @@ def test_a_passage_carries_an_acronym_s_expansion() -> None:
         unrelated, claim_units(unrelated, src), src.slice(start, len(TEXT)), src, frozenset()
     )
     assert none.weighted == 0.0
+
+
+def test_a_plural_acronym_is_spelled_by_its_words() -> None:
+    """ "CCGs" is spelled by "clinical commissioning groups" even where the source never
+    writes "(CCGs)"."""
+    from citeaudit.meaning.evidence import spelled
+    from citeaudit.meaning.reading import read
+
+    tokens = tuple(read("Clinical commissioning groups hold responsibility for services."))
+    assert spelled(tokens, "CCGs") is not None
+    assert spelled(tokens, "CCG") is not None
+    assert spelled(tokens, "ICBs") is None

@@ -86,7 +86,10 @@ def defined_acronyms(tokens: tuple[Token, ...]) -> dict[str, tuple[str, ...]]:
 
 def spelled(tokens: tuple[Token, ...] | list[Token], letters: str) -> tuple[str, ...] | None:
     """The terms of a run of words anywhere in ``tokens`` whose initials spell ``letters``
-    (an acronym the source never defines: "A&E", "ETRO"), or None."""
+    (an acronym the source never defines: "A&E", "ETRO"; a plural "CCGs" spelled by
+    "clinical commissioning groups"), or None."""
+    if len(letters) > 2 and letters.endswith("s") and letters[:-1].isupper():
+        letters = letters[:-1]
     want = letters.lower().replace("&", "")
     if len(want) < 2:
         return None

@@ -311,6 +311,11 @@ def decide(assessment: Assessment, calibration: Calibration, judge: str = "built
     if closest.hedged:
         reason = "the passage only says it may be so"
         value = min(closest_score, calibration.given_hedge)
+    elif closest.lacks:
+        # a check held the closest passage back: say which, and never score it as high as
+        # a passage that supports
+        reason = closest.lacks
+        value = min(closest_score, calibration.weak)
     else:
         done, total = closest.carried.counts
         reason = (
