@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from citeaudit.meaning.judging import (
     FEATURES,
     Calibration,
@@ -208,3 +210,29 @@ def _heldout_precision() -> float:
 
 def test_heldout_precision_of_supported_does_not_regress() -> None:
     assert _heldout_precision() >= 0.7  # measured 0.75 (3 of 4) when the judge was written
+
+
+@pytest.mark.parametrize(
+    ("claim", "page"),
+    [
+        (
+            "The council will close Eastfield library in March 2025.",
+            "Update. The council will not close Eastfield library in March 2025.",
+        ),
+        (
+            "The council will not close Eastfield library in March 2025.",
+            "Update. The council will close Eastfield library in March 2025.",
+        ),
+        (
+            "The trust runs the Northgate walk-in centre.",
+            "Services. The trust no longer runs the Northgate walk-in centre.",
+        ),
+    ],
+)
+def test_a_page_that_says_the_opposite_never_supports_even_a_short_one(
+    claim: str, page: str
+) -> None:
+    """On a page of a sentence or two every word is rare and weighs little: a negation the
+    claim lacks (or has alone) still keeps the passage from supporting it."""
+    judged = judge_claim(claim, page, [(0, len(page))])
+    assert judged.label != "supported", judged

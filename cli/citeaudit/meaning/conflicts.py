@@ -199,6 +199,23 @@ def _negated(tokens: Tokens, clause: Sequence[int]) -> list[str]:
     return heads
 
 
+def denies(tokens: Tokens) -> bool:
+    """Whether some clause of ``tokens`` is negated ("will not close", "no longer runs",
+    "refused to"): a passage that denies what a claim asserts, or asserts what it denies,
+    cannot support it, whether or not the difference is placed as a contradiction."""
+    return any(_negated(tokens, clause) for clause in clauses(tokens))
+
+
+def _enough(shared: set[str], mine: set[str], src: Source) -> bool:
+    """Whether two clauses share enough to be about the same thing: two terms or more,
+    weighing at least 3 (or, on a short page where every word is rare and weighs little,
+    at least three fifths of what the claim's clause weighs)."""
+    if len(shared) < 2:
+        return False
+    weight = _weight(shared, src)
+    return weight >= 3.0 or weight >= 0.6 * _weight(mine, src)
+
+
 def negation_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflict]:
     """A clause that denies what the other side's matching clause asserts ("does not limit
     the total" against "limits the total")."""
@@ -213,7 +230,7 @@ def negation_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conf
             heads, against = (my_heads, their_terms) if my_heads else (their_heads, mine)
             hit = [h for h in heads if h in against]
             shared = (mine & their_terms) - set(hit)
-            if hit and len(shared) >= 2 and _weight(shared, src) >= 3.0:
+            if hit and _enough(shared, mine, src):
                 words = " ".join(claim[i].word for i in clause)
                 said = " ".join(passage[i].word for i in other)
                 out.append(Conflict("negation", words, said))
@@ -279,7 +296,7 @@ def quantifier_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Co
             if q_mine == "some" and theirs[0] == "all":
                 continue  # "some" is true when all are
             shared = my_terms & _terms(passage, other, src)
-            if len(shared) >= 2 and _weight(shared, src) >= 3.0:
+            if _enough(shared, my_terms, src):
                 return [Conflict("quantifier", q_mine, theirs[0])]
     return []
 

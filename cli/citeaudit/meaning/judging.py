@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from citeaudit.meaning.conflicts import find_conflicts, settled_figures
+from citeaudit.meaning.conflicts import denies, find_conflicts, settled_figures
 from citeaudit.meaning.evidence import (
     Carried,
     Source,
@@ -248,6 +248,10 @@ def _lacks(
         said = other_actor(tokens, piece, stretch, terms, src, named)
         if said:
             return said
+    if denies(tokens) != denies(tuple(piece[i] for i in stretch)):
+        if denies(tokens):
+            return "the claim says it is not so, and the passage does not"
+        return "the passage says it is not so, or no longer"
     if (
         "writer" in RULES
         and first_person(piece, stretch)
@@ -275,7 +279,25 @@ def decide(assessment: Assessment, calibration: Calibration, judge: str = "built
             judge,
             reason=f"no passage on {assessment.where} shares the claim's words",
         )
+    scored = [(calibration.score(c.features), c) for c in candidates]
+    eligible = [(s, c) for s, c in scored if not c.hedged and not c.lacks]
+    backing = [c for s, c in eligible if s >= calibration.supported and not c.conflicts]
     about = [c for c in candidates if c.conflicts and c.carried.about >= calibration.about]
+    if about and backing:
+        # one passage says it and another says otherwise: the judges of the two disagree,
+        # so neither verdict is given; the passage that says otherwise is shown to read
+        chosen = max(about, key=lambda c: (len(c.conflicts), c.carried.about))
+        first = chosen.conflicts[0]
+        return Judgement(
+            "not_supported",
+            round(min(calibration.score(chosen.features), calibration.weak), 4),
+            judge,
+            chosen.start,
+            chosen.end,
+            tuple(chosen.conflicts),
+            f"one passage seems to say it and another to say otherwise ({first.claim} / "
+            f"{first.passage}): read both",
+        )
     if about:
         chosen = max(about, key=lambda c: (len(c.conflicts), c.carried.about))
         first = chosen.conflicts[0]
@@ -294,8 +316,6 @@ def decide(assessment: Assessment, calibration: Calibration, judge: str = "built
             tuple(chosen.conflicts),
             said,
         )
-    scored = [(calibration.score(c.features), c) for c in candidates]
-    eligible = [(s, c) for s, c in scored if not c.hedged and not c.lacks]
     if eligible:
         best_score, best = max(eligible, key=lambda pair: (pair[0], -pair[1].start))
         if best_score >= calibration.supported:
