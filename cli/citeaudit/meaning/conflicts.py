@@ -20,7 +20,7 @@ from citeaudit.meaning.judgement import Conflict, ConflictKind
 from citeaudit.meaning.parties import BE as _BE
 from citeaudit.meaning.parties import party_conflicts, substitution_conflicts
 from citeaudit.meaning.quantities import Quantity, agree, comparable, derived
-from citeaudit.meaning.reading import CLAUSE_MARKS, Token, clauses, sentences
+from citeaudit.meaning.reading import CLAUSE_MARKS, Token, clauses, read, sentences
 
 Tokens = Sequence[Token]
 _NEGATIONS = frozenset({"not", "no", "never", "none", "without", "cannot", "nor", "neither"})
@@ -356,10 +356,88 @@ def abolished_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Con
     for cue, span in _abolished_entities(passage):
         terms = _terms(passage, span, src)
         entity = terms & mine
-        if len(entity) >= max(2.0, 0.6 * len(terms)) and _weight(entity, src) >= 3.0:
+        weight = _weight(entity, src)
+        # the body named is the claim's: enough of its words, weighing enough (on a short
+        # page every word weighs little: then most of what the passage names)
+        enough = weight >= 3.0 or weight >= 0.8 * _weight(terms, src)
+        if len(entity) >= max(2.0, 0.6 * len(terms)) and enough:
             named = " ".join(passage[j].word for j in span if passage[j].term in entity)
             return [Conflict("abolished", named, cue)]
     return []
+
+
+#: Words that say which way something went, and the words that say the other way.
+_DIRECTIONS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (
+        frozenset(
+            "rise rises rose risen rising increase increases increased increasing grew grow "
+            "grows grown growing growth up higher more gained climbed doubled trebled "
+            "tripled expanded".split()
+        ),
+        frozenset(
+            "fall falls fell fallen falling decrease decreases decreased decreasing decline "
+            "declines declined declining drop drops dropped down lower fewer shrank shrunk "
+            "halved reduced reduction cut cuts".split()
+        ),
+    ),
+    (frozenset("approve approves approved".split()), frozenset("reject rejects rejected".split())),
+    (frozenset("support supports supported".split()), frozenset("oppose opposes opposed".split())),
+    (frozenset("open opens opened".split()), frozenset("close closes closed shut".split())),
+    (frozenset("won win wins".split()), frozenset("lost lose loses".split())),
+    (frozenset("met meets".split()), frozenset("missed misses".split())),
+)
+
+
+def direction_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflict]:
+    """A clause that says the other way from the claim's about the same thing ("waiting
+    times fell" against "waiting times rose", "approved" against "rejected")."""
+    for clause in clauses(claim):
+        if _negated(claim, clause) or _idiom(claim, clause):
+            continue  # "did not rise" says the other way; "fell short" is no direction
+        words = {claim[i].word for i in clause}
+        mine = _terms(claim, clause, src)
+        for one, other in _DIRECTIONS:
+            for ours, theirs in ((one, other), (other, one)):
+                said = words & ours
+                if not said or words & theirs:
+                    continue
+                for their_clause in clauses(passage):
+                    there = {passage[i].word for i in their_clause}
+                    against = there & theirs
+                    if not against or there & ours:
+                        continue
+                    if _negated(passage, their_clause) or _idiom(passage, their_clause):
+                        continue
+                    turning = _stems(ours | theirs)
+                    matter = mine - turning
+                    shared = matter & _terms(passage, their_clause, src)
+                    # the same thing went the other way: all but a little of what the
+                    # claim's clause is about ("more books to children" is not "fewer to
+                    # adults")
+                    most = _weight(shared, src) >= 0.75 * _weight(matter, src)
+                    if most and _enough(shared, matter, src):
+                        return [Conflict("direction", min(said), min(against))]
+    return []
+
+
+def _idiom(tokens: Tokens, clause: Sequence[int]) -> bool:
+    """Whether a clause uses a direction word in an idiom that goes no way ("falls
+    short", "cut off", "up to", "more or less")."""
+    words = [tokens[i].word for i in clause]
+    pairs = set(zip(words, words[1:], strict=False))
+    return bool(pairs & _IDIOMS)
+
+
+_IDIOMS = frozenset(
+    {("falls", "short"), ("fell", "short"), ("fall", "short"), ("fallen", "short"),
+     ("cut", "off"), ("up", "to"), ("more", "or"), ("more", "than"), ("fewer", "than"),
+     ("lower", "than"), ("higher", "than"), ("down", "to")}
+)  # fmt: skip
+
+
+def _stems(words: frozenset[str]) -> set[str]:
+    """The search terms of direction words, so they are not counted as shared matter."""
+    return {t.term for w in words for t in read(w) if t.term}
 
 
 def settled_figures(claim: Tokens, pages: Tokens) -> frozenset[int]:
@@ -389,6 +467,7 @@ def find_conflicts(
         quantifier_conflicts,
         party_conflicts,
         abolished_conflicts,
+        direction_conflicts,
     ):
         out.extend(check(claim, passage, src))
     return out

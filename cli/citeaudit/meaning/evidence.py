@@ -230,6 +230,29 @@ def passage_terms(tokens: tuple[Token, ...], src: Source, claim: tuple[Token, ..
     return terms
 
 
+def counted_noun(tokens: tuple[Token, ...] | Sequence[Token], at: int) -> str | None:
+    """What a count counts: the first content word within two words after it ("400 beds",
+    "400 hospital beds"), or None."""
+    for token in tokens[at + 1 : at + 3]:
+        if token.quantity is not None or token.word in ".;:,\n":
+            return None
+        if token.term and token.term not in STOPWORDS:
+            return token.term
+    return None
+
+
+def _counts(quantity: Quantity, noun: str, passage: tuple[Token, ...]) -> bool:
+    """Whether the passage gives the same count of the same thing: an agreeing number with
+    the counted word within three words after it."""
+    for at, token in enumerate(passage):
+        if token.quantity is None or not agree(quantity, token.quantity):
+            continue
+        following = passage[at + 1 : at + 4]
+        if any(t.term == noun for t in following):
+            return True
+    return False
+
+
 def quantities_of(tokens: tuple[Token, ...]) -> list[Quantity]:
     written = [t.quantity for t in tokens if t.quantity is not None]
     return written + derived(written)
@@ -251,7 +274,11 @@ def carried(
     for unit in units:
         if unit.token.quantity is not None:
             quantity = unit.token.quantity
-            found.append(1.0 if any(agree(quantity, q) for q in quantities) else 0.0)
+            counted = counted_noun(claim, claim.index(unit.token))
+            if counted is None or quantity.kind != "count":
+                found.append(1.0 if any(agree(quantity, q) for q in quantities) else 0.0)
+            else:  # "400 beds" is not carried by "400 staff and 250 beds"
+                found.append(1.0 if _counts(quantity, counted, passage) else 0.0)
         elif any(all(t in terms for t in option) for option in unit.terms):
             found.append(1.0)
         elif unit.token.capital and unit.token.term in setting:

@@ -12,7 +12,15 @@ from typing import Literal, Protocol
 MeaningLabel = Literal["supported", "contradicted", "not_supported"]
 #: What kind of difference makes a passage say otherwise than the claim.
 ConflictKind = Literal[
-    "number", "percentage", "money", "date", "negation", "quantifier", "party", "abolished"
+    "number",
+    "percentage",
+    "money",
+    "date",
+    "negation",
+    "quantifier",
+    "party",
+    "abolished",
+    "direction",  # rose against fell, approved against rejected
 ]
 
 

@@ -47,7 +47,9 @@ CANDIDATES = 8
 FEATURES = ("carried", "weakest", "numbers", "sentence")
 _HEDGES = frozenset(
     {"may", "might", "could", "considering", "consider", "considers", "hoped", "hopes",
-     "hope", "possible", "possibly", "potential", "potentially", "whether", "would"}
+     "hope", "possible", "possibly", "potential", "potentially", "whether", "would",
+     "consult", "consults", "consulted", "consulting", "consultation", "propose",
+     "proposes", "proposed", "proposal", "proposals", "intends", "intend"}
 )  # fmt: skip
 _BUILTIN = Path(__file__).with_name("calibration_builtin.json")
 _MODEL = Path(__file__).with_name("calibration_model.json")
