@@ -46,3 +46,25 @@ def test_a_plural_acronym_is_spelled_by_its_words() -> None:
     assert spelled(tokens, "CCGs") is not None
     assert spelled(tokens, "CCG") is not None
     assert spelled(tokens, "ICBs") is None
+
+
+def test_an_amount_for_something_else_does_not_carry_the_claims() -> None:
+    from citeaudit.meaning.judging import judge_claim
+
+    page = "Transport. The council will spend £2m on road resurfacing and £1m on new cycle lanes."
+    judged = judge_claim("The council will spend £2m on new cycle lanes.", page, [(0, len(page))])
+    assert judged.label == "not_supported" and "something else" in judged.reason
+
+
+def test_a_year_read_in_a_name_carries_the_claims_year() -> None:
+    from citeaudit.meaning.judging import judge_claim
+
+    page = (
+        "Purpose. Under the Health and Social Care Act 2012 NHS England must continually "
+        "drive improvement in the quality of care."
+    )
+    claim = (
+        "Under the Health and Social Care Act (2012), NHS England must continually drive "
+        "improvement in the quality of care."
+    )
+    assert judge_claim(claim, page, [(0, len(page))]).label == "supported"

@@ -88,9 +88,13 @@ def spelled(tokens: tuple[Token, ...] | list[Token], letters: str) -> tuple[str,
     """The terms of a run of words anywhere in ``tokens`` whose initials spell ``letters``
     (an acronym the source never defines: "A&E", "ETRO"; a plural "CCGs" spelled by
     "clinical commissioning groups"), or None."""
-    if len(letters) > 2 and letters.endswith("s") and letters[:-1].isupper():
-        letters = letters[:-1]
     want = letters.lower().replace("&", "")
+    if len(want) > 2 and want.endswith("s"):  # CCGs: try CCG first
+        return _spelled(tokens, want[:-1]) or _spelled(tokens, want)
+    return _spelled(tokens, want)
+
+
+def _spelled(tokens: tuple[Token, ...] | list[Token], want: str) -> tuple[str, ...] | None:
     if len(want) < 2:
         return None
     words = [t for t in tokens if t.word not in _ACRONYM_GLUE and t.word[:1].isalpha()]
@@ -275,7 +279,10 @@ def carried(
         if unit.token.quantity is not None:
             quantity = unit.token.quantity
             counted = counted_noun(claim, claim.index(unit.token))
-            if counted is None or quantity.kind != "count":
+            written = unit.token.word
+            if written.isdigit() and any(t.quantity is None and t.word == written for t in passage):
+                found.append(1.0)  # a year read as part of a name: "Act 2012" for "(2012)"
+            elif counted is None or quantity.kind != "count":
                 found.append(1.0 if any(agree(quantity, q) for q in quantities) else 0.0)
             else:  # "400 beds" is not carried by "400 staff and 250 beds"
                 found.append(1.0 if _counts(quantity, counted, passage) else 0.0)
@@ -364,6 +371,18 @@ def _near(tokens: Sequence[Token], at: int) -> set[str]:
     return out
 
 
+def _after(tokens: Sequence[Token], at: int) -> set[str]:
+    """The terms of what an amount is for: the words after it, up to the next figure,
+    "and", or the end of the clause (four words at most)."""
+    out: set[str] = set()
+    for token in tokens[at + 1 : at + 6]:
+        if token.quantity is not None or token.word in ("and", "while", ".", ";", ",", "\n"):
+            break
+        if token.term:
+            out.add(token.term)
+    return out
+
+
 def misplaced(claim: tuple[Token, ...], claim_text: str, stretch: Sequence[Token]) -> str:
     """A claim's amount of money the stretch gives only for something else: "£212m for new school
     places" where the passage's £212 million is "for highways"; "" when none is."""
@@ -374,6 +393,11 @@ def misplaced(claim: tuple[Token, ...], claim_text: str, stretch: Sequence[Token
         mine = _near(claim, at)
         places = [k for k, t in enumerate(stretch) if t.quantity and agree(quantity, t.quantity)]
         if mine and places and not any(_near(stretch, k) & mine for k in places):
+            return f"the passage gives {_said(claim_text, token)} for something else"
+        # what the amount is for: "£2m on new cycle lanes" is not "£2m on road resurfacing
+        # and £1m on new cycle lanes"
+        purpose = _after(claim, at)
+        if purpose and places and not any(_after(stretch, k) & purpose for k in places):
             return f"the passage gives {_said(claim_text, token)} for something else"
     return ""
 

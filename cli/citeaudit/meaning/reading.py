@@ -463,11 +463,19 @@ SENTENCE_MARKS = frozenset({".", "!", "?"})
 
 
 def _line_break(tokens: Sequence[Token], i: int) -> bool:
-    """Whether a line break ends a sentence (a heading, a paragraph) rather than wraps one:
-    what follows it starts with a capital or a figure."""
-    if i + 1 >= len(tokens):
+    """Whether a line break ends a sentence (a heading, a paragraph) rather than wraps one
+    (a PDF's lines): it does after a full stop or a colon; it does not after a word in
+    lower case, a figure or a comma ("there are two\nStrategic Delivery Boards"); else it
+    does when what follows starts with a capital or a figure (after a heading)."""
+    if i + 1 >= len(tokens) or i == 0:
         return True
-    following = tokens[i + 1]
+    before, following = tokens[i - 1], tokens[i + 1]
+    if before.word in SENTENCE_MARKS or before.word in (":", ";"):
+        return True
+    if before.word == "," or before.quantity is not None:
+        return False
+    if before.word.isalpha() and not before.capital and not before.acronym:
+        return False
     return following.capital or following.quantity is not None or not following.word.isalpha()
 
 
