@@ -29,26 +29,32 @@ TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
-# claim: (claim verdict, each evidence's verdict in order)
+# claim: (claim verdict, each evidence's verdict in order). Evidence that quotes nothing is
+# judged on its meaning by the built-in judge: the stand-ins word some passages as the claims
+# do (supported) and leave most claims unsaid (not_supported, with the closest passage).
 EXPECTED: dict[str, tuple[str, list[str]]] = {
     "nhse-email-extract": ("unverifiable", ["source_unavailable"]),
-    "endorsed-by-key-individuals": ("unverifiable", ["link_only"]),
-    "nhse-encouraged-national-rollout": ("unsupported", ["link_only", "misquoted", "link_only"]),
-    "keogh-review-ready-and-fit": ("supported", ["link_only", "verified", "verified"]),
+    "endorsed-by-key-individuals": ("supported", ["supported"]),
+    "nhse-encouraged-national-rollout": (
+        "unsupported",
+        ["not_supported", "misquoted", "not_supported"],
+    ),
+    # the claim goes on "; this review is not in the public domain", which p. 3 does not say
+    "keogh-review-ready-and-fit": ("partly_supported", ["not_supported", "verified", "verified"]),
     "nia-national-adoption-and-spread": ("supported", ["verified"]),
     "nia-selection-confirmed-by-nhse": ("unverifiable", ["source_unavailable"]),
     "twenty-teams": ("supported", ["verified"]),
-    "sim-london-boards-commissioned-by-nhse": ("unverifiable", ["link_only"]),
-    "nhse-accountable-for-spread": ("unverifiable", ["link_only"]),
-    "regional-trusts-commissioned-by-ccgs": ("unverifiable", ["link_only"]),
-    "ccgs-responsible-for-commissioned-services": ("unverifiable", ["link_only"]),
+    "sim-london-boards-commissioned-by-nhse": ("supported", ["supported"]),
+    "nhse-accountable-for-spread": ("unsupported", ["not_supported"]),
+    "regional-trusts-commissioned-by-ccgs": ("unsupported", ["not_supported"]),
+    "ccgs-responsible-for-commissioned-services": ("supported", ["supported"]),
     "nhse-oversees-ccg-assurance": ("supported", ["verified"]),
-    "nhse-ultimate-responsibility": ("unverifiable", ["link_only"]),
-    "nhse-constitution-duty": ("unverifiable", ["link_only"]),
-    "hsca-quality-improvement-duty": ("unverifiable", ["link_only", "link_only"]),
-    "nhse-monitors-provider-quality": ("unverifiable", ["link_only"]),
-    "equality-duties": ("unverifiable", ["link_only", "link_only", "link_only"]),
-    "nhse-retains-safeguarding-accountability": ("unverifiable", ["link_only"]),
+    "nhse-ultimate-responsibility": ("unsupported", ["not_supported"]),
+    "nhse-constitution-duty": ("unsupported", ["not_supported"]),
+    "hsca-quality-improvement-duty": ("partly_supported", ["not_supported", "supported"]),
+    "nhse-monitors-provider-quality": ("supported", ["supported"]),
+    "equality-duties": ("unsupported", ["not_supported", "not_supported", "not_supported"]),
+    "nhse-retains-safeguarding-accountability": ("unsupported", ["not_supported"]),
 }
 
 
@@ -156,16 +162,32 @@ def test_links_select_the_passage(bundled: tuple[dict[str, Any], str]) -> None:
         assert PageAnchors(page, "text/html").check(fragment).found, link
 
 
-def test_bare_links_get_a_passage_to_read(bundled: tuple[dict[str, Any], str]) -> None:
+def test_bare_links_are_judged_on_meaning_with_their_passage(
+    bundled: tuple[dict[str, Any], str],
+) -> None:
     report, _ = bundled
     by_claim = claims(report)
-    slide = by_claim["endorsed-by-key-individuals"]["evidence"][0]["suggested_passage"]
-    assert slide["found_at"] == "slide 15"
-    assert "endorsed by key individuals" in slide["text"]
+    slide = by_claim["endorsed-by-key-individuals"]["evidence"][0]
+    assert (slide["verdict"], slide["found_at"]) == ("supported", "slide 15")
+    assert "endorsed by key individuals" in slide["passage"]
+    assert slide["meaning"]["judge"] == "built-in" and slide["meaning"]["reason"]
     boards = by_claim["sim-london-boards-commissioned-by-nhse"]["evidence"][0]
-    assert "directly commissioned by NHS England" in boards["suggested_passage"]["text"]
-    assert boards["suggested_passage"]["found_at"] in ("p. 7", "pp. 7-8", "p. 8")
-    handbook = by_claim["nhse-constitution-duty"]["evidence"][0]["suggested_passage"]
-    assert handbook["found_at"].startswith("section 'The Handbook to the NHS Constitution")
-    assert handbook["text"].startswith(("NHS bodies", "The values of the NHS"))  # not a title
-    assert ":~:text=" in handbook["link"]
+    assert "directly commissioned by NHS England" in boards["passage"]
+    assert boards["found_at"] in ("p. 7", "pp. 7-8", "p. 8")
+    handbook = by_claim["nhse-constitution-duty"]["evidence"][0]
+    assert handbook["verdict"] == "not_supported" and handbook["passage"] is None
+    closest = handbook["suggested_passage"]
+    assert closest["found_at"].startswith("section 'The Handbook to the NHS Constitution")
+    assert closest["text"].startswith(("NHS bodies", "The values of the NHS"))  # not a title
+    assert ":~:text=" in closest["link"]
+    # every bare link with a copy is judged, with a score and a reason; none is said to be
+    # contradicted by a stand-in that words nothing otherwise
+    bare = [
+        e
+        for c in report["claims"]
+        for e in c["evidence"]
+        if e["quote"] is None and e["verdict"] != "source_unavailable"
+    ]
+    assert len(bare) == 17
+    assert all(e["meaning"] and 0 <= e["meaning"]["score"] <= 1 for e in bare)
+    assert {e["verdict"] for e in bare} == {"supported", "not_supported"}
