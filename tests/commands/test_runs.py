@@ -40,6 +40,7 @@ def audited(
     """Two audits of test_audit's evidence base (the second after a page was fixed), then
     the server is cleared: nothing below can reach a source."""
     httpserver = make_httpserver
+    httpserver.clear()  # the session's server: no handler left by an earlier test answers first
     serve(httpserver)
     folder = tmp_path_factory.mktemp("audited")
     sources = write_sources(folder, httpserver.url_for("").rstrip("/"))

@@ -393,12 +393,12 @@ def misplaced(claim: tuple[Token, ...], claim_text: str, stretch: Sequence[Token
         mine = _near(claim, at)
         places = [k for k, t in enumerate(stretch) if t.quantity and agree(quantity, t.quantity)]
         if mine and places and not any(_near(stretch, k) & mine for k in places):
-            return f"the passage gives {_said(claim_text, token)} for something else"
+            return f"the passage gives “{_said(claim_text, token)}” for something else"
         # what the amount is for: "£2m on new cycle lanes" is not "£2m on road resurfacing
         # and £1m on new cycle lanes"
         purpose = _after(claim, at)
         if purpose and places and not any(_after(stretch, k) & purpose for k in places):
-            return f"the passage gives {_said(claim_text, token)} for something else"
+            return f"the passage gives “{_said(claim_text, token)}” for something else"
     return ""
 
 
@@ -410,13 +410,13 @@ def gaps(claim: tuple[Token, ...], claim_text: str, found: Carried) -> str:
     if "figures" in RULES:
         for token in claim:
             if token.quantity is not None and where.get(id(token), 1.0) < 1.0:
-                return f"the passage does not give the claim's {_said(claim_text, token)}"
+                return f"the passage does not give the claim's “{_said(claim_text, token)}”"
     starts = {0} | {k + 1 for k, t in enumerate(claim) if t.word in ".\n:"}
     if "named" in RULES:
         for k, token in enumerate(claim):
             named = token.acronym or token.capital and k not in starts
             if named and token.term and where.get(id(token), 1.0) < NAMED_SHARE:
-                return f"the passage does not name {_said(claim_text, token)}"
+                return f"the passage does not name “{_said(claim_text, token)}”"
     if "qualifier" not in RULES:
         return ""
     for k in range(1, len(claim)):
@@ -427,7 +427,8 @@ def gaps(claim: tuple[Token, ...], claim_text: str, found: Carried) -> str:
             continue
         if word.acronym or word.capital and k - 1 not in starts:
             continue  # a name: see above
-        said = f"the passage does not say {_said(claim_text, word)} {_said(claim_text, head)}"
+        phrase = f"{_said(claim_text, word)} {_said(claim_text, head)}"
+        said = f"the passage does not say “{_said(claim_text, word)}” (“{phrase}”)"
         if claim_text[word.end : head.start] == "-":
             return said
         # a word before a noun that ends its phrase, the phrase opened by an article or a
@@ -441,7 +442,7 @@ def gaps(claim: tuple[Token, ...], claim_text: str, found: Carried) -> str:
         lead = claim[opening - 1].word if opening > 0 else ""
         if lead not in _OPENERS or word.word.endswith(("ing", "ly", "s")):
             continue
-        if head.word.endswith(("ing", "ed")) or head.word in IRREGULAR:
+        if head.word.endswith(("ing", "ed", "ly")) or head.word in IRREGULAR:
             continue
         if word.word in IRREGULAR or any(_verb_like(t) for t in claim[opening : k - 1]):
             continue
@@ -466,4 +467,10 @@ NAMED_SHARE = 0.5
 
 
 def _said(text: str, token: Token) -> str:
-    return text[token.start : token.end] if text else token.word
+    """A token as the claim wrote it, with the currency sign before an amount ("£2m")."""
+    if not text:
+        return token.word
+    start = token.start
+    if token.quantity is not None and start and text[start - 1] in "£$€":
+        start -= 1
+    return text[start : token.end]
