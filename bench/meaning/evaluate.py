@@ -4,6 +4,7 @@ accuracy by kind. The built-in judge always; with ``--model`` the built-in + mod
 too (the model is loaded through citeaudit.meaning.model, which needs citeaudit[models]).
 
     uv run python bench/meaning/evaluate.py [--split heldout] [--model FOLDER] [--nli FOLDER]
+    uv run python bench/meaning/evaluate.py --file bench/meaning/fresh.jsonl --split all
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from calibrate import call, load  # noqa: E402
+from calibrate import LABELLED, call, load  # noqa: E402
 
 from citeaudit.meaning.judgement import Judgement, Scorer  # noqa: E402
 from citeaudit.meaning.judging import judge_claim  # noqa: E402
@@ -88,11 +89,18 @@ def load_scorer(model: str, nli: str | None) -> Scorer:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="heldout", choices=("heldout", "calibrate"))
+    parser.add_argument("--split", default="heldout", choices=("heldout", "calibrate", "all"))
+    parser.add_argument(
+        "--file",
+        type=Path,
+        default=LABELLED,
+        help="the labelled set (default labelled.jsonl; fresh.jsonl is the fresh test set, "
+        "evaluated with --split all)",
+    )
     parser.add_argument("--model", help="folder (or cached hub name) of an embedding model")
     parser.add_argument("--nli", help="folder (or cached hub name) of an NLI model")
     args = parser.parse_args(argv)
-    items = load(args.split)
+    items = load(None if args.split == "all" else args.split, args.file)
     print(table("built-in", items, run(items)))
     if args.model:
         scorer = load_scorer(args.model, args.nli)

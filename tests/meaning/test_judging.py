@@ -281,3 +281,34 @@ def test_short_pages_are_judged_as_long_ones(claim: str, page: str, label: str) 
     """A page of a sentence or two: the other number, the body abolished, the other way,
     a consultation for a decision, the same number of something else."""
     assert judge_claim(claim, page, [(0, len(page))]).label == label
+
+
+@pytest.mark.parametrize(
+    ("claim", "page", "label"),
+    [
+        (  # a share under the whole of what the claim says all of
+            "Officers switched on body-worn video in every stop and search in the quarter.",
+            "Searches. Body-worn video was switched on in 97% of searches in the quarter.",
+            "contradicted",
+        ),
+        (  # so until a date: not so now
+            "The partnership procures the council's waste contracts.",
+            "Waste. Until March 2023 the council's waste contracts were procured by the "
+            "partnership.",
+            "not_supported",
+        ),
+        (  # two shares that make the whole are no contradiction
+            "About 44% of patients on the list had waited 18 weeks or more.",
+            "Elective care. 55.6% of patients on the list had waited less than 18 weeks.",
+            "not_supported",
+        ),
+        (  # a difference is not an amount's rival
+            "Treating a tonne of food waste will cost the council £74 less than burning it.",
+            "Costs. Officers estimate the running cost of treating food waste at £1.45 million "
+            "a year.",
+            "not_supported",
+        ),
+    ],
+)
+def test_shares_periods_and_differences(claim: str, page: str, label: str) -> None:
+    assert judge_claim(claim, page, [(0, len(page))]).label == label

@@ -143,6 +143,8 @@ def number_conflicts(
             continue
         if any(agree(quantity, q) for _, q in written):
             continue  # the passage has the claim's figure: at worst it is misattributed
+        if _relative(claim, index):
+            continue  # "£74 less than", "18 fewer": a difference, never an amount's rival
         context = _context(claim, index, claim_clause[index], src)
         best: tuple[float, int, Quantity] | None = None
         agreeing = 0.0
@@ -158,7 +160,7 @@ def number_conflicts(
             if max(parts, default=0.0) < _SPECIFIC:
                 continue  # only common words in common: not known to be the same thing
             score = sum(parts)
-            if agree(quantity, other):
+            if agree(quantity, other) or _complements(quantity, other):
                 agreeing = max(agreeing, score)
             elif at not in taken and (best is None or score > best[0]):
                 if quantity.kind == "date" and not comparable(quantity, other):
@@ -173,6 +175,23 @@ def number_conflicts(
             said = src.text[theirs_token.start : theirs_token.end]
             out.append(Conflict(_kind(quantity), _surface(claim_text, mine), said))
     return out
+
+
+_RELATIVE = frozenset(
+    "less more fewer lower higher cheaper dearer up down over under below above".split()
+)
+
+
+def _relative(tokens: Tokens, index: int) -> bool:
+    """Whether a figure is a difference ("£74 less than", "18 fewer GPs", "up 5%")."""
+    around = [t.word for t in tokens[max(0, index - 1) : index + 3]]
+    return bool(_RELATIVE & set(around))
+
+
+def _complements(one: Quantity, other: Quantity) -> bool:
+    """Two shares that make the whole between them ("about 44% waited 18 weeks or more"
+    and "55.6% had waited less than 18 weeks"): not told apart as a contradiction."""
+    return one.kind == other.kind == "percent" and abs(one.value + other.value - 100) <= 1.5
 
 
 def _surface(text: str, token: Token) -> str:
@@ -197,6 +216,30 @@ def _negated(tokens: Tokens, clause: Sequence[int]) -> list[str]:
                 heads.append(term)
                 break
     return heads
+
+
+#: Words that say what a passage tells was so only up to some time.
+_UNTIL = frozenset({"until", "till", "formerly", "previously", "former"})
+
+
+def ends(claim: Tokens, stretch: Tokens) -> str:
+    """The word of a stretch that says something ended (abolished, dissolved, replaced, no
+    longer...) where the claim says nothing ended: such a stretch cannot support a claim
+    about it as it is, even when who ended is not placed as a contradiction; "" when none."""
+    words = [t.word for t in claim]
+    if _ABOLITION & set(words) or _ABOLITION_PAIRS & set(zip(words, words[1:], strict=False)):
+        return ""
+    theirs = [t.word for t in stretch]
+    if not _UNTIL & set(words) and not _PAST_MARKERS & set(words):
+        until = next((w for w in theirs if w in _UNTIL), "")
+        if until:
+            return until  # "until March 2023 the contracts were procured by..."
+    for word, nxt in zip(theirs, [*theirs[1:], ""], strict=True):
+        if (word, nxt) in _ABOLITION_PAIRS and word not in ("took", "taken", "used"):
+            return f"{word} {nxt}"
+        if word in _ABOLITION and word not in ("removed", "ended", "closed", "shut"):
+            return word
+    return ""
 
 
 def denies(tokens: Tokens) -> bool:
@@ -298,7 +341,30 @@ def quantifier_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Co
             shared = my_terms & _terms(passage, other, src)
             if _enough(shared, my_terms, src):
                 return [Conflict("quantifier", q_mine, theirs[0])]
+        if q_mine == "all":
+            short = _short_of_all(passage, my_terms, my_nouns, src)
+            if short:
+                return [Conflict("quantifier", "all", short)]
     return []
+
+
+def _short_of_all(passage: Tokens, terms: set[str], nouns: set[str], src: Source) -> str:
+    """A share under the whole of what the claim says all of ("switched on in every
+    search" against "in 97% of searches"), as written; "" when none is."""
+    for other in sentences(passage):
+        shared = terms & _terms(passage, other, src)
+        if not _enough(shared, terms, src):
+            continue
+        if any(passage[i].word in _UNIVERSAL for i in other):
+            continue  # the passage says all too: its percentage is of something else
+        for i in other:
+            quantity = passage[i].quantity
+            share = i + 1 < len(passage) and passage[i + 1].word == "of"  # "97% of searches"
+            of = {t.term for t in passage[i + 2 : i + 5] if t.term}
+            if quantity is not None and quantity.kind == "percent" and share and of & nouns:
+                if quantity.upper < 100:
+                    return src.text[passage[i].start : passage[i].end]
+    return ""
 
 
 def _abolished_entities(passage: Tokens) -> list[tuple[str, list[int]]]:
@@ -470,4 +536,10 @@ def find_conflicts(
         direction_conflicts,
     ):
         out.extend(check(claim, passage, src))
-    return out
+    return [c for c in out if c.kind != "party" or not _adverb(c.claim, c.passage)]
+
+
+def _adverb(*sides: str) -> bool:
+    """Whether a side of a party conflict is a word ending in -ly ("weekly"): a manner,
+    never a party, so the sentence was misread."""
+    return any(word.endswith("ly") for side in sides for word in side.replace(",", " ").split())

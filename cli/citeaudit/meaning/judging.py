@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from citeaudit.meaning.conflicts import denies, find_conflicts, settled_figures
+from citeaudit.meaning.conflicts import denies, ends, find_conflicts, settled_figures
 from citeaudit.meaning.evidence import (
     Carried,
     Source,
@@ -250,6 +250,9 @@ def _lacks(
         said = other_actor(tokens, piece, stretch, terms, src, named)
         if said:
             return said
+    ended = ends(tokens, tuple(piece[i] for i in stretch))
+    if ended:
+        return f"the passage says “{ended}”: read whether it still holds"
     if denies(tokens) != denies(tuple(piece[i] for i in stretch)):
         if denies(tokens):
             return "the claim says it is not so, and the passage does not"

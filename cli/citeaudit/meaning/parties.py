@@ -86,7 +86,10 @@ def party_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflic
                 patient = after_theirs & before_mine
                 if agent and patient and not (before_theirs & before_mine):
                     mass = _weight(agent, src), _weight(patient, src)
-                    if min(mass) >= 1.0 and sum(mass) >= 3.0:
+                    # weighty enough, or on a short page (where every word weighs little)
+                    # most of what the claim's clause is about
+                    whole = _weight(set(places), src)
+                    if min(mass) >= min(1.0, 0.2 * whole) and sum(mass) >= min(3.0, 0.6 * whole):
                         return [
                             Conflict("party", ", ".join(sorted(patient)), ", ".join(sorted(agent)))
                         ]
