@@ -99,8 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--model", help="folder (or cached hub name) of an embedding model")
     parser.add_argument("--nli", help="folder (or cached hub name) of an NLI model")
+    parser.add_argument(
+        "--sources",
+        help="only the items of these sources (comma-separated slugs, as item ids begin)",
+    )
     args = parser.parse_args(argv)
     items = load(None if args.split == "all" else args.split, args.file)
+    if args.sources:
+        wanted = set(args.sources.split(","))
+        items = [item for item in items if str(item["id"]).rsplit("-", 2)[0] in wanted]
     print(table("built-in", items, run(items)))
     if args.model:
         scorer = load_scorer(args.model, args.nli)
