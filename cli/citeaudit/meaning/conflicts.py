@@ -219,7 +219,7 @@ def _negated(tokens: Tokens, clause: Sequence[int]) -> list[str]:
 
 
 #: Words that say what a passage tells was so only up to some time.
-_UNTIL = frozenset({"until", "till", "formerly", "previously", "former"})
+_UNTIL = frozenset({"until", "till", "formerly", "previously"})
 
 
 def ends(claim: Tokens, stretch: Tokens) -> str:
