@@ -31,6 +31,7 @@ class _Quiet(WSGIRequestHandler):
     def log_request(self, *args: object, **kwargs: object) -> None:
         """No line per request."""
 
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "bundled"
 TYPES = {

@@ -42,9 +42,9 @@ class FailOn(StrEnum):
     their quotes (not those only judged ``not_supported`` on meaning); ``rotted`` is any
     rotted link or unreadable local file; ``changed`` is a source whose quoted words are
     gone from the copy checked first (an older copy has them); ``any`` is all of these,
-    every link that did not answer and every claim not ``supported``; ``none`` is nothing. Every link status (but
-    ``ok``), evidence verdict (but ``verified``) and claim verdict (but ``supported``) may
-    also be named.
+    every link that did not answer and every claim not ``supported``; ``none`` is
+    nothing. Every link status (but ``ok``), evidence verdict (but ``verified``) and claim
+    verdict (but ``supported``) may also be named.
     """
 
     DEFAULT = "default"
@@ -187,9 +187,10 @@ def findings(
     and claims whose quotes do not stand (``unsupported``, ``partly_supported``). A claim
     only judged ``not_supported`` on its meaning is not one by default. Links that were
     refused (``blocked``, ``rate_limited``) are not proof of rot and are not findings by
-    default; nor are claims that nothing could check (``unverifiable``). ``fail_on`` chooses otherwise (see
-    :class:`FailOn`). Links whose HTTP code the user accepted (``RunInfo.accept``) are never
-    findings, and a run with no network at all is one under every choice but ``none``.
+    default; nor are claims that nothing could check (``unverifiable``). ``fail_on``
+    chooses otherwise (see :class:`FailOn`). Links whose HTTP code the user accepted
+    (``RunInfo.accept``) are never findings, and a run with no network at all is one under
+    every choice but ``none``.
     """
     facts = result if isinstance(result, Outcome) else outcome(result)
     chosen = frozenset(str(v) for v in fail_on) or frozenset({FailOn.DEFAULT})
