@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree  # type: ignore[import-untyped]
 
 from citeaudit.draft.markers import entry_start, find_markers, follows, label_list
 from citeaudit.draft.markers import reference_heading as heading_name
 from citeaudit.draft.model import Block, BlockKind, DocumentText, InlineLink, Marker, Reference
 from citeaudit.errors import DocumentError
+from citeaudit.extract import DOCX_ERRORS
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -332,13 +332,7 @@ def _open(data: bytes) -> Any:
     check_package(data)
     try:
         return Document(io.BytesIO(data))
-    except (
-        PackageNotFoundError,
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        etree.XMLSyntaxError,
-    ) as exc:
+    except DOCX_ERRORS as exc:
         raise DocumentError(
             f"the .docx file cannot be read ({exc})", hint="open it in Word and save it again"
         ) from exc

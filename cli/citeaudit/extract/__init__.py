@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from citeaudit.extract.base import Layout as Layout
     from citeaudit.extract.base import Page as Page
     from citeaudit.extract.base import PageBasis as PageBasis
+    from citeaudit.extract.docx import DOCX_ERRORS as DOCX_ERRORS
     from citeaudit.extract.html import Blocks as Blocks
     from citeaudit.extract.html import HtmlPage as HtmlPage
     from citeaudit.extract.html import read_html as read_html
@@ -38,6 +39,7 @@ exports(
     globals(),
     {
         "base": ("Anchor", "Extraction", "Heading", "Layout", "Page", "PageBasis"),
+        "docx": ("DOCX_ERRORS",),
         "html": ("Blocks", "HtmlPage", "read_html"),
         "isolated": ("Extractor", "Reading"),
         "limits": (

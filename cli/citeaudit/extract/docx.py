@@ -79,6 +79,10 @@ class _Pages:
         return ["".join(parts).rstrip("\n") for parts in self.pages]
 
 
+#: What python-docx raises for a file that is not a whole .docx.
+DOCX_ERRORS = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError)
+
+
 def _heading_styles(doc: DocxDocument) -> dict[str, int]:
     levels: dict[str, int] = {}
     try:
@@ -215,13 +219,7 @@ def extract_docx(content: bytes) -> Extraction:
         return Extraction(kind="docx", pages=(), note=problem)
     try:
         doc = Document(io.BytesIO(content))
-    except (
-        PackageNotFoundError,
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        etree.XMLSyntaxError,
-    ) as exc:
+    except DOCX_ERRORS as exc:
         if isinstance(exc, etree.XMLSyntaxError) and out_of_memory(exc):
             raise MemoryError from exc
         return Extraction(kind="docx", pages=(), note=f"cannot read the .docx file: {exc}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from citeaudit.catalog import Catalog, Evidence, Locator
 from citeaudit.extract import Extraction, Layout
@@ -110,15 +111,20 @@ def _cited_ranges(
 
 @dataclass(frozen=True)
 class _Reading:
-    """How the passages of a copy are read: blocks or lines, which spans are headings, and
-    which passages are the page's main content."""
+    """How the passages of a copy are read: blocks or lines, which spans are headings,
+    which passages are the page's main content, and the spans of the cited pages."""
 
     blocks: bool
     headings: list[tuple[int, int]]
     prefer: Callable[[str], bool] | None
+    ranges: list[tuple[int, int]]
+
+    def options(self) -> dict[str, Any]:
+        """What passage choice is told of the text: blocks, headings, the main content."""
+        return {"blocks": self.blocks, "headings": self.headings, "prefer": self.prefer}
 
 
-def _reading(extraction: Extraction, layout: Layout) -> _Reading:
+def _reading(extraction: Extraction, layout: Layout, locator: Locator | None) -> _Reading:
     headings = []
     for heading in extraction.headings:
         at = layout.starts[heading.page] + heading.offset - layout.skips[heading.page]
@@ -133,6 +139,7 @@ def _reading(extraction: Extraction, layout: Layout) -> _Reading:
         blocks=extraction.kind in ("html", "docx"),
         headings=headings,
         prefer=in_main if main else None,
+        ranges=_cited_ranges(extraction, layout, locator),
     )
 
 
@@ -153,15 +160,8 @@ def _suggest(
     copy: SourceCopy, extraction: Extraction, locator: Locator | None, claim_text: str
 ) -> Suggestion | None:
     layout = extraction.body_layout
-    reading = _reading(extraction, layout)
-    found = best_passage(
-        claim_text,
-        layout.text,
-        _cited_ranges(extraction, layout, locator),
-        blocks=reading.blocks,
-        headings=reading.headings,
-        prefer=reading.prefer,
-    )
+    reading = _reading(extraction, layout, locator)
+    found = best_passage(claim_text, layout.text, reading.ranges, **reading.options())
     if found is None:
         return None
     return _passage_at(copy, extraction, locator, found.start, found.end)
@@ -186,15 +186,9 @@ def _judge_meaning(
     ``not_supported`` with the closest passage to read."""
     locator = result.evidence.locator
     layout = extraction.body_layout
-    reading = _reading(extraction, layout)
+    reading = _reading(extraction, layout, locator)
     judgement = judge_claim(
-        claim_text,
-        layout.text,
-        _cited_ranges(extraction, layout, locator),
-        blocks=reading.blocks,
-        headings=reading.headings,
-        prefer=reading.prefer,
-        scorer=scorer,
+        claim_text, layout.text, reading.ranges, scorer=scorer, **reading.options()
     )
     verdict = _MEANING_VERDICTS[judgement.label]
     meaning = Meaning(
