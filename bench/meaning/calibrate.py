@@ -7,8 +7,9 @@ passage carries more of the claim). The threshold for supported is then the lowe
 keeps the precision of supported at or above PRECISION on the calibration split, the
 "about" share (how much of a claim a passage must carry for a difference to be a
 contradiction) the lowest that keeps the precision of contradicted at or above
-CONTRADICTED_PRECISION (a claim wrongly said to be contradicted fails a run). Only the
-calibration split is read.
+CONTRADICTED_PRECISION (a claim wrongly said to be contradicted fails a run), and the share
+for who acts on whom (read from word order) the lowest at which no claim is wrongly said to
+be contradicted by a party swap alone. Only the calibration split is read.
 
     uv run python bench/meaning/calibrate.py [--check]
 """
@@ -126,7 +127,9 @@ def _rate(found: Sequence[Assessment], items: Sequence[dict[str, Any]], hedge: b
 #: Least precision of "contradicted" on the calibration split: a claim wrongly said to be
 #: contradicted is a finding that fails a run, so contradictions are precision first too.
 CONTRADICTED_PRECISION = 0.97
-_ABOUT = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8)
+#: The shares tried, from two fifths up: a passage carrying less of a claim is never taken
+#: to be about the same thing, whatever the calibration split happens to hold.
+_ABOUT = (0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8)
 
 
 def _contradictions(
@@ -154,6 +157,24 @@ def _about(
     return _ABOUT[-1]
 
 
+def _about_party(
+    found: Sequence[Assessment], items: Sequence[dict[str, Any]], base: Calibration
+) -> float:
+    """How much of the claim a passage must carry for who acts on whom to be told (read
+    from word order, so it may want more than other differences): the lowest at which
+    no claim not contradicted is said to be contradicted by a party swap alone."""
+    for about in _ABOUT:
+        calibration = replace(base, about_party=about)
+        wrong = 0
+        for assessment, item in zip(found, items, strict=True):
+            judged = decide(assessment, calibration)
+            parties = judged.conflicts and all(c.kind == "party" for c in judged.conflicts)
+            wrong += bool(parties) and item["label"] != "contradicted"
+        if wrong == 0:
+            return about
+    return _ABOUT[-1]
+
+
 def source_of(item: dict[str, Any]) -> str:
     """The source an item cites: its id without the kind and the number."""
     return str(item["id"]).rsplit("-", 2)[0]
@@ -176,6 +197,7 @@ def fit(
     base = Calibration(tuple(weights), bias)
     scores = sorted({round(base.score(row), 4) for row in rows} | {0.5, 0.99})
     best_about = _about(found, items, Calibration(tuple(weights), bias, 1.01))
+    party = _about_party(found, items, Calibration(tuple(weights), bias, 1.01, about=best_about))
 
     def choose(least: float) -> float:
         kept = []
@@ -195,6 +217,7 @@ def fit(
         "supported": supported,
         "weak": weak,
         "about": best_about,
+        "about_party": party,
         "given_conflict": round(_rate(found, items, hedge=False), 4),
         "given_hedge": round(_rate(found, items, hedge=True), 4),
         "measured_on": "calibrate",

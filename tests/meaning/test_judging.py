@@ -197,6 +197,7 @@ def test_calibration_file_is_what_calibrate_fits() -> None:
         shipped["supported"],
         shipped["weak"],
         shipped["about"],
+        shipped["about_party"],
         shipped["given_conflict"],
         shipped["given_hedge"],
     )

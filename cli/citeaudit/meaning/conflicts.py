@@ -19,43 +19,29 @@ from citeaudit.meaning.evidence import weight_of as _weight
 from citeaudit.meaning.judgement import Conflict, ConflictKind
 from citeaudit.meaning.parties import BE as _BE
 from citeaudit.meaning.parties import party_conflicts, substitution_conflicts
+from citeaudit.meaning.polarity import ABOLITION as _ABOLITION
+from citeaudit.meaning.polarity import ABOLITION_PAIRS as _ABOLITION_PAIRS
+from citeaudit.meaning.polarity import PAST_MARKERS as _PAST_MARKERS
+from citeaudit.meaning.polarity import negated as _negated
 from citeaudit.meaning.quantities import Quantity, agree, comparable, derived
 from citeaudit.meaning.reading import CLAUSE_MARKS, Token, clauses, read, sentences
 
 Tokens = Sequence[Token]
-_NEGATIONS = frozenset({"not", "no", "never", "none", "without", "cannot", "nor", "neither"})
-_NEGATION_PAIRS = frozenset(
-    {("ruled", "out"), ("rule", "out"), ("rules", "out"), ("decided", "against"),
-     ("no", "longer"), ("failed", "to"), ("refused", "to"), ("declined", "to")}
-)  # fmt: skip
-_NOT_NEGATION = frozenset({"only", "more", "less", "fewer", "later", "earlier", "doubt"})
 _UNIVERSAL = frozenset({"all", "every", "each", "everyone", "everybody", "always"})
 _NONE = frozenset({"none", "nobody", "nothing"})
 _MAJORITY = frozenset({"most", "majority"})
 _MINORITY = frozenset({"minority", "few", "some", "several"})
 _TIME_WORDS = frozenset({"year", "years", "month", "months", "week", "weeks", "day", "days",
                          "quarter", "time", "winter", "summer", "term", "other"})  # fmt: skip
-_ABOLITION = frozenset(
-    {"abolished", "abolish", "abolishes", "replaced", "scrapped", "closed", "ceased",
-     "disbanded", "dissolved", "discontinued", "axed", "shut", "withdrawn", "revoked",
-     "removed", "ended", "terminated", "merged", "decommissioned"}
-)  # fmt: skip
-_ABOLITION_PAIRS = frozenset(
-    {("wound", "up"), ("not", "renewed"), ("no", "longer"), ("was", "closed"),
-     ("took", "over"), ("taken", "over"), ("used", "to"), ("shut", "down")}
-)  # fmt: skip
 #: Handed on in other words: what comes before the cue was succeeded by what follows it.
 _SUCCESSION = frozenset(
     {("passed", "to"), ("transferred", "to"), ("succeeded", "by"), ("merged", "into"),
      ("taken", "over"), ("now", "part"), ("replaced", "by"), ("absorbed", "into")}
 )  # fmt: skip
-_PAST_MARKERS = frozenset({"former", "formerly", "previous", "previously", "until", "once",
-                           "predecessor", "replaced", "succeeded", "when"})  # fmt: skip
 _PRESENT = frozenset(
     {"is", "are", "remain", "remains", "still", "continue", "continues", "now", "currently",
      "again", "runs", "run", "manages", "managed"}
 )  # fmt: skip
-_MODALS = frozenset({"should", "must", "may", "might", "could", "would", "need"})
 _ROLE = {
     **dict.fromkeys(("until", "till", "by", "before", "closes", "closed", "ends", "to"), "end"),
     **dict.fromkeys(("since", "from", "after", "began", "started", "opened"), "start"),
@@ -99,10 +85,16 @@ def _nouns_after(tokens: Tokens, index: int, src: Source) -> set[str]:
     return out
 
 
+_TIME_UNITS = frozenset({"second", "minut", "hour", "dai", "weekly", "monthly", "annual"})
+
+
 def _same_noun(claim: Tokens, at: int, passage: Tokens, there: int, src: Source) -> bool:
     """Whether two counts count the same thing, when both say what they count ("two
-    remaining areas" and "three sites" do not)."""
+    remaining areas" and "three sites" do not; "two weeks" and "ten days" are counted in
+    other units, so not told apart)."""
     mine, theirs = _nouns_after(claim, at, src), _nouns_after(passage, there, src)
+    if (mine & _TIME_UNITS) != (theirs & _TIME_UNITS) and (mine | theirs) & _TIME_UNITS:
+        return False
     return not mine or not theirs or bool(mine & theirs)
 
 
@@ -165,6 +157,8 @@ def number_conflicts(
             elif at not in taken and (best is None or score > best[0]):
                 if quantity.kind == "date" and not comparable(quantity, other):
                     continue
+                if quantity.kind == "date" and not _dated_same(claimed, index, passage, at):
+                    continue
                 if quantity.kind == "date":
                     roles = {_role(claim, index), _role(passage, at)}
                     if len(roles) > 1 and roles != {"point", "end"} and roles != {"point", "start"}:
@@ -175,6 +169,17 @@ def number_conflicts(
             said = src.text[theirs_token.start : theirs_token.end]
             out.append(Conflict(_kind(quantity), _surface(claim_text, mine), said))
     return out
+
+
+def _dated_same(
+    claimed: Sequence[tuple[int, Quantity]], index: int, passage: Tokens, at: int
+) -> bool:
+    """Whether a date of the passage dates what the claim's date dates: when the claim has
+    other figures, the passage's sentence with that date has one of them ("412 patients at
+    the end of October" is not dated by "no one should wait 65 weeks by September")."""
+    others = [q for i, q in claimed if i != index and q.kind not in ("date", "duration")]
+    sentence = next((s for s in sentences(passage) if at in s), [])
+    return _figures_here(others, passage, sentence)
 
 
 _RELATIVE = frozenset(
@@ -199,56 +204,6 @@ def _surface(text: str, token: Token) -> str:
     return written if written.lower().startswith(token.word[:1]) else token.word
 
 
-def _negated(tokens: Tokens, clause: Sequence[int]) -> list[str]:
-    """The heads of the negations in a clause: the first content word each governs."""
-    heads = []
-    for k, i in enumerate(clause):
-        word = tokens[i].word
-        nxt = tokens[clause[k + 1]].word if k + 1 < len(clause) else ""
-        cue = word in _NEGATIONS or word.endswith("n't") or (word, nxt) in _NEGATION_PAIRS
-        if not cue or nxt in _NOT_NEGATION and (word, nxt) not in _NEGATION_PAIRS:
-            continue
-        if k and tokens[clause[k - 1]].word in _MODALS:
-            continue  # "should not be placed" says what ought not to happen, not what did
-        for j in clause[k + 1 : k + 5]:
-            term = tokens[j].term
-            if term and tokens[j].word != "longer":
-                heads.append(term)
-                break
-    return heads
-
-
-#: Words that say what a passage tells was so only up to some time.
-_UNTIL = frozenset({"until", "till", "formerly", "previously"})
-
-
-def ends(claim: Tokens, stretch: Tokens) -> str:
-    """The word of a stretch that says something ended (abolished, dissolved, replaced, no
-    longer...) where the claim says nothing ended: such a stretch cannot support a claim
-    about it as it is, even when who ended is not placed as a contradiction; "" when none."""
-    words = [t.word for t in claim]
-    if _ABOLITION & set(words) or _ABOLITION_PAIRS & set(zip(words, words[1:], strict=False)):
-        return ""
-    theirs = [t.word for t in stretch]
-    if not _UNTIL & set(words) and not _PAST_MARKERS & set(words):
-        until = next((w for w in theirs if w in _UNTIL), "")
-        if until:
-            return until  # "until March 2023 the contracts were procured by..."
-    for word, nxt in zip(theirs, [*theirs[1:], ""], strict=True):
-        if (word, nxt) in _ABOLITION_PAIRS and word not in ("took", "taken", "used"):
-            return f"{word} {nxt}"
-        if word in _ABOLITION and word not in ("removed", "ended", "closed", "shut"):
-            return word
-    return ""
-
-
-def denies(tokens: Tokens) -> bool:
-    """Whether some clause of ``tokens`` is negated ("will not close", "no longer runs",
-    "refused to"): a passage that denies what a claim asserts, or asserts what it denies,
-    cannot support it, whether or not the difference is placed as a contradiction."""
-    return any(_negated(tokens, clause) for clause in clauses(tokens))
-
-
 def _enough(shared: set[str], mine: set[str], src: Source) -> bool:
     """Whether two clauses share enough to be about the same thing: two terms or more,
     weighing at least 3 (or, on a short page where every word is rare and weighs little,
@@ -270,6 +225,10 @@ def negation_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conf
         for other, their_terms, their_heads in theirs:
             if bool(my_heads) == bool(their_heads):
                 continue
+            if bool(_negated(claim, clause, modal=True)) == bool(
+                _negated(passage, other, modal=True)
+            ):
+                continue  # "may not let" and "have not been allowed to let" agree
             heads, against = (my_heads, their_terms) if my_heads else (their_heads, mine)
             hit = [h for h in heads if h in against]
             shared = (mine & their_terms) - set(hit)
@@ -341,29 +300,68 @@ def quantifier_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Co
             shared = my_terms & _terms(passage, other, src)
             if _enough(shared, my_terms, src):
                 return [Conflict("quantifier", q_mine, theirs[0])]
-        if q_mine == "all":
-            short = _short_of_all(passage, my_terms, my_nouns, src)
+        if q_mine in _SHARE_BOUNDS:
+            figures = [
+                t.quantity
+                for t in claim
+                if t.quantity is not None and t.quantity.kind not in ("date", "duration")
+            ]
+            short = _share_against(passage, q_mine, my_terms, my_nouns, src, figures)
             if short:
-                return [Conflict("quantifier", "all", short)]
+                return [Conflict("quantifier", q_mine, short)]
     return []
 
 
-def _short_of_all(passage: Tokens, terms: set[str], nouns: set[str], src: Source) -> str:
-    """A share under the whole of what the claim says all of ("switched on in every
-    search" against "in 97% of searches"), as written; "" when none is."""
+#: What share each quantifier claims: "all" is 100%, "most" over half.
+_SHARE_BOUNDS = {"all": (100.0, 100.0), "most": (50.0, 100.0)}
+
+
+def _figures_here(figures: Sequence[Quantity], passage: Tokens, sentence: Sequence[int]) -> bool:
+    """Whether a passage's sentence has one of the claim's figures, when the claim has any
+    (then it is the sentence about what the claim is about)."""
+    if not figures:
+        return True
+    theirs = [passage[i].quantity for i in sentence if passage[i].quantity is not None]
+    return any(agree(mine, q) for mine in figures for q in theirs if q is not None)
+
+
+def _share_against(
+    passage: Tokens,
+    quantifier: str,
+    terms: set[str],
+    nouns: set[str],
+    src: Source,
+    claim_figures: Sequence[Quantity] = (),
+) -> str:
+    """A share of what the claim quantifies that the quantifier cannot be ("every search"
+    against "97% of searches", "most providers" against "of the providers, 27%"), as
+    written; "" when none is."""
+    low, high = _SHARE_BOUNDS[quantifier]
     for other in sentences(passage):
         shared = terms & _terms(passage, other, src)
         if not _enough(shared, terms, src):
             continue
-        if any(passage[i].word in _UNIVERSAL for i in other):
-            continue  # the passage says all too: its percentage is of something else
+        if any(passage[i].word in _UNIVERSAL | _MAJORITY for i in other):
+            continue  # the passage quantifies too: its percentage is of something else
+        opening = [passage[i] for i in other[:6]]
+        of_the = bool(opening) and opening[0].word == "of"  # "Of the providers, 27% were"
+        here = {t.term for t in opening if t.term} if of_the else set()
         for i in other:
             quantity = passage[i].quantity
-            share = i + 1 < len(passage) and passage[i + 1].word == "of"  # "97% of searches"
+            if quantity is None or quantity.kind != "percent":
+                continue
             of = {t.term for t in passage[i + 2 : i + 5] if t.term}
-            if quantity is not None and quantity.kind == "percent" and share and of & nouns:
-                if quantity.upper < 100:
-                    return src.text[passage[i].start : passage[i].end]
+            named = i + 1 < len(passage) and passage[i + 1].word == "of" and bool(of & nouns)
+            if not named and not (nouns & here):
+                continue  # a share of something else, or a rise: "by 3%", "a 0.5% rise"
+            if not _figures_here(claim_figures, passage, other):
+                continue  # "all 412 patients who waited 65 weeks" is not "55.6% of patients"
+            if (
+                (quantity.upper <= low and quantity.upper < high)
+                if low < 100
+                else quantity.upper < 100
+            ):
+                return src.text[passage[i].start : passage[i].end]
     return ""
 
 

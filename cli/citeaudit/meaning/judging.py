@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from citeaudit.meaning.conflicts import denies, ends, find_conflicts, settled_figures
+from citeaudit.meaning.conflicts import find_conflicts, settled_figures
 from citeaudit.meaning.evidence import (
     Carried,
     Source,
@@ -37,8 +37,9 @@ from citeaudit.meaning.evidence import (
     terms_at,
 )
 from citeaudit.meaning.judgement import Conflict, Judgement, Scorer
-from citeaudit.meaning.parties import first_person, other_actor
+from citeaudit.meaning.parties import first_person, missing_subject, other_actor
 from citeaudit.meaning.passages import candidate_spans, rank
+from citeaudit.meaning.polarity import denies, ends
 from citeaudit.meaning.reading import Token, read, sentences
 
 #: Candidate passages judged per claim (windows and single sentences, by BM25).
@@ -61,7 +62,8 @@ class Calibration:
     FEATURES) and intercept, the score at or above which a claim is supported
     (``supported``), a lower one at which the built-in evidence may back a model's
     support (``weak``), the share of the claim a passage must carry to be about the same
-    thing as it (``about``, for a contradiction), and the score given when a conflict or
+    thing as it (``about``, for a contradiction; ``about_party`` for one of who acts on
+    whom, which is read from word order and so wants more), and the score given when a conflict or
     a hedge is found."""
 
     coefficients: tuple[float, ...] = (4.0, 2.0, 2.0, 2.0)
@@ -69,6 +71,7 @@ class Calibration:
     supported: float = 0.8
     weak: float = 0.5
     about: float = 0.4
+    about_party: float = 0.7
     given_conflict: float = 0.05
     given_hedge: float = 0.1
 
@@ -92,7 +95,8 @@ def calibration_from(data: dict[str, object]) -> Calibration:
     """A Calibration from the JSON object calibrate.py writes."""
     coefficients = data.get("coefficients", [])
     assert isinstance(coefficients, list)
-    values = {k: data[k] for k in ("supported", "weak", "about", "given_conflict", "given_hedge")}
+    names = ("supported", "weak", "about", "about_party", "given_conflict", "given_hedge")
+    values = {k: data[k] for k in names if k in data}
     return Calibration(
         tuple(float(c) for c in coefficients),
         float(str(data["intercept"])),
@@ -250,6 +254,9 @@ def _lacks(
         said = other_actor(tokens, piece, stretch, terms, src, named)
         if said:
             return said
+    subject = missing_subject(tokens, terms)
+    if subject:
+        return f"the passage does not say it of “{subject}”"
     ended = ends(tokens, tuple(piece[i] for i in stretch))
     if ended:
         return f"the passage says “{ended}”: read whether it still holds"
@@ -287,6 +294,13 @@ def decide(assessment: Assessment, calibration: Calibration, judge: str = "built
     scored = [(calibration.score(c.features), c) for c in candidates]
     eligible = [(s, c) for s, c in scored if not c.hedged and not c.lacks]
     backing = [c for s, c in eligible if s >= calibration.supported and not c.conflicts]
+    # who acts on whom, read from word order, wants more of the claim in the passage
+    candidates = [
+        replace(c, conflicts=[k for k in c.conflicts if k.kind != "party"])
+        if c.carried.about < calibration.about_party
+        else c
+        for c in candidates
+    ]
     about = [c for c in candidates if c.conflicts and c.carried.about >= calibration.about]
     if about and backing:
         # one passage says it and another says otherwise: the judges of the two disagree,

@@ -265,3 +265,34 @@ def other_actor(
 
 
 ACTOR = "strict"
+
+
+_AUX = frozenset(
+    "is are was were has have had will would can could may might must should shall do does "
+    "did".split()
+)
+
+
+def missing_subject(claim: Tokens, found: set[str]) -> str:
+    """The claim's subject when a passage carries none of its common words ("sports
+    scholars can stay all year" where the passage says that of care leavers): the words as
+    the claim has them; "" when the passage names it, or the claim opens otherwise. Names
+    are left out (the page may call its own council "the council")."""
+    first = sentences(claim)[0] if claim else []
+    opening = _opening(claim, first) if first else None
+    if opening is None:
+        return ""
+    ranks, _ = opening
+    # a subject that runs to an auxiliary is taken whole ("Harlingford's sports scholars
+    # can stay"): the opening phrase stops at the first word that looks like a verb
+    auxiliary = next((r for r in range(min(8, len(first))) if claim[first[r]].word in _AUX), None)
+    if auxiliary is not None and ranks and auxiliary > ranks[-1]:
+        ranks = [r for r in range(ranks[0], auxiliary) if claim[first[r]].term]
+    common = [
+        claim[first[r]]
+        for r in ranks
+        if claim[first[r]].term and not claim[first[r]].capital and not claim[first[r]].acronym
+    ]
+    if not common or any(token.term in found for token in common):
+        return ""
+    return " ".join(token.word for token in common)
