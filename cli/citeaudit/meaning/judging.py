@@ -322,10 +322,10 @@ def decide(assessment: Assessment, calibration: Calibration, judge: str = "built
         first = chosen.conflicts[0]
         said = {
             "negation": "the passage says the opposite",
-            "quantifier": f"the passage says {first.passage!r}, the claim {first.claim!r}",
-            "party": f"the passage has {first.passage} acting, not {first.claim}",
-            "abolished": f"the passage says {first.claim} {first.passage}",
-        }.get(first.kind, f"the passage says {first.passage}, the claim {first.claim}")
+            "quantifier": f"the passage says “{first.passage}”, the claim “{first.claim}”",
+            "party": f"the passage has “{first.passage}” acting, not “{first.claim}”",
+            "abolished": f"the passage says “{first.claim}” {first.passage}",
+        }.get(first.kind, f"the passage says “{first.passage}”, the claim “{first.claim}”")
         return Judgement(
             "contradicted",
             round(calibration.given_conflict, 4),

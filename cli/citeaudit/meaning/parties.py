@@ -37,6 +37,14 @@ def _order(tokens: Tokens, sentence: Sequence[int], src: Source) -> dict[str, li
     return places
 
 
+def _written(
+    tokens: Tokens, sentence: Sequence[int], places: dict[str, list[int]], terms: set[str]
+) -> str:
+    """A party as its sentence writes it ("nhs england"), from the places of its terms."""
+    ranks = sorted({rank for term in terms for rank in places.get(term, ())})
+    return " ".join(tokens[sentence[rank]].word for rank in ranks)
+
+
 def _passive(tokens: Tokens, sentence: Sequence[int], at: int) -> bool:
     """Whether the verb at sentence rank ``at`` is passive ("is overseen by")."""
     before = {tokens[i].word for i in sentence[max(0, at - 2) : at]}
@@ -91,7 +99,11 @@ def party_conflicts(claim: Tokens, passage: Tokens, src: Source) -> list[Conflic
                     whole = _weight(set(places), src)
                     if min(mass) >= min(1.0, 0.2 * whole) and sum(mass) >= min(3.0, 0.6 * whole):
                         return [
-                            Conflict("party", ", ".join(sorted(patient)), ", ".join(sorted(agent)))
+                            Conflict(
+                                "party",
+                                _written(claim, mine, places, patient),
+                                _written(passage, other, theirs, agent),
+                            )
                         ]
     return []
 
