@@ -234,3 +234,28 @@ def test_the_document_says_what_it_was_drafted_from() -> None:
     assert document is not None
     assert document.drafted_from == "https://e.example/statement?id=1&x=#part"
     assert document.url == "https://e.example/statement?id=1&x=#part"
+
+
+def test_a_linked_page_is_titled_by_its_link_words() -> None:
+    """What the document calls the page it links to is the source's title (not a bare
+    address, a quotation or "here")."""
+    from citeaudit.catalog import parse_catalog
+    from citeaudit.draft.compose import draft_sources
+    from citeaudit.draft.model import Block, DocumentText, InlineLink
+
+    text = (
+        "The council will cut the subsidy, says the cabinet's budget report. "
+        "Read it here. Campaigners cite “a survey”."
+    )
+    words = ["the cabinet's budget report", "here", "“a survey”"]
+    urls = ["https://a.example/budget.pdf", "https://b.example/x", "https://c.example/s"]
+    links = tuple(
+        InlineLink(url, text.index(w), text.index(w) + len(w))
+        for w, url in zip(words, urls, strict=True)
+    )
+    drafted = draft_sources(
+        DocumentText(kind="html", title="News", blocks=(Block(text, links=links),)),
+        origin="news.html",
+    )
+    titles = {s.url: s.title for s in parse_catalog(drafted.text, "drafted.yaml").sources}
+    assert titles == {urls[0]: "Cabinet's budget report", urls[1]: None, urls[2]: None}

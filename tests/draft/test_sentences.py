@@ -180,7 +180,14 @@ def test_inline_link_with_quoted_text() -> None:
     )
     (claim,) = reading.claims
     assert claim.citations == (
-        Citation(None, "https://a.example/p", "national adoption and spread", None, None),
+        Citation(
+            None,
+            "https://a.example/p",
+            "national adoption and spread",
+            None,
+            None,
+            "“national adoption and spread”",  # the link's own words
+        ),
     )
     assert claim.text == text
 

@@ -160,11 +160,26 @@ def _gather(sources: list[_Source], named: NamedDocument, reading: ReadReference
             source.comments.append(f"ref {reading.label} names {of} documents; this is one")
 
 
+def _link_title(words: str | None) -> str | None:
+    """What a link's own words call the page, as its title: not a bare address, a
+    quotation, a "here" or a number."""
+    if not words or len(words) < 4 or "://" in words or words.startswith("www."):
+        return None
+    if words[0] in "“\"‘'" or words.lower() in ("here", "this", "link", "source", "report"):
+        return None
+    if not any(c.isalpha() for c in words):
+        return None
+    first, _, rest = words.partition(" ")
+    if first.lower() in ("the", "a", "an") and rest:
+        words = rest  # "the cabinet's budget report": "Cabinet's budget report"
+    return words[:1].upper() + words[1:]
+
+
 def _gather_link(sources: list[_Source], citation: Citation) -> None:
     url = citation.url or ""
     if any(s.document.url and same_url(s.document.url, url) for s in sources):
         return
-    source = _Source(NamedDocument(url, ""), linked_as=url)
+    source = _Source(NamedDocument(url, "", title=_link_title(citation.text)), linked_as=url)
     source.comments.append("linked from the body; no reference names it")
     sources.append(source)
 

@@ -39,13 +39,15 @@ _UNPLACED = "\x00unplaced"
 class Citation:
     """One citation in the body: a marker (its reference's ``label``) or an inline link
     (its ``url``), the quotation it is given, the place cited (links only, from their URL
-    or their sentence), and what a person should know about it."""
+    or their sentence), what a person should know about it, and a link's own words (what
+    the document calls the page it links to)."""
 
     label: str | None
     url: str | None = None
     quote: str | None = None
     locator: str | None = None
     note: str | None = None
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class _Point:
     quote: str | None = None
     locator: str | None = None
     note: str | None = None
+    text: str | None = None
 
 
 def read_body(document: DocumentText) -> BodyReading:
@@ -146,7 +149,13 @@ def read_body(document: DocumentText) -> BodyReading:
         sentences = _sentences_with_markers(block)
         points = [_Point(m.start, m.end, m.label, None) for m in block.markers]
         points += [
-            _Point(link.start, link.end, None, link.url)
+            _Point(
+                link.start,
+                link.end,
+                None,
+                link.url,
+                text=one_line(block.text[link.start : link.end]) or None,
+            )
             for link in block.links
             if _cites(link, document.base_url)
         ]
@@ -391,7 +400,7 @@ def _claim(blocks: Sequence[Block], region: _Region, points: list[_Point]) -> Ci
         parts.append(_clean(block.text, start, end, block.markers))
     text = " ".join(p for p in parts if p)
     citations = tuple(
-        Citation(p.label, p.url, p.quote, p.locator, p.note)
+        Citation(p.label, p.url, p.quote, p.locator, p.note, p.text)
         for p in sorted(points, key=lambda p: (p.position, p.url is not None))
     )
     return CitedClaim(text, citations)
