@@ -107,10 +107,13 @@ def _draft(document: str, fetch: FetchOptions, limits: ExtractLimits | None = No
 def _summary(draft: Draft, output: Path | None) -> None:
     """What was drafted, and every place a person should look at, on stderr."""
     quotes = f"{draft.quotes} quote{'s' if draft.quotes != 1 else ''}"
+    cited = [f"{draft.references} reference{'s' if draft.references != 1 else ''}"]
+    if draft.links:
+        cited.append(f"{draft.links} link{'s' if draft.links != 1 else ''} in the text")
     say(
         f"drafted {draft.sources} source{'s' if draft.sources != 1 else ''} and "
         f"{draft.claims} claim{'s' if draft.claims != 1 else ''} ({quotes}) from "
-        f"{draft.references} reference{'s' if draft.references != 1 else ''}"
+        + " and ".join(cited)
         + (f" into {output}" if output else "")
     )
     if draft.attention:

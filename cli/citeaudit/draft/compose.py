@@ -49,6 +49,7 @@ class Draft:
     claims: int
     quotes: int
     attention: tuple[str, ...]
+    links: int = 0  # links in the body that cite (each a citation of its sentence)
 
 
 @dataclass
@@ -104,7 +105,15 @@ def draft_sources(document: DocumentText, *, origin: str) -> Draft:
     out.entries("claims", claims)
     kept = sum(1 for c in claims if not c.out)
     out.header = _header(origin, len(document.references), len(sources), kept, quotes, attention)
-    return Draft(out.text(), len(document.references), len(sources), kept, quotes, tuple(attention))
+    return Draft(
+        out.text(),
+        len(document.references),
+        len(sources),
+        kept,
+        quotes,
+        tuple(attention),
+        links=len(links),
+    )
 
 
 def _header(
