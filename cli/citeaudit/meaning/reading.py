@@ -494,13 +494,36 @@ def _pieces(
     return [p for p in pieces if p]
 
 
+#: The pieces of token sequences already split, by the sequence's identity and the split
+#: (the checks ask for the same passage's sentences and clauses again and again); each
+#: entry keeps its sequence, so an identity is never taken for another's.
+_SPLIT: dict[tuple[int, bool], tuple[Sequence[Token], list[list[int]]]] = {}
+
+
+def _split(tokens: Sequence[Token], by_clause: bool) -> list[list[int]]:
+    key = (id(tokens), by_clause)
+    found = _SPLIT.get(key)
+    if found is not None and found[0] is tokens:
+        return found[1]
+    if by_clause:
+        pieces = _pieces(tokens, CLAUSE_MARKS, CLAUSE_WORDS)
+    else:
+        pieces = _pieces(tokens, SENTENCE_MARKS, frozenset())
+    if len(_SPLIT) >= 4096:
+        _SPLIT.clear()
+    _SPLIT[key] = (tokens, pieces)
+    return pieces
+
+
 def clauses(tokens: Sequence[Token]) -> list[list[int]]:
-    """Indexes of the tokens of each clause (split at commas, semicolons, "but")."""
-    return _pieces(tokens, CLAUSE_MARKS, CLAUSE_WORDS)
+    """Indexes of the tokens of each clause (split at commas, semicolons, "but"); the
+    caller must not change the lists."""
+    return _split(tokens, True)
 
 
 def sentences(tokens: Sequence[Token]) -> list[list[int]]:
-    return _pieces(tokens, SENTENCE_MARKS, frozenset())
+    """Indexes of the tokens of each sentence; the caller must not change the lists."""
+    return _split(tokens, False)
 
 
 _NUMBER_STARTS = frozenset(
