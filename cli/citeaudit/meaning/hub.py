@@ -46,10 +46,12 @@ from citeaudit.net import (
     RetryPolicy,
     classify_address,
     decode_content,
+    header_value,
     host_label,
     make_client,
     retry_after_seconds,
     send,
+    text_headers,
     url_problem,
 )
 
@@ -295,9 +297,7 @@ class _Downloader:
 
 
 def _header(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
-    wanted = name.encode("latin-1")
-    values = [v.decode("latin-1") for k, v in headers if k.lower() == wanted]
-    return ", ".join(values) if values else None
+    return header_value(text_headers(headers), name)
 
 
 def _network(exc: BaseException) -> bool:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from citeaudit.net.exchange import Hop as Hop
     from citeaudit.net.exchange import Reply as Reply
     from citeaudit.net.exchange import header as header
+    from citeaudit.net.exchange import header_value as header_value
     from citeaudit.net.exchange import recorded as recorded
     from citeaudit.net.exchange import text_headers as text_headers
     from citeaudit.net.httpx_client import GuardedClient as GuardedClient
@@ -93,6 +94,7 @@ exports(
             "Hop",
             "Reply",
             "header",
+            "header_value",
             "recorded",
             "text_headers",
         ),

@@ -66,8 +66,14 @@ class Reply:
 
 def header(exchange: Exchange, name: str) -> str | None:
     """One response header (repeats joined by commas), case-insensitively."""
+    return header_value(exchange.response_headers, name)
+
+
+def header_value(headers: Iterable[tuple[str, str]], name: str) -> str | None:
+    """One header of a list of (name, value) pairs, repeats joined by commas,
+    case-insensitively."""
     wanted = name.lower()
-    values = [v for k, v in exchange.response_headers if k.lower() == wanted]
+    values = [v for k, v in headers if k.lower() == wanted]
     return ", ".join(values) if values else None
 
 
