@@ -4,7 +4,6 @@ Also the judging options of ``audit`` (meaning on or off, a model judge)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,11 +146,8 @@ def read_input(
         f"note: {given} is a document: drafted {draft.sources} sources and {draft.claims} "
         f"claims from its citations (citeaudit draft {given} writes them out to check)"
     )
-    if is_url(given):
-        digest = hashlib.sha256(draft.text.encode()).hexdigest()
-        return catalog, digest, Path("drafted-sources.yaml")
-    path = Path(given)
-    return catalog, hashlib.sha256(path.read_bytes()).hexdigest(), path
+    # the run records the hash of the bytes drafted, as it does a sources file's
+    return catalog, draft.digest, Path("drafted-sources.yaml" if is_url(given) else given)
 
 
 MeaningOpt = Annotated[

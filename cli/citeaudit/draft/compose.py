@@ -50,6 +50,7 @@ class Draft:
     quotes: int
     attention: tuple[str, ...]
     links: int = 0  # links in the body that cite (each a citation of its sentence)
+    digest: str = ""  # SHA-256 of the document's bytes, when they were read (a file, a page)
 
 
 @dataclass

@@ -7,12 +7,14 @@ refused with the status and reason every other command gives it.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from citeaudit.draft.compose import Draft, draft_sources
 from citeaudit.draft.isolation import read_isolated
 from citeaudit.errors import DocumentError
-from citeaudit.extract import ExtractLimits
+from citeaudit.extract import ExtractLimits, detect_kind
 from citeaudit.fetch import FetchOptions, fetch_all_sync
 
 #: The names a sources file goes by; anything else given to ``audit`` is a document.
@@ -44,13 +46,11 @@ def is_document(name: str) -> bool:
         return True
     try:
         with path.open("rb") as handle:
-            head = handle.read(512)
+            head = handle.read(4096)
     except OSError:
         return False
-    start = head.lstrip()[:15].lower()
-    return head.startswith((b"%PDF-", b"PK\x03\x04")) or start.startswith(
-        (b"<!doctype html", b"<html")
-    )
+    # any zip is taken for a document: one that is not a .docx is then refused as such
+    return detect_kind(head, None) in ("pdf", "html") or head.startswith(b"PK\x03\x04")
 
 
 def draft_file(path: Path, limits: ExtractLimits | None = None) -> Draft:
@@ -75,7 +75,8 @@ def draft_file(path: Path, limits: ExtractLimits | None = None) -> Draft:
         ) from None
     except OSError as exc:
         raise DocumentError(f"{path} cannot be read: {exc.strerror or exc}") from None
-    return draft_sources(read_isolated(data, path.name, limits=limits), origin=str(path))
+    drafted = draft_sources(read_isolated(data, path.name, limits=limits), origin=str(path))
+    return replace(drafted, digest=hashlib.sha256(data).hexdigest())
 
 
 def _size(count: int) -> str:
@@ -109,4 +110,5 @@ def draft_url(
     document = read_isolated(
         result.content, name, content_type=result.content_type, base_url=final, limits=limits
     )
-    return draft_sources(document, origin=url)
+    drafted = draft_sources(document, origin=url)
+    return replace(drafted, digest=hashlib.sha256(result.content).hexdigest())
