@@ -237,9 +237,10 @@ def _lacks(
     src: Source,
 ) -> str:
     """Why a passage's best stretch cannot support the claim, or ""."""
+    words = tuple(piece[i] for i in stretch)
     said = gaps(tokens, claim, have)
     if not said and "misplaced" in RULES:
-        said = misplaced(tokens, claim, tuple(piece[i] for i in stretch))
+        said = misplaced(tokens, claim, words)
     if said:
         return said
     matched = {u.token.term for u, f in zip(have.units, have.found, strict=True) if f >= 1}
@@ -257,11 +258,12 @@ def _lacks(
     subject = missing_subject(tokens, terms)
     if subject:
         return f"the passage does not say it of “{subject}”"
-    ended = ends(tokens, tuple(piece[i] for i in stretch))
+    ended = ends(tokens, words)
     if ended:
         return f"the passage says “{ended}”: read whether it still holds"
-    if denies(tokens) != denies(tuple(piece[i] for i in stretch)):
-        if denies(tokens):
+    denied = denies(tokens)
+    if denied != denies(words):
+        if denied:
             return "the claim says it is not so, and the passage does not"
         return "the passage says it is not so, or no longer"
     if (
