@@ -16,10 +16,13 @@ from citeaudit.meaning.stemming import IRREGULAR
 
 Tokens = Sequence[Token]
 BE = frozenset({"was", "were", "be", "been", "is", "are", "being", "has", "have", "had"})
-_AUXILIARIES = BE | frozenset(
-    {"will", "would", "can", "could", "may", "might", "must", "shall", "should", "to", "who",
-     "which", "that", "does", "do", "did", "not"}
+_MODAL = frozenset(
+    {"will", "would", "can", "could", "may", "might", "must", "shall", "should", "does", "do",
+     "did"}
 )  # fmt: skip
+_AUXILIARIES = BE | _MODAL | frozenset({"to", "who", "which", "that", "not"})
+#: The auxiliaries a finite verb phrase can open with ("scholars can stay", "boards are").
+_AUX = (BE - {"be", "been", "being"}) | _MODAL
 _DETERMINERS = frozenset(
     {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "of",
      "for", "in", "on", "at", "with", "from", "by", "each", "every", "all", "some", "any",
@@ -277,12 +280,6 @@ def other_actor(
 
 
 ACTOR = "strict"
-
-
-_AUX = frozenset(
-    "is are was were has have had will would can could may might must should shall do does "
-    "did".split()
-)
 
 
 def missing_subject(claim: Tokens, found: set[str]) -> str:
