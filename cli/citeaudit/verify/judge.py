@@ -167,13 +167,6 @@ def _suggest(
     return _passage_at(copy, extraction, locator, found.start, found.end)
 
 
-_MEANING_VERDICTS = {
-    "supported": Verdict.SUPPORTED,
-    "contradicted": Verdict.CONTRADICTED,
-    "not_supported": Verdict.NOT_SUPPORTED,
-}
-
-
 def _judge_meaning(
     result: EvidenceResult,
     copy: SourceCopy,
@@ -190,7 +183,7 @@ def _judge_meaning(
     judgement = judge_claim(
         claim_text, layout.text, reading.ranges, scorer=scorer, **reading.options()
     )
-    verdict = _MEANING_VERDICTS[judgement.label]
+    verdict = Verdict(judgement.label)  # the labels are the verdicts' values
     meaning = Meaning(
         judge=judgement.judge,
         score=judgement.score,
